@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { commands } from './commands/index.js';
+
+// `ser` — one subcommand per file in ./commands, each exporting register(program).
+const program = new Command();
+program
+  .name('ser')
+  .description('Speech emotion recognition with librosa-compatible DSP in WebAssembly')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+for (const register of commands) register(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`ser: ${message}\n`);
+  process.exitCode = 1;
+});
