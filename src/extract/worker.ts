@@ -1,0 +1,28 @@
+import { Piscina } from 'piscina';
+import { processTask } from './process-task.js';
+import type { ExtractResult, ExtractTask } from './types.js';
+
+/**
+ * Piscina worker entry. The WASM module is instantiated once per worker (on its
+ * first task, inside processTask) and reused for every later task.
+ */
+export default async function extractWorker(msg: { task: ExtractTask; cacheDir: string | null }): Promise<unknown> {
+  const result = await processTask(msg.task, msg.cacheDir);
+  return result.ok ? movable(result) : result;
+}
+
+/**
+ * Piscina transfers (rather than structured-clones) what a movable object lists
+ * under transferableSymbol, and delivers its valueSymbol: so the vectors' buffer
+ * changes owner instead of being copied.
+ */
+function movable(result: ExtractResult & { ok: true }): unknown {
+  return Piscina.move({
+    get [Piscina.transferableSymbol]() {
+      return [result.vectors.buffer];
+    },
+    get [Piscina.valueSymbol]() {
+      return result;
+    },
+  } as never);
+}
