@@ -1,0 +1,86 @@
+/**
+ * Schema of results.json, written by `ser pipeline` (one per run directory) and
+ * read by `ser report`. Everything a figure or table needs is in here, so a
+ * report can be re-rendered later from the directory alone.
+ */
+import type { FeatureRecipe } from '../features/recipe.js';
+
+export type ProtocolName = 'paper' | 'clip' | 'speaker';
+export type ModelName = 'dt' | 'knn' | 'cnn';
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface AveragedMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface ModelResult {
+  model: ModelName;
+  trainAccuracy: number;
+  testAccuracy: number;
+  balancedAccuracy: number;
+  perClass: ClassMetrics[];
+  macro: AveragedMetrics;
+  weighted: AveragedMetrics;
+  /** confusion[true][predicted], counts, rows/cols in `classes` order. */
+  confusion: number[][];
+  fitSeconds: number;
+  predictSeconds: number;
+  /** CNN only. */
+  training?: {
+    backend: string;
+    epochs: number;
+    bestEpoch: number; // 1-based epoch whose weights were restored
+    stoppedEarly: boolean;
+    epochSeconds: number[];
+    history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[] };
+  };
+}
+
+export interface ProtocolResult {
+  protocol: ProtocolName;
+  description: string;
+  trainRows: number;
+  testRows: number;
+  /** Speakers on each side (speaker protocol) — empty lists for the others. */
+  trainSpeakers: string[];
+  testSpeakers: string[];
+  models: Partial<Record<ModelName, ModelResult>>;
+}
+
+export interface PipelineResults {
+  tool: 'ser-wasm';
+  version: string;
+  createdAt: string;
+  seed: number;
+  classes: string[];
+  corpus: {
+    dir: string;
+    layout: string;
+    synthetic: boolean;
+    files: number;
+    skipped: Array<{ path: string; reason: string }>;
+    /** Recordings (originals) per class, split by gender ('male' | 'female' | 'unknown'). */
+    classCounts: Record<string, Record<string, number>>;
+    speakers: string[];
+  };
+  recipe: FeatureRecipe;
+  augmentation: { versions: string[]; params: Record<string, unknown> };
+  extraction: { seconds: number; filesPerSecond: number; workers: number; cacheHits: number; rows: number; dim: number };
+  protocols: Partial<Record<ProtocolName, ProtocolResult>>;
+  /** The paper's reported test accuracies, for side-by-side tables. */
+  paper: Record<ModelName, number>;
+  /** One source file per emotion (absolute path) for waveform/spectrogram figures. */
+  examples: Record<string, string>;
+}
+
+export const PAPER_ACCURACY: Record<ModelName, number> = { dt: 0.415, knn: 0.494, cnn: 0.725 };
