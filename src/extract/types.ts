@@ -1,3 +1,4 @@
+import type { AugmentParams, AugmentVersion } from '../augment/index.js';
 import type { FeatureRecipe } from '../features/recipe.js';
 
 /** One unit of work for a pool worker: a file path (never audio), and how to process it. */
@@ -8,12 +9,13 @@ export interface ExtractTask {
   key: string;
   recipe: FeatureRecipe;
   /** Versions to produce, in order, e.g. ['original', 'noise', 'shift', 'stretch', 'pitch']. */
-  versions: string[];
-  /** Run-level seed; each clip draws from Random(seed ^ hash(key)), so results do not depend on scheduling. */
+  versions: AugmentVersion[];
+  augmentParams: AugmentParams;
+  /** Run-level seed; each (clip, version) draws from augmentationSeed(seed, key, version), so results do not depend on scheduling. */
   seed: number;
 }
 
-/** Per-version parameters actually drawn (stretch rate, semitones, shift samples, noise factor). */
+/** Per-version parameters actually drawn (seed, stretch rate, semitones, shift samples, noise factor). */
 export type DrawnParams = Record<string, number>;
 
 export type ExtractResult =

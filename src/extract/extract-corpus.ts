@@ -1,0 +1,88 @@
+import { relative, resolve } from 'node:path';
+import { AUGMENT_VERSIONS, NOTEBOOK_AUGMENT_PARAMS, PAPER_AUGMENT_PARAMS, type AugmentParams, type AugmentVersion } from '../augment/index.js';
+import type { Corpus } from '../corpus/types.js';
+import { PAPER_RECIPE, type FeatureRecipe } from '../features/recipe.js';
+import type { FeatureTable } from './feature-table.js';
+import { runExtractionPool, type PoolOptions, type PoolRun } from './pool.js';
+import type { ExtractTask } from './types.js';
+
+export type AugmentPreset = 'paper' | 'notebook' | 'none';
+
+export interface ExtractCorpusOptions extends PoolOptions {
+  recipe?: FeatureRecipe;
+  /** 'paper' (original + 4 augmented copies, paper parameters), 'notebook' (the reference notebook's fixed values) or 'none'. */
+  augment?: AugmentPreset;
+  /** Overrides the versions of the preset (e.g. ['original', 'noise']). */
+  versions?: AugmentVersion[];
+  seed?: number;
+}
+
+export function augmentPreset(name: AugmentPreset): { versions: AugmentVersion[]; params: AugmentParams } {
+  switch (name) {
+    case 'paper':
+      return { versions: [...AUGMENT_VERSIONS], params: PAPER_AUGMENT_PARAMS };
+    case 'notebook':
+      return { versions: [...AUGMENT_VERSIONS], params: NOTEBOOK_AUGMENT_PARAMS };
+    case 'none':
+      return { versions: ['original'], params: PAPER_AUGMENT_PARAMS };
+    default:
+      throw new Error(`unknown augmentation preset '${String(name)}' (expected paper, notebook or none)`);
+  }
+}
+
+/**
+ * Every clip of a corpus through the pool, assembled into one FeatureTable:
+ * one row per (clip, version), in corpus order then version order.
+ * Task keys are corpus-relative paths, so seeds (and cache keys) do not depend
+ * on where the corpus sits on disk.
+ */
+export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractCorpusOptions = {}): Promise<{ table: FeatureTable; run: PoolRun }> {
+  const recipe = opts.recipe ?? PAPER_RECIPE;
+  const preset = augmentPreset(opts.augment ?? 'paper');
+  const versions = opts.versions ?? preset.versions;
+  const seed = opts.seed ?? 42;
+  const absRoot = resolve(root);
+  const tasks: ExtractTask[] = corpus.items.map((item) => ({
+    path: item.path,
+    key: relative(absRoot, item.path).split('\\').join('/'),
+    recipe,
+    versions,
+    augmentParams: preset.params,
+    seed,
+  }));
+  const run = await runExtractionPool(tasks, opts);
+
+  const byKey = new Map(corpus.items.map((item, i) => [tasks[i]!.key, item]));
+  const rows = run.results.length * versions.length;
+  const dim = recipe.vectorLength;
+  const X = new Float32Array(rows * dim);
+  const y = new Int32Array(rows);
+  const table: FeatureTable = {
+    X, rows, dim, y,
+    classes: corpus.classes.slice(),
+    speaker: [], recordingId: [], version: [], path: [], gender: [], params: [],
+    meta: {
+      recipe, versions, seed,
+      corpus: absRoot,
+      layout: corpus.layout,
+      skipped: [...corpus.skipped.map((s) => ({ key: relative(absRoot, s.path), path: s.path, code: 'BAD_NAME', reason: s.reason })), ...run.skipped],
+      createdAt: new Date().toISOString(),
+      extraction: { seconds: run.stats.seconds, filesPerSecond: run.stats.filesPerSecond, workers: run.stats.workers, cacheHits: run.stats.cacheHits },
+    },
+  };
+  let row = 0;
+  for (const r of run.results) {
+    const item = byKey.get(r.key)!;
+    for (let v = 0; v < r.versions.length; v++, row++) {
+      X.set(r.vectors.subarray(v * dim, (v + 1) * dim), row * dim);
+      y[row] = item.labelIndex;
+      table.speaker.push(item.speaker);
+      table.recordingId.push(item.recordingId);
+      table.version.push(r.versions[v]!);
+      table.path.push(r.key);
+      table.gender.push(item.gender ?? '');
+      table.params.push(r.params[v]!);
+    }
+  }
+  return { table, run };
+}

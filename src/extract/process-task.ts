@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { isAudioError } from '../audio/errors.js';
+import { loadAudioBytes } from '../audio/load.js';
+import { augmentClip, type AppliedAugmentation, augmentationSeed } from '../augment/index.js';
+import { DspError } from '../dsp/errors.js';
+import { paperVectorForRecipe } from '../features/paper-vector.js';
+import { createWasmAugmentBackend } from '../wasm/augment.js';
+import { createWasmDsp, type WasmDsp } from '../wasm/dsp.js';
+import { loadWasmCore } from '../wasm/load-node.js';
+import { resample } from '../wasm/resample.js';
+import type { AugmentBackend } from '../augment/index.js';
+import { cacheKey, FeatureCache } from './cache.js';
+import type { DrawnParams, ExtractResult, ExtractTask } from './types.js';
+
+interface ThreadContext {
+  dsp: WasmDsp;
+  augment: AugmentBackend;
+  resampler: (y: Float32Array, srIn: number, srOut: number) => Float32Array;
+}
+
+// One WASM instance per thread, created on the first task and kept: worker
+// start-up cost is paid once, not per file.
+let context: Promise<ThreadContext> | undefined;
+const caches = new Map<string, FeatureCache>();
+
+function threadContext(): Promise<ThreadContext> {
+  context ??= (async () => {
+    const core = await loadWasmCore();
+    return {
+      dsp: await createWasmDsp(core),
+      augment: createWasmAugmentBackend(core),
+      resampler: (y, srIn, srOut) => resample(core, y, srIn, srOut),
+    };
+  })();
+  return context;
+}
+
+/**
+ * One clip → one feature vector per requested version. Per-file problems
+ * (unreadable, malformed, too short, NaN samples…) come back as `ok: false`
+ * with a code and a reason rather than as exceptions, so the batch goes on.
+ */
+export async function processTask(task: ExtractTask, cacheDir: string | null): Promise<ExtractResult & { cacheHit?: boolean }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(task.path);
+  } catch (err) {
+    return { ok: false, key: task.key, code: 'READ_FAILED', reason: `${task.path}: ${(err as Error).message}` };
+  }
+  const cache = cacheDir ? cacheFor(cacheDir) : null;
+  const hash = cache ? cacheKey(task, bytes) : '';
+  const hit = cache?.get(hash);
+  if (hit) return { ...hit, cacheHit: true };
+
+  try {
+    const ctx = await threadContext();
+    const { recipe } = task;
+    const { y } = await loadAudioBytes(bytes, {
+      file: task.path,
+      sr: recipe.sr,
+      offset: recipe.offset,
+      duration: recipe.duration,
+      resampler: ctx.resampler,
+    });
+    const dim = recipe.vectorLength;
+    const vectors = new Float32Array(task.versions.length * dim);
+    const params: DrawnParams[] = [];
+    task.versions.forEach((version, v) => {
+      const seed = augmentationSeed(task.seed, task.key, version);
+      const { y: yv, applied } = augmentClip(version, y, recipe.sr, seed, task.augmentParams, ctx.augment);
+      vectors.set(paperVectorForRecipe(ctx.dsp, yv, recipe), v * dim);
+      params.push(drawn(applied));
+    });
+    const result = { ok: true as const, key: task.key, vectors, versions: task.versions.slice(), params, clipSamples: y.length };
+    cache?.put(hash, result);
+    return result;
+  } catch (err) {
+    if (isAudioError(err)) return { ok: false, key: task.key, code: err.code, reason: err.message };
+    if (err instanceof DspError) return { ok: false, key: task.key, code: 'DSP_ERROR', reason: `${task.path}: ${err.message}` };
+    throw err; // a bug, not bad input: let the pool's retry/report machinery see it
+  }
+}
+
+function cacheFor(dir: string): FeatureCache {
+  let c = caches.get(dir);
+  if (!c) caches.set(dir, (c = new FeatureCache(dir)));
+  return c;
+}
+
+function drawn(applied: AppliedAugmentation): DrawnParams {
+  const out: DrawnParams = { seed: applied.seed };
+  for (const k of ['noiseFactor', 'shiftSamples', 'rate', 'nSteps'] as const) {
+    if (applied[k] !== undefined) out[k] = applied[k]!;
+  }
+  return out;
+}
