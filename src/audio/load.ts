@@ -1,0 +1,155 @@
+/**
+ * `librosa.load` for WAV files (librosa 0.10, soundfile backend):
+ *  1. seek to int(offset · nativeSr) frames and read int(duration · nativeSr)
+ *     frames (fewer if the file ends first; everything when duration is null);
+ *  2. mix to mono (float32 mean of channels) unless `mono: false`;
+ *  3. resample to `sr` (default 22050; null keeps the native rate).
+ * Only the requested frame range is decoded.
+ *
+ * Deliberate difference: where librosa returns an empty array (offset at or
+ * past the end, or a duration shorter than one frame) we throw AudioError
+ * 'TOO_SHORT', because an empty clip only fails later with a vaguer error.
+ *
+ * Everything here works on bytes and is browser-safe, except
+ * {@link readAudioFile}, the one function that touches the file system
+ * (node:fs is imported on demand), and the default resampler, which loads the
+ * WASM module from disk; browser code passes its own `resampler`.
+ */
+import { AudioError, BYTES_SOURCE } from './errors.js';
+import { decodeWav, readWavInfo } from './wav-decode.js';
+
+export const DEFAULT_SR = 22050;
+
+export interface LoadAudioOptions {
+  /** Target rate in Hz (positive integer); default 22050; null keeps the file's rate. */
+  sr?: number | null;
+  /** Start time in seconds (default 0). */
+  offset?: number;
+  /** Length in seconds; null/undefined reads to the end. */
+  duration?: number | null;
+  /** Mix channels down to one (default true). With false, `y` is one array per channel, even for a mono file. */
+  mono?: boolean;
+}
+
+export interface LoadBytesOptions extends LoadAudioOptions {
+  /** Name for error messages (default '<bytes>'). */
+  file?: string;
+  /** Replaces the default WASM resampler (needed in browsers, where the module is not read from disk). */
+  resampler?: Resampler;
+}
+
+/** Resamples one channel; must return a new array. */
+export type Resampler = (y: Float32Array, srIn: number, srOut: number) => Float32Array | Promise<Float32Array>;
+
+export interface LoadedAudio<Y extends Float32Array | Float32Array[] = Float32Array> {
+  /** Mono signal, or one array per channel with `mono: false`. */
+  y: Y;
+  /** Rate of `y` (the requested `sr`, or the native rate when `sr` is null). */
+  sr: number;
+  /** Rate stored in the file. */
+  nativeSr: number;
+  /** Channel count stored in the file. */
+  channels: number;
+  /** Path, or the `file` name given for bytes, or '<bytes>'. */
+  file: string;
+}
+
+type MonoOptions = { mono?: true };
+type MultiOptions = { mono: false };
+
+/** Reads a WAV file (path) or WAV bytes like librosa.load; see the module comment. */
+export function loadAudio(source: string | Uint8Array, opts?: LoadAudioOptions & MonoOptions): Promise<LoadedAudio<Float32Array>>;
+export function loadAudio(source: string | Uint8Array, opts: LoadAudioOptions & MultiOptions): Promise<LoadedAudio<Float32Array[]>>;
+export function loadAudio(source: string | Uint8Array, opts?: LoadAudioOptions): Promise<LoadedAudio<Float32Array | Float32Array[]>>;
+export async function loadAudio(
+  source: string | Uint8Array,
+  opts: LoadAudioOptions = {},
+): Promise<LoadedAudio<Float32Array | Float32Array[]>> {
+  if (typeof source === 'string') {
+    const bytes = await readAudioFile(source);
+    return loadAudioBytes(bytes, { ...opts, file: source });
+  }
+  return loadAudioBytes(source, opts);
+}
+
+/** The browser-safe core of {@link loadAudio}: WAV bytes in, librosa.load semantics out. */
+export function loadAudioBytes(bytes: Uint8Array, opts?: LoadBytesOptions & MonoOptions): Promise<LoadedAudio<Float32Array>>;
+export function loadAudioBytes(bytes: Uint8Array, opts: LoadBytesOptions & MultiOptions): Promise<LoadedAudio<Float32Array[]>>;
+export function loadAudioBytes(bytes: Uint8Array, opts?: LoadBytesOptions): Promise<LoadedAudio<Float32Array | Float32Array[]>>;
+export async function loadAudioBytes(
+  bytes: Uint8Array,
+  opts: LoadBytesOptions = {},
+): Promise<LoadedAudio<Float32Array | Float32Array[]>> {
+  const file = opts.file ?? BYTES_SOURCE;
+  const sr = opts.sr === undefined ? DEFAULT_SR : opts.sr;
+  const offset = opts.offset ?? 0;
+  const duration = opts.duration ?? null;
+  const mono = opts.mono ?? true;
+  if (sr !== null && !(Number.isInteger(sr) && sr > 0)) {
+    throw new AudioError(file, 'BAD_ARGUMENT', `sr must be a positive integer or null, got ${sr}`);
+  }
+  if (!(Number.isFinite(offset) && offset >= 0)) {
+    throw new AudioError(file, 'BAD_ARGUMENT', `offset must be a finite number of seconds >= 0, got ${offset}`);
+  }
+  if (duration !== null && !(Number.isFinite(duration) && duration >= 0)) {
+    throw new AudioError(file, 'BAD_ARGUMENT', `duration must be a finite number of seconds >= 0 or null, got ${duration}`);
+  }
+
+  const info = readWavInfo(bytes, file);
+  const nativeSr = info.sampleRate;
+  // Python's int() truncates toward zero, as Math.trunc does (both operands are non-negative here).
+  const startFrame = Math.trunc(offset * nativeSr);
+  const wantFrames = duration === null ? undefined : Math.trunc(duration * nativeSr);
+  if (startFrame >= info.frames) {
+    throw new AudioError(file, 'TOO_SHORT',
+      `offset ${offset} s (frame ${startFrame}) is at or past the end of the audio (${info.frames} frames at ${nativeSr} Hz)`);
+  }
+  if (wantFrames === 0) {
+    throw new AudioError(file, 'TOO_SHORT', `duration ${duration} s is shorter than one frame at ${nativeSr} Hz`);
+  }
+  const decoded = decodeWav(bytes, { start: startFrame, frames: wantFrames, mono, file });
+  const target = sr ?? nativeSr;
+  let channels = decoded.data;
+  if (target !== nativeSr) {
+    const resampler = opts.resampler ?? (await defaultResampler(file));
+    channels = await Promise.all(channels.map((ch) => runResampler(resampler, ch, nativeSr, target, file)));
+  }
+  return { y: mono ? channels[0]! : channels, sr: target, nativeSr, channels: info.channels, file };
+}
+
+async function runResampler(resampler: Resampler, y: Float32Array, srIn: number, srOut: number, file: string): Promise<Float32Array> {
+  try {
+    return await resampler(y, srIn, srOut);
+  } catch (err) {
+    throw new AudioError(file, 'RESAMPLE_FAILED',
+      `resampling ${srIn} Hz → ${srOut} Hz failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The WASM resampler (src/wasm/resample.ts) on this thread's shared module instance. */
+async function defaultResampler(file: string): Promise<Resampler> {
+  try {
+    const [{ resample }, { loadWasmCore }] = await Promise.all([
+      import('../wasm/resample.js'),
+      import('../wasm/load-node.js'),
+    ]);
+    const core = await loadWasmCore();
+    return (y, srIn, srOut) => resample(core, y, srIn, srOut);
+  } catch (err) {
+    throw new AudioError(file, 'RESAMPLE_FAILED',
+      `resampling is needed but the WASM resampler is unavailable (${(err as Error).message}); pass sr: null to keep the native rate`,
+      { cause: err });
+  }
+}
+
+/** Reads a file into memory (Node only). Failures become AudioError 'READ_FAILED' naming the path. */
+export async function readAudioFile(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new AudioError(path, 'READ_FAILED', `cannot read: ${reason}`, { cause: err });
+  }
+}
