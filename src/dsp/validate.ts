@@ -30,3 +30,49 @@ export function assertPositiveInt(n: number, name: string): void {
 export function assertFinite(x: number, name: string): void {
   if (!Number.isFinite(x)) throw new DspError(`${name} must be a finite number, got ${x}`);
 }
+
+export function assertPadMode(mode: string): void {
+  if (mode !== 'constant' && mode !== 'reflect') {
+    throw new DspError(`padMode must be 'constant' or 'reflect', got '${mode}'`);
+  }
+}
+
+/** Without centring, librosa refuses a signal shorter than one frame (util.frame). */
+export function assertFrameable(n: number, frameLength: number, center: boolean): void {
+  if (!center && n < frameLength) {
+    throw new DspError(`signal is too short (${n} samples) for frameLength ${frameLength} with center=false`);
+  }
+}
+
+export function assertMfccCount(nMfcc: number, nMels: number): void {
+  assertPositiveInt(nMfcc, 'nMfcc');
+  if (nMfcc > nMels) throw new DspError(`nMfcc (${nMfcc}) must not exceed nMels (${nMels})`);
+}
+
+/** Mel band edges: 0 <= fmin < fmax, both finite (fmax above Nyquist is allowed, as in librosa). */
+export function assertMelRange(fmin: number, fmax: number): void {
+  assertFinite(fmin, 'fmin');
+  assertFinite(fmax, 'fmax');
+  if (fmin < 0 || fmin >= fmax) throw new DspError(`need 0 <= fmin < fmax, got fmin=${fmin}, fmax=${fmax}`);
+}
+
+export function assertPositive(x: number, name: string): void {
+  if (!Number.isFinite(x) || x <= 0) throw new DspError(`${name} must be a positive finite number, got ${x}`);
+}
+
+/** A Matrix whose data length matches rows * cols and is not empty. */
+export function assertMatrix(m: { data: Real; rows: number; cols: number }, what = 'matrix'): void {
+  if (!(m.data instanceof Float32Array || m.data instanceof Float64Array)) {
+    throw new DspError(`${what} data must be a Float32Array or Float64Array`);
+  }
+  if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows <= 0 || m.cols <= 0) {
+    throw new DspError(`${what} must have positive integer rows and cols, got ${m.rows} x ${m.cols}`);
+  }
+  if (m.data.length !== m.rows * m.cols) {
+    throw new DspError(`${what} has ${m.data.length} values, expected rows * cols = ${m.rows * m.cols}`);
+  }
+}
+
+export function assertNonNegative(x: number, name: string): void {
+  if (!Number.isFinite(x) || x < 0) throw new DspError(`${name} must be a non-negative finite number, got ${x}`);
+}

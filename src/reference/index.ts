@@ -1,0 +1,62 @@
+/**
+ * The pure-JS float64 reference DSP ('js-reference'): plain, readable implementations of the
+ * librosa 0.10 feature chain. It is the yardstick the WASM backend is tested and benchmarked
+ * against, not a fast path.
+ */
+import type {
+  ComplexMatrix, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
+  PowerToDbOptions, Real, StftOptions,
+} from '../dsp/types.js';
+import { melFilterbank, melSpectrogram } from './mel.js';
+import { mfcc } from './mfcc.js';
+import { powerToDb } from './power-to-db.js';
+import { rms } from './rms.js';
+import { spectrogram, stft } from './stft.js';
+import { zeroCrossingRate } from './zcr.js';
+
+export class ReferenceDsp implements DspBackend {
+  readonly name = 'js-reference';
+
+  stft(y: Real, opts?: StftOptions): ComplexMatrix<Float64Array> {
+    return stft(y, opts);
+  }
+
+  spectrogram(y: Real, opts?: StftOptions & { power?: number }): Matrix<Float64Array> {
+    return spectrogram(y, opts);
+  }
+
+  melFilterbank(opts?: MelOptions): Matrix<Float64Array> {
+    return melFilterbank(opts);
+  }
+
+  melSpectrogram(y: Real, opts?: MelSpectrogramOptions): Matrix<Float64Array> {
+    return melSpectrogram(y, opts);
+  }
+
+  powerToDb(S: Matrix, opts?: PowerToDbOptions): Matrix<Float64Array> {
+    return powerToDb(S, opts);
+  }
+
+  mfcc(y: Real, opts?: MfccOptions): Matrix<Float64Array> {
+    return mfcc(y, opts);
+  }
+
+  zeroCrossingRate(y: Real, opts?: FrameOptions): Float64Array {
+    return zeroCrossingRate(y, opts);
+  }
+
+  rms(y: Real, opts?: FrameOptions): Float64Array {
+    return rms(y, opts);
+  }
+}
+
+export function createReferenceDsp(): ReferenceDsp {
+  return new ReferenceDsp();
+}
+
+export { fftInPlace, rfft } from './fft.js';
+export { hannPeriodic } from './window.js';
+export { padBothSides, type PadKind } from './pad.js';
+export { resolveStftOptions } from './stft.js';
+export { hzToMel, melToHz, melFrequencies, fftFrequencies, resolveMelOptions } from './mel.js';
+export { dctIIOrtho } from './dct.js';
