@@ -1,0 +1,214 @@
+// Phase-vocoder time scaling of an STFT (librosa.phase_vocoder, librosa 0.10.2).
+// Float64 reference and the algorithm's description: src/reference/phase-vocoder.ts.
+// No allocation: every buffer is a pointer handed in by src/wasm/augment.ts.
+//
+// Precision follows librosa's complex64 path, so results match it to the last float32 step of
+// its phase accumulator: magnitude and angle are float32, the angle difference is a float32
+// subtraction, the accumulator is a float32 updated in float64, and the phasor is float32.
+// Intermediate math is float64 (f64x2 lanes), rounded to float32 exactly where librosa rounds.
+//
+// Layout: frame-major, frame t's bins at ptr + 4 * t * stride (stride a multiple of 4, lanes
+// past `bins` zero), so four adjacent bins — whose recurrences are independent — share one
+// f32x4 and every load/store is a whole vector.
+
+const PI: f64 = 3.141592653589793;
+const PI_2: f64 = 1.5707963267948966;
+const PI_4: f64 = 0.7853981633974483;
+const TAN_PI_8: f64 = 0.41421356237309503;
+const TWO_PI: f64 = 6.283185307179586;
+const INV_TWO_PI: f64 = 0.15915494309189535;
+const TWO_OVER_PI: f64 = 0.6366197723675814;
+// pi/2 split for the Cody-Waite reduction (fdlibm __rem_pio2: pio2_1 has 33 significant bits,
+// so k * PIO2_HI is exact for |k| < 2^20, i.e. phases up to ~1.6e6 rad; beyond, the reduction
+// error (~1e-9 rad) is still far below a float32 step of such a phase, 0.125 rad).
+const PIO2_HI: f64 = 1.5707963267341256;
+const PIO2_LO: f64 = 6.077100506506192e-11;
+
+/** Rounds both f64 lanes to float32 and back (what storing into a float32 array does). */
+@inline
+function roundF32(x: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x));
+}
+
+/** Lanes 2 and 3 of an f32x4, widened to f64x2. */
+@inline
+function highF64(x: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1));
+}
+
+/** Two f64x2 halves rounded to float32 and packed into one f32x4. */
+@inline
+function packF32(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+
+/**
+ * atan2 of two f64 lanes, IEEE conventions for signed zeros (atan2(+-0, -0) = +-pi), finite
+ * input. Reduction: a = min/max of |x|, |y| in [0, 1]; above tan(pi/8), atan(a) =
+ * pi/4 + atan((a - 1) / (a + 1)), so the series argument is at most tan(pi/8) = 0.414 and the
+ * 13-term Taylor series of atan (t - t^3/3 + ... + t^25/25) is accurate to 0.414^27/27 < 3e-12;
+ * then the octant fix-up (swap, x < 0, sign of y).
+ */
+@inline
+function atan2Pair(y: v128, x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const ay = f64x2.abs(y);
+  const mx = f64x2.max(ax, ay);
+  const mn = f64x2.min(ax, ay);
+  const zero = f64x2.splat(0);
+  const a = v128.bitselect(zero, f64x2.div(mn, mx), f64x2.eq(mx, zero));
+  const big = f64x2.gt(a, f64x2.splat(TAN_PI_8));
+  const one = f64x2.splat(1.0);
+  const t = v128.bitselect(f64x2.div(f64x2.sub(a, one), f64x2.add(a, one)), a, big);
+  const t2 = f64x2.mul(t, t);
+  let p = f64x2.splat(1.0 / 25.0);
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-1.0 / 23.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(1.0 / 21.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-1.0 / 19.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(1.0 / 17.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-1.0 / 15.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(1.0 / 13.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-1.0 / 11.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(1.0 / 9.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-1.0 / 7.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(1.0 / 5.0));
+  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-1.0 / 3.0));
+  let r = f64x2.add(t, f64x2.mul(f64x2.mul(p, t2), t));
+  r = v128.bitselect(f64x2.add(r, f64x2.splat(PI_4)), r, big);
+  r = v128.bitselect(f64x2.sub(f64x2.splat(PI_2), r), r, f64x2.gt(ay, ax));
+  // x < 0, including -0: sign bit set.
+  const xNeg = i64x2.lt_s(x, i64x2.splat(0));
+  r = v128.bitselect(f64x2.sub(f64x2.splat(PI), r), r, xNeg);
+  // Sign of y (copysign): r >= 0 here.
+  const signBit = i64x2.splat(0x8000000000000000);
+  return v128.or(r, v128.and(y, signBit));
+}
+
+/**
+ * In place over n values (n a multiple of 4): re -> |z| (float32, rounded once from float64, as
+ * hypotf), im -> angle(z) (atan2f, float32 rounded once from float64). Run once over the input
+ * STFT: each input column is read by about 1/rate output frames.
+ */
+export function pvToPolar(rePtr: usize, imPtr: usize, n: i32): void {
+  const bytes = <usize>n << 2;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const re = v128.load(rePtr + o);
+    const im = v128.load(imPtr + o);
+    const rl = f64x2.promote_low_f32x4(re);
+    const il = f64x2.promote_low_f32x4(im);
+    const rh = highF64(re);
+    const ih = highF64(im);
+    // f32 x f32 products are exact in f64: one rounding to float32 at the end, as hypotf.
+    const ml = f64x2.sqrt(f64x2.add(f64x2.mul(rl, rl), f64x2.mul(il, il)));
+    const mh = f64x2.sqrt(f64x2.add(f64x2.mul(rh, rh), f64x2.mul(ih, ih)));
+    v128.store(rePtr + o, packF32(ml, mh));
+    v128.store(imPtr + o, packF32(atan2Pair(il, rl), atan2Pair(ih, rh)));
+  }
+}
+
+// Set by sinCos (two results without allocation).
+let sinOut: v128 = f64x2.splat(0);
+let cosOut: v128 = f64x2.splat(0);
+
+/**
+ * sin and cos of two f64 lanes (rounded to float32 by the caller): Cody-Waite reduction by pi/2 to |r| <= pi/4, Taylor polynomials of degree 13
+ * (sin) and 14 (cos), whose truncation error at pi/4 is below 3e-14, and the quadrant fix-up.
+ */
+@inline
+function sinCos(x: v128): void {
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(TWO_OVER_PI)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(PIO2_HI))), f64x2.mul(k, f64x2.splat(PIO2_LO)));
+  const r2 = f64x2.mul(r, r);
+  let s = f64x2.splat(1.0 / 6227020800.0);
+  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(-1.0 / 39916800.0));
+  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(1.0 / 362880.0));
+  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(-1.0 / 5040.0));
+  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(1.0 / 120.0));
+  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(-1.0 / 6.0));
+  s = f64x2.add(r, f64x2.mul(f64x2.mul(s, r2), r));
+  let c = f64x2.splat(-1.0 / 87178291200.0);
+  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(1.0 / 479001600.0));
+  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(-1.0 / 3628800.0));
+  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(1.0 / 40320.0));
+  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(-1.0 / 720.0));
+  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(1.0 / 24.0));
+  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(-0.5));
+  c = f64x2.add(f64x2.splat(1.0), f64x2.mul(c, r2));
+  // Quadrant q = k mod 4 (exact in f64): x = q pi/2 + r.
+  const q = f64x2.sub(k, f64x2.mul(f64x2.splat(4.0), f64x2.floor(f64x2.mul(k, f64x2.splat(0.25)))));
+  const odd = v128.or(f64x2.eq(q, f64x2.splat(1.0)), f64x2.eq(q, f64x2.splat(3.0)));
+  const sinNeg = f64x2.ge(q, f64x2.splat(2.0));
+  const cosNeg = v128.or(f64x2.eq(q, f64x2.splat(1.0)), f64x2.eq(q, f64x2.splat(2.0)));
+  const sv = v128.bitselect(c, s, odd);
+  const cv = v128.bitselect(s, c, odd);
+  sinOut = v128.bitselect(f64x2.neg(sv), sv, sinNeg);
+  cosOut = v128.bitselect(f64x2.neg(cv), cv, cosNeg);
+}
+
+/**
+ * One output frame for two bins: writes mag * (cos acc, sin acc) as float32 (librosa: float32
+ * phasor times the float64 magnitude, stored as complex64) and returns the next accumulator
+ * (float32-rounded): acc + phi + wrap(dphase - phi).
+ */
+@inline
+function stepPair(acc: v128, mag: v128, dphase32: v128, phi: v128): v128 {
+  sinCos(acc);
+  cosOut = f64x2.mul(roundF32(cosOut), mag);
+  sinOut = f64x2.mul(roundF32(sinOut), mag);
+  let d = f64x2.sub(dphase32, phi);
+  // Wrap to [-pi, pi]; f64x2.nearest rounds half to even like np.round.
+  d = f64x2.sub(d, f64x2.mul(f64x2.splat(TWO_PI), f64x2.nearest(f64x2.mul(d, f64x2.splat(INV_TWO_PI)))));
+  return roundF32(f64x2.add(acc, f64x2.add(phi, d)));
+}
+
+/**
+ * Phase vocoder on a polar STFT (pvToPolar output, frame-major with `stride` floats per frame,
+ * `cols` frames). Output frame t (t < outFrames <= ceil(cols / rate)) reads input position
+ * t * rate; columns past the end count as zeros (librosa pads two zero columns). Output is
+ * frame-major with the same stride. `acc`: `stride` floats of scratch (the phase accumulators).
+ */
+export function phaseVocoder(
+  magPtr: usize, phasePtr: usize, stride: i32, bins: i32, cols: i32, rate: f64, hop: i32,
+  accPtr: usize, outRePtr: usize, outImPtr: usize, outFrames: i32,
+): void {
+  const frameBytes = <usize>stride << 2;
+  const vecBytes = (<usize>bins + 3 & ~3) << 2;
+  // acc_k starts at the phase of input frame 0.
+  memory.copy(accPtr, phasePtr, frameBytes);
+  // Expected phase advance of bin k over one hop: 2 pi * hop * k / nFft = pi * hop * k / (bins - 1).
+  const phiScale = f64x2.splat((Math.PI * <f64>hop) / <f64>(bins - 1));
+  const zero = f32x4.splat(0);
+  for (let t = 0; t < outFrames; t++) {
+    const step = <f64>t * rate;
+    const i = <i32>step; // step >= 0: truncation is floor
+    const alpha = step - <f64>i;
+    const wa = f64x2.splat(alpha);
+    const w0 = f64x2.splat(1.0 - alpha);
+    const has0 = i < cols;
+    const has1 = i + 1 < cols;
+    const col0 = <usize>i * frameBytes;
+    const col1 = col0 + frameBytes;
+    const outRow = <usize>t * frameBytes;
+    for (let o: usize = 0; o < vecBytes; o += 16) {
+      const m0 = has0 ? v128.load(magPtr + col0 + o) : zero;
+      const p0 = has0 ? v128.load(phasePtr + col0 + o) : zero;
+      const m1 = has1 ? v128.load(magPtr + col1 + o) : zero;
+      const p1 = has1 ? v128.load(phasePtr + col1 + o) : zero;
+      // In librosa the angle difference of two float32 angles is itself a float32.
+      const dp = f32x4.sub(p1, p0);
+      const acc = v128.load(accPtr + o);
+      const k = <f64>(o >> 2);
+      const phiLo = f64x2.mul(phiScale, f64x2.replace_lane(f64x2.splat(k), 1, k + 1.0));
+      const phiHi = f64x2.mul(phiScale, f64x2.replace_lane(f64x2.splat(k + 2.0), 1, k + 3.0));
+      const magLo = f64x2.add(f64x2.mul(w0, f64x2.promote_low_f32x4(m0)), f64x2.mul(wa, f64x2.promote_low_f32x4(m1)));
+      const magHi = f64x2.add(f64x2.mul(w0, highF64(m0)), f64x2.mul(wa, highF64(m1)));
+      const accLo = stepPair(f64x2.promote_low_f32x4(acc), magLo, f64x2.promote_low_f32x4(dp), phiLo);
+      const reLo = cosOut, imLo = sinOut;
+      const accHi = stepPair(highF64(acc), magHi, highF64(dp), phiHi);
+      v128.store(outRePtr + outRow + o, packF32(reLo, cosOut));
+      v128.store(outImPtr + outRow + o, packF32(imLo, sinOut));
+      v128.store(accPtr + o, packF32(accLo, accHi));
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The augmentation recipe: which versions of a clip the extractor produces and with which
+ * (seeded) parameters. Paper: every training clip is used as 'original' plus four augmented
+ * copies — additive noise, time shift, time stretch and pitch shift.
+ *
+ * Seeding: every version of every clip gets its own 32-bit seed (e.g. from
+ * {@link augmentationSeed}(runSeed, clipId, version)); all random choices for that version
+ * (drawn stretch rate / pitch steps / shift / noise amplitude, and the noise samples) come from
+ * a Random seeded with it, and the seed is recorded in {@link AppliedAugmentation}. Re-running
+ * {@link augmentClip} with the recorded seed reproduces the output bit for bit, independently of
+ * the order in which clips or workers run.
+ */
+import { DspError } from '../dsp/errors.js';
+import type { Real } from '../dsp/types.js';
+import { assertSignal } from '../dsp/validate.js';
+import { pitchShiftReference, timeStretchReference } from '../reference/phase-vocoder.js';
+import { Random, hashString } from '../util/random.js';
+import { addScaledNoise, drawNoiseFactor, PAPER_NOISE_FACTOR, type NoiseOptions } from './noise.js';
+import { drawShift, PAPER_MAX_SHIFT_MS, roll, type ShiftOptions } from './shift.js';
+
+export { addNoise, addScaledNoise, drawNoiseFactor, PAPER_NOISE_FACTOR, type NoiseOptions } from './noise.js';
+export { drawShift, maxShiftSamples, PAPER_MAX_SHIFT_MS, randomShift, roll, type ShiftOptions } from './shift.js';
+
+export const AUGMENT_VERSIONS = ['original', 'noise', 'shift', 'stretch', 'pitch'] as const;
+export type AugmentVersion = (typeof AUGMENT_VERSIONS)[number];
+
+/** A fixed value, or a range from which one value is drawn uniformly per clip. */
+export type ParamSpec = number | { min: number; max: number };
+
+export interface AugmentParams {
+  noise: NoiseOptions;
+  shift: ShiftOptions;
+  /** librosa.effects.time_stretch rate (> 1 faster/shorter, < 1 slower/longer). */
+  stretch: { rate: ParamSpec };
+  /** librosa.effects.pitch_shift steps (semitones with 12 bins per octave). */
+  pitch: { nSteps: ParamSpec; binsPerOctave?: number };
+}
+
+/**
+ * The paper's parameters: noise 0.005 × peak, shift within ±5 ms, stretch rate drawn in
+ * [0.8, 1.2] and pitch drawn in [-2, 2] semitones per clip.
+ */
+export const PAPER_AUGMENT_PARAMS: AugmentParams = Object.freeze({
+  noise: { factor: PAPER_NOISE_FACTOR, uniformFactor: false },
+  shift: { maxShiftMs: PAPER_MAX_SHIFT_MS },
+  stretch: { rate: { min: 0.8, max: 1.2 } },
+  pitch: { nSteps: { min: -2, max: 2 }, binsPerOctave: 12 },
+});
+
+/**
+ * The reference notebook's variant: fixed stretch rate 0.8 and pitch 0.7 steps, noise amplitude
+ * drawn as 0.005 × U(0, 1) per clip, shift up to ±5000 samples (its `uniform(-5, 5) * 1000`; the
+ * librosa fixture shift_seed0 = 1369 samples is of that kind, far beyond ±5 ms).
+ */
+export const NOTEBOOK_AUGMENT_PARAMS: AugmentParams = Object.freeze({
+  noise: { factor: PAPER_NOISE_FACTOR, uniformFactor: true },
+  shift: { maxShiftSamples: 5000 },
+  stretch: { rate: 0.8 },
+  pitch: { nSteps: 0.7, binsPerOctave: 12 },
+});
+
+export const PAPER_AUGMENTATIONS = Object.freeze({ versions: AUGMENT_VERSIONS, params: PAPER_AUGMENT_PARAMS });
+
+/** The two augmentations that need an STFT pipeline; implemented by the WASM and reference backends. */
+export interface AugmentBackend {
+  readonly name: string;
+  /** librosa.effects.time_stretch(y, rate=rate); length round(len / rate). */
+  timeStretch(y: Real, rate: number): Float32Array;
+  /** librosa.effects.pitch_shift(y, sr=sr, n_steps=nSteps, bins_per_octave); same length as y. */
+  pitchShift(y: Real, sr: number, nSteps: number, binsPerOctave?: number): Float32Array;
+}
+
+/** The float64 JS reference (slow; for tests and environments without the WASM module). */
+export const referenceAugmentBackend: AugmentBackend = Object.freeze({
+  name: 'js-reference',
+  timeStretch: (y: Real, rate: number) => Float32Array.from(timeStretchReference(y, rate)),
+  pitchShift: (y: Real, sr: number, nSteps: number, binsPerOctave = 12) =>
+    Float32Array.from(pitchShiftReference(y, sr, nSteps, { binsPerOctave })),
+});
+
+/** What was done to a clip: enough to reproduce it (with the same params) and to report it. */
+export interface AppliedAugmentation {
+  version: AugmentVersion;
+  /** Seed of the Random every draw for this version came from. */
+  seed: number;
+  /** noise: amplitude relative to the clip's peak. */
+  noiseFactor?: number;
+  /** shift: np.roll amount in samples. */
+  shiftSamples?: number;
+  /** stretch and pitch: the time-stretch rate. */
+  rate?: number;
+  /** pitch: steps of 1/binsPerOctave octave. */
+  nSteps?: number;
+}
+
+/** A per-(run, clip, version) seed that does not depend on processing order. */
+export function augmentationSeed(runSeed: number, clipId: string, version: AugmentVersion): number {
+  return hashString(`${runSeed >>> 0}\u0000${clipId}\u0000${version}`);
+}
+
+function drawParam(spec: ParamSpec, rng: Random, what: string): number {
+  if (typeof spec === 'number') {
+    if (!Number.isFinite(spec)) throw new DspError(`${what} must be a finite number, got ${spec}`);
+    return spec;
+  }
+  const { min, max } = spec ?? ({} as { min?: number; max?: number });
+  if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || min > max) {
+    throw new DspError(`${what} range must be finite numbers with min <= max, got ${JSON.stringify(spec)}`);
+  }
+  return rng.range(min, max);
+}
+
+function assertVersion(version: string): asserts version is AugmentVersion {
+  if (!(AUGMENT_VERSIONS as readonly string[]).includes(version)) {
+    throw new DspError(`unknown augmentation '${version}' (expected one of ${AUGMENT_VERSIONS.join(', ')})`);
+  }
+}
+
+function seedOf(seed: number | Random): number {
+  if (seed instanceof Random) return seed.nextUint32();
+  if (!Number.isInteger(seed)) throw new DspError(`augmentation seed must be an integer or a Random, got ${seed}`);
+  return seed >>> 0;
+}
+
+/**
+ * Applies one version to a clip. `seed`: an integer seed, or a Random from which a fresh seed is
+ * taken (one draw). Returns the new signal (always a new array) and what was applied.
+ */
+export function augmentClip(
+  version: AugmentVersion,
+  y: Real,
+  sr: number,
+  seed: number | Random,
+  params: AugmentParams = PAPER_AUGMENT_PARAMS,
+  backend: AugmentBackend = referenceAugmentBackend,
+): { y: Float32Array; applied: AppliedAugmentation } {
+  assertVersion(version);
+  assertSignal(y);
+  if (!Number.isInteger(sr) || sr <= 0) throw new DspError(`sample rate must be a positive integer, got ${sr}`);
+  const clipSeed = seedOf(seed);
+  const rng = new Random(clipSeed);
+  switch (version) {
+    case 'original':
+      return { y: Float32Array.from(y), applied: { version, seed: clipSeed } };
+    case 'noise': {
+      const noiseFactor = drawNoiseFactor(rng, params.noise);
+      return { y: addScaledNoise(y, noiseFactor, rng), applied: { version, seed: clipSeed, noiseFactor } };
+    }
+    case 'shift': {
+      const shiftSamples = drawShift(rng, sr, params.shift);
+      return { y: roll(y, shiftSamples), applied: { version, seed: clipSeed, shiftSamples } };
+    }
+    case 'stretch': {
+      const rate = drawParam(params.stretch.rate, rng, 'stretch rate');
+      if (rate <= 0) throw new DspError(`stretch rate must be > 0, got ${rate}`);
+      return { y: backend.timeStretch(y, rate), applied: { version, seed: clipSeed, rate } };
+    }
+    case 'pitch': {
+      const bpo = params.pitch.binsPerOctave ?? 12;
+      const nSteps = drawParam(params.pitch.nSteps, rng, 'pitch nSteps');
+      const rate = 2 ** (-nSteps / bpo);
+      return { y: backend.pitchShift(y, sr, nSteps, bpo), applied: { version, seed: clipSeed, nSteps, rate } };
+    }
+  }
+}
+
+/** {@link augmentClip} returning only the signal. */
+export function applyAugmentation(
+  version: AugmentVersion,
+  y: Real,
+  sr: number,
+  rng: number | Random,
+  params: AugmentParams = PAPER_AUGMENT_PARAMS,
+  backend: AugmentBackend = referenceAugmentBackend,
+): Float32Array {
+  return augmentClip(version, y, sr, rng, params, backend).y;
+}

@@ -1,0 +1,208 @@
+/**
+ * Phase-vocoder time scaling of an STFT (librosa.phase_vocoder, librosa 0.10.2), float64
+ * reference for the WASM kernel in assembly/phase_vocoder.ts.
+ *
+ * Algorithm (Flanagan & Golden 1966; librosa's formulation): output frame t reads the input
+ * at fractional position s_t = t * rate (s_t < nFrames), with two zero columns appended.
+ * For bin k, with c0 = D[k, floor(s)], c1 = D[k, floor(s) + 1], alpha = s - floor(s):
+ *   out[k, t]  = ((1 - alpha)|c0| + alpha|c1|) * exp(i * acc_k)
+ *   dphase     = angle(c1) - angle(c0) - phi_k,    phi_k = pi * hop * k / (bins - 1)
+ *   dphase    -= 2 pi * round(dphase / 2 pi)       (round half to even, as np.round)
+ *   acc_k     += phi_k + dphase,                   acc_k starts at angle(D[k, 0]).
+ *
+ * Precision: librosa runs this on complex64 input, so its phase accumulator is a float32
+ * array; at phases of ~1e5 rad (high bins after ~100 frames) one float32 step is ~0.008 rad,
+ * which is visible when comparing outputs. `precision: 'float32'` (the default) rounds exactly
+ * where librosa's complex64 path rounds (accumulator, angle difference, output), so results
+ * can be compared with librosa's closely; 'float64' is the unrounded algorithm.
+ */
+import { DspError } from '../dsp/errors.js';
+import type { ComplexMatrix, Real } from '../dsp/types.js';
+import { assertSignal } from '../dsp/validate.js';
+import { assertComplexMatrix, istftReference } from './istft.js';
+import { resampleReference } from './resample.js';
+import { stft } from './stft.js';
+
+export type PhaseVocoderPrecision = 'float32' | 'float64';
+
+export interface PhaseVocoderOptions {
+  /** Hop of the STFT; default nFft / 4 (librosa's default, also used by time_stretch). */
+  hopLength?: number;
+  /** FFT size; default 2 * (rows - 1). */
+  nFft?: number;
+  /** See the file comment; default 'float32' (librosa on complex64). */
+  precision?: PhaseVocoderPrecision;
+}
+
+/** More output frames than this is a mistake (a rate near zero), not a request. */
+export const MAX_STRETCH_FRAMES = 1 << 20;
+
+export interface PhaseVocoderGeometry {
+  nFft: number;
+  hopLength: number;
+  /** Output frames: len(np.arange(0, nFrames, rate)) = ceil(nFrames / rate). */
+  outFrames: number;
+}
+
+/** Validates rate and sizes (shared by the WASM binding so both reject the same input). */
+export function phaseVocoderGeometry(rows: number, cols: number, rate: number, opts: PhaseVocoderOptions = {}): PhaseVocoderGeometry {
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
+    throw new DspError(`phase vocoder: rate must be a finite number > 0, got ${rate}`);
+  }
+  if (!Number.isInteger(rows) || rows < 2) throw new DspError(`phase vocoder: the STFT needs at least 2 frequency bins, got ${rows}`);
+  if (!Number.isInteger(cols) || cols < 1) throw new DspError('phase vocoder: the STFT has no frames');
+  const nFft = opts.nFft ?? 2 * (rows - 1);
+  if (!Number.isInteger(nFft) || nFft < 2) throw new DspError(`phase vocoder: nFft must be an integer >= 2, got ${nFft}`);
+  const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
+  if (!Number.isInteger(hopLength) || hopLength <= 0) throw new DspError(`phase vocoder: hopLength must be a positive integer, got ${hopLength}`);
+  const outFrames = Math.ceil(cols / rate);
+  if (outFrames > MAX_STRETCH_FRAMES) {
+    throw new DspError(`phase vocoder: rate ${rate} on ${cols} frames would produce ${outFrames} frames (limit ${MAX_STRETCH_FRAMES})`);
+  }
+  return { nFft, hopLength, outFrames };
+}
+
+/** np.round: round half to even. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+/** librosa.phase_vocoder(D, rate=rate) on a [bins, frames] row-major matrix. */
+export function phaseVocoderReference(D: ComplexMatrix, rate: number, opts: PhaseVocoderOptions = {}): ComplexMatrix<Float64Array> {
+  assertComplexMatrix(D, 'phase vocoder');
+  const { hopLength, outFrames } = phaseVocoderGeometry(D.rows, D.cols, rate, opts);
+  const f32 = (opts.precision ?? 'float32') === 'float32';
+  const round = f32 ? Math.fround : (x: number) => x;
+  const bins = D.rows;
+  const cols = D.cols;
+  const outRe = new Float64Array(bins * outFrames);
+  const outIm = new Float64Array(bins * outFrames);
+  const mag = new Float64Array(cols + 2);
+  const phase = new Float64Array(cols + 2);
+
+  // Each bin's recurrence is independent of the others, so run it bin by bin.
+  for (let k = 0; k < bins; k++) {
+    const row = k * cols;
+    for (let j = 0; j < cols; j++) {
+      const re = D.re[row + j]!;
+      const im = D.im[row + j]!;
+      mag[j] = round(Math.hypot(re, im));
+      phase[j] = round(Math.atan2(im, re));
+    }
+    // librosa pads two zero columns: magnitude 0, angle(0) = 0.
+    mag[cols] = mag[cols + 1] = 0;
+    phase[cols] = phase[cols + 1] = 0;
+    const phi = (Math.PI * hopLength * k) / (bins - 1);
+    let acc = phase[0]!;
+    for (let t = 0; t < outFrames; t++) {
+      const step = t * rate;
+      const i = Math.floor(step);
+      const alpha = step - i;
+      const m = (1 - alpha) * mag[i]! + alpha * mag[i + 1]!;
+      const o = k * outFrames + t;
+      outRe[o] = round(round(Math.cos(acc)) * m);
+      outIm[o] = round(round(Math.sin(acc)) * m);
+      // In librosa the angle difference of two float32 angles is itself a float32.
+      let dphase = round(phase[i + 1]! - phase[i]!) - phi;
+      dphase -= TWO_PI * roundHalfEven(dphase / TWO_PI);
+      acc = round(acc + (phi + dphase));
+    }
+  }
+  return { re: outRe, im: outIm, rows: bins, cols: outFrames };
+}
+
+/** Output length of librosa.effects.time_stretch: int(round(len / rate)), Python's round (half to even). */
+export function stretchedLength(n: number, rate: number): number {
+  return roundHalfEven(n / rate);
+}
+
+/** Time-stretch parameters shared by both backends: validates and returns the output length. */
+export function assertStretch(n: number, rate: number): number {
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
+    throw new DspError(`time stretch: rate must be a finite number > 0, got ${rate}`);
+  }
+  const length = stretchedLength(n, rate);
+  if (length < 1) throw new DspError(`time stretch: rate ${rate} on ${n} samples leaves no samples`);
+  return length;
+}
+
+/**
+ * librosa.effects.time_stretch(y, rate=rate): stft (n_fft 2048, hop 512, centred, zero
+ * padding) -> phase vocoder (hop 512) -> istft with length round(len(y) / rate).
+ * rate > 1 speeds up (shorter), rate < 1 slows down.
+ */
+export function timeStretchReference(y: Real, rate: number, opts: { precision?: PhaseVocoderPrecision } = {}): Float64Array {
+  assertSignal(y);
+  const length = assertStretch(y.length, rate);
+  const D = stft(y);
+  const stretched = phaseVocoderReference(D, rate, { precision: opts.precision });
+  return istftReference(stretched, { length });
+}
+
+/**
+ * The resampling step inside librosa.effects.pitch_shift: from orig_sr = sr / rate (not an
+ * integer) to sr. Our resamplers take integer rates, so both rates are scaled by
+ * PITCH_RATE_SCALE and the source rounded: the ratio is then exact to ~1e-11, i.e. less than
+ * 1e-6 samples of drift over a 10 s clip (a plain round(sr / rate) would drift by whole samples).
+ */
+export const PITCH_RATE_SCALE = 1_000_000;
+
+export interface PitchShiftPlan {
+  /** Time-stretch rate 2^(-nSteps / binsPerOctave). */
+  rate: number;
+  /** Integer rates handed to the resampler (scaled; same ratio as sr / rate -> sr). */
+  resampleFrom: number;
+  resampleTo: number;
+  /** librosa.resample's output length for the stretched clip: ceil(n_st * (sr / (sr / rate))). */
+  resampledLength: number;
+  /** Length of the stretched clip. */
+  stretchedLength: number;
+}
+
+/** Validates a pitch-shift request and derives the stretch rate and resampling rates. */
+export function planPitchShift(n: number, sr: number, nSteps: number, binsPerOctave = 12): PitchShiftPlan {
+  if (!Number.isSafeInteger(sr) || sr <= 0) throw new DspError(`pitch shift: sr must be a positive integer sample rate, got ${sr}`);
+  if (typeof nSteps !== 'number' || !Number.isFinite(nSteps)) throw new DspError(`pitch shift: nSteps must be a finite number, got ${nSteps}`);
+  if (!Number.isInteger(binsPerOctave) || binsPerOctave <= 0) {
+    throw new DspError(`pitch shift: binsPerOctave must be a positive integer, got ${binsPerOctave}`);
+  }
+  if (Math.abs(nSteps / binsPerOctave) > 4) {
+    throw new DspError(`pitch shift: ${nSteps} steps of 1/${binsPerOctave} octave is beyond ±4 octaves`);
+  }
+  const rate = 2 ** (-nSteps / binsPerOctave);
+  const stretched = assertStretch(n, rate);
+  const origSr = sr / rate;
+  return {
+    rate,
+    resampleFrom: Math.round(origSr * PITCH_RATE_SCALE),
+    resampleTo: sr * PITCH_RATE_SCALE,
+    resampledLength: Math.ceil(stretched * (sr / origSr)),
+    stretchedLength: stretched,
+  };
+}
+
+/** librosa.util.fix_length for 1-D: truncate or zero-pad at the end. */
+export function fixLength<T extends Float32Array | Float64Array>(y: T, size: number): T {
+  if (y.length === size) return y;
+  const out = new (y.constructor as { new (n: number): T })(size);
+  out.set(y.length > size ? y.subarray(0, size) : y);
+  return out;
+}
+
+/**
+ * librosa.effects.pitch_shift(y, sr=sr, n_steps=nSteps, bins_per_octave): time-stretch by
+ * rate = 2^(-nSteps / binsPerOctave), resample from sr / rate to sr (the soxr-HQ-class
+ * resampler of src/reference/resample.ts), fix the length to len(y).
+ */
+export function pitchShiftReference(
+  y: Real, sr: number, nSteps: number, opts: { binsPerOctave?: number; precision?: PhaseVocoderPrecision } = {},
+): Float64Array {
+  assertSignal(y);
+  const plan = planPitchShift(y.length, sr, nSteps, opts.binsPerOctave ?? 12);
+  const stretched = timeStretchReference(y, plan.rate, { precision: opts.precision });
+  const resampled = resampleReference(stretched, plan.resampleFrom, plan.resampleTo);
+  return fixLength(fixLength(resampled, plan.resampledLength), y.length);
+}

@@ -1,0 +1,289 @@
+/**
+ * WASM time stretch and pitch shift (librosa.effects.time_stretch / pitch_shift, librosa 0.10.2),
+ * plus the phase vocoder and inverse STFT on their own. Kernels: assembly/phase_vocoder.ts,
+ * assembly/istft.ts, with the STFT and real FFT of assembly/stft.ts and assembly/fft.ts.
+ * Validation and geometry are shared with the float64 reference (src/reference/phase-vocoder.ts,
+ * src/reference/istft.ts), so both paths reject the same input with the same DspError.
+ *
+ * Memory: the FFT twiddle table and the Hann window are cached tables (core.persistent, keys
+ * `rfft:<n>` and `hann:<n>`, the same tables the feature kernels use); everything else lives in
+ * one scratch frame per call: the signal, the STFT (turned into magnitude/phase in place), the
+ * stretched STFT (frame-major, so every frame's bins are contiguous for the inverse FFT), the
+ * overlap-add and envelope buffers and the output.
+ */
+import type { AugmentBackend } from '../augment/index.js';
+import type { ComplexMatrix, Real } from '../dsp/types.js';
+import { frameCount } from '../dsp/types.js';
+import { assertSignal } from '../dsp/validate.js';
+import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../reference/istft.js';
+import {
+  assertStretch, fixLength, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
+} from '../reference/phase-vocoder.js';
+import { assertResampleArgs, designResampler, resampledLength, resamplerBank, type ResamplerDesign } from '../reference/resample.js';
+import type { WasmCore } from './core.js';
+import { resample } from './resample.js';
+
+/** librosa.effects.time_stretch's STFT: librosa.stft defaults. */
+const STRETCH_N_FFT = 2048;
+const STRETCH_HOP = 512;
+/** assembly/stft.ts PAD_CONSTANT: zero padding, librosa >= 0.10's default. */
+const PAD_CONSTANT = 0;
+
+interface Kernels {
+  rfftTableFloats(n: number): number;
+  rfftInitTable(n: number, table: number): void;
+  hannInit(n: number, out: number): void;
+  stftWorkFloats(nFft: number): number;
+  stftComplex(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, outRe: number, outIm: number, binStride: number, frameStride: number,
+  ): void;
+  pvToPolar(re: number, im: number, n: number): void;
+  phaseVocoder(
+    mag: number, phase: number, stride: number, bins: number, cols: number, rate: number, hop: number,
+    acc: number, outRe: number, outIm: number, outFrames: number,
+  ): void;
+  istftWorkFloats(nFft: number): number;
+  istftOverlapAdd(
+    nFft: number, hop: number, nFrames: number, table: number, window: number,
+    specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
+  ): void;
+  istftNormalize(ola: number, env: number, total: number, offset: number, out: number, length: number): void;
+  resampleInterpolated(
+    x: number, out: number, outLen: number, table: number, taps: number, phases: number, step: number,
+  ): void;
+}
+
+function kernels(core: WasmCore): Kernels {
+  const e = core.exports as unknown as Record<string, unknown>;
+  const needed = [
+    'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
+    'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize', 'resampleInterpolated',
+  ];
+  for (const name of needed) {
+    if (typeof e[name] !== 'function') {
+      throw new Error(`ser-wasm: kernel '${name}' is missing from build/ser.wasm; rebuild it with npm run build:wasm`);
+    }
+  }
+  return e as unknown as Kernels;
+}
+
+function rfftTable(core: WasmCore, k: Kernels, n: number): number {
+  return core.persistent(`rfft:${n}`, k.rfftTableFloats(n) * 4, (ptr) => k.rfftInitTable(n, ptr));
+}
+
+function hannTable(core: WasmCore, k: Kernels, n: number): number {
+  return core.persistent(`hann:${n}`, n * 4, (ptr) => k.hannInit(n, ptr));
+}
+
+/** Bins of one frame padded to whole f32x4 vectors (frame-major planes; every frame 16-byte aligned). */
+function alignedBins(bins: number): number {
+  return (bins + 3) & ~3;
+}
+
+/**
+ * Copies a [bins, frames] matrix into WASM memory frame-major (frame t's bins at float index
+ * t * stride), padding lanes zeroed: the layout the vocoder and the inverse FFT work on.
+ */
+function writeFrameMajor(core: WasmCore, D: ComplexMatrix, rePtr: number, imPtr: number, stride: number, frames: number): void {
+  const f32 = core.f32;
+  f32.fill(0, rePtr >> 2, (rePtr >> 2) + stride * frames);
+  f32.fill(0, imPtr >> 2, (imPtr >> 2) + stride * frames);
+  for (let t = 0; t < frames; t++) {
+    const r = (rePtr >> 2) + t * stride;
+    const i = (imPtr >> 2) + t * stride;
+    for (let b = 0; b < D.rows; b++) {
+      f32[r + b] = D.re[b * D.cols + t]!;
+      f32[i + b] = D.im[b * D.cols + t]!;
+    }
+  }
+}
+
+/** Reads a frame-major [frames, stride] pair of planes back as a [bins, frames] matrix. */
+function readBinMajor(core: WasmCore, rePtr: number, imPtr: number, stride: number, bins: number, frames: number): ComplexMatrix<Float32Array> {
+  const f32 = core.f32;
+  const re = new Float32Array(bins * frames);
+  const im = new Float32Array(bins * frames);
+  for (let t = 0; t < frames; t++) {
+    const r = (rePtr >> 2) + t * stride;
+    const i = (imPtr >> 2) + t * stride;
+    for (let b = 0; b < bins; b++) {
+      re[b * frames + t] = f32[r + b]!;
+      im[b * frames + t] = f32[i + b]!;
+    }
+  }
+  return { re, im, rows: bins, cols: frames };
+}
+
+/**
+ * librosa.phase_vocoder(D, rate=rate) in WASM, librosa's complex64 precision (see
+ * assembly/phase_vocoder.ts). D is [bins, frames]; the result is [bins, ceil(frames / rate)].
+ */
+export function phaseVocoder(core: WasmCore, D: ComplexMatrix, rate: number, opts: Omit<PhaseVocoderOptions, 'precision'> = {}): ComplexMatrix<Float32Array> {
+  assertComplexMatrix(D, 'phase vocoder');
+  const { hopLength, outFrames } = phaseVocoderGeometry(D.rows, D.cols, rate, opts);
+  const k = kernels(core);
+  const bins = D.rows;
+  const stride = alignedBins(bins);
+  return core.scratch((alloc) => {
+    const mag = alloc(stride * D.cols * 4);
+    const phase = alloc(stride * D.cols * 4);
+    const acc = alloc(stride * 4);
+    const outRe = alloc(stride * outFrames * 4);
+    const outIm = alloc(stride * outFrames * 4);
+    writeFrameMajor(core, D, mag, phase, stride, D.cols);
+    k.pvToPolar(mag, phase, stride * D.cols);
+    k.phaseVocoder(mag, phase, stride, bins, D.cols, rate, hopLength, acc, outRe, outIm, outFrames);
+    return readBinMajor(core, outRe, outIm, stride, bins, outFrames);
+  });
+}
+
+/**
+ * Overlap-add inverse of a frame-major stretched STFT already in WASM memory, then the
+ * envelope division and length fix; returns a pointer to `length` f32 in the current frame.
+ */
+function inverseInScratch(
+  core: WasmCore, k: Kernels, alloc: (bytes: number) => number, table: number, window: number,
+  specRe: number, specIm: number, stride: number, g: { nFft: number; hopLength: number; nFrames: number; length: number; offset: number },
+): number {
+  const total = g.nFft + g.hopLength * (g.nFrames - 1);
+  const ola = alloc(total * 4);
+  const env = alloc(total * 4);
+  const work = alloc(k.istftWorkFloats(g.nFft) * 4);
+  const out = alloc(g.length * 4);
+  k.istftOverlapAdd(g.nFft, g.hopLength, g.nFrames, table, window, specRe, specIm, stride, ola, env, work);
+  k.istftNormalize(ola, env, total, g.offset, out, g.length);
+  return out;
+}
+
+/** librosa.istft(D, ...) in WASM (periodic Hann, win_length = nFft); D is [bins, frames]. */
+export function istft(core: WasmCore, D: ComplexMatrix, opts: IstftOptions = {}): Float32Array {
+  assertComplexMatrix(D, 'istft');
+  const g = istftGeometry(D.rows, D.cols, opts);
+  const k = kernels(core);
+  const table = rfftTable(core, k, g.nFft);
+  const window = hannTable(core, k, g.nFft);
+  const bins = D.rows;
+  const stride = alignedBins(bins);
+  return core.scratch((alloc) => {
+    const re = alloc(stride * g.nFrames * 4);
+    const im = alloc(stride * g.nFrames * 4);
+    // Frame-major: the inverse FFT wants each frame's bins contiguous.
+    writeFrameMajor(core, D, re, im, stride, g.nFrames);
+    const out = inverseInScratch(core, k, alloc, table, window, re, im, stride, g);
+    return core.readF32(out, g.length);
+  });
+}
+
+/**
+ * librosa.effects.time_stretch(y, rate=rate): stft (2048, hop 512, centred, zero padding) ->
+ * phase vocoder -> istft(length = round(len / rate)), all in one scratch frame.
+ */
+export function timeStretch(core: WasmCore, y: Real, rate: number): Float32Array {
+  assertSignal(y);
+  const length = assertStretch(y.length, rate);
+  const nFft = STRETCH_N_FFT;
+  const hop = STRETCH_HOP;
+  const bins = (nFft >> 1) + 1;
+  const cols = frameCount(y.length, nFft, hop, true);
+  const { outFrames } = phaseVocoderGeometry(bins, cols, rate, { nFft, hopLength: hop });
+  // Only the frames that reach the output are inverted (librosa.istft with `length`), and the
+  // vocoder's recurrence runs forward in time, so it only needs to produce those.
+  const g = istftGeometry(bins, outFrames, { nFft, hopLength: hop, length });
+  const k = kernels(core);
+  const table = rfftTable(core, k, nFft);
+  const window = hannTable(core, k, nFft);
+  return core.scratch((alloc) => {
+    const yPtr = alloc(y.length * 4);
+    core.writeF32(yPtr, y);
+    const stftWork = alloc(k.stftWorkFloats(nFft) * 4);
+    const stride = alignedBins(bins);
+    const mag = alloc(stride * cols * 4);
+    const phase = alloc(stride * cols * 4);
+    // Frame-major STFT; the padding lanes past `bins` must be zeros (they run through the vocoder too).
+    core.f32.fill(0, mag >> 2, (mag >> 2) + stride * cols);
+    core.f32.fill(0, phase >> 2, (phase >> 2) + stride * cols);
+    k.stftComplex(yPtr, y.length, nFft, hop, cols, nFft >> 1, PAD_CONSTANT, window, table, stftWork, mag, phase, 1, stride);
+    k.pvToPolar(mag, phase, stride * cols);
+    const acc = alloc(stride * 4);
+    const re = alloc(stride * g.nFrames * 4);
+    const im = alloc(stride * g.nFrames * 4);
+    k.phaseVocoder(mag, phase, stride, bins, cols, rate, hop, acc, re, im, g.nFrames);
+    const out = inverseInScratch(core, k, alloc, table, window, re, im, stride, g);
+    return core.readF32(out, length);
+  });
+}
+
+// ---- resampling at the fractional ratio pitch_shift needs ----
+
+/** Interpolated-mode filter tables by shape (not by rate pair), most recently used last. */
+const fractionalTables = new Map<string, Float32Array>();
+const MAX_FRACTIONAL_TABLES = 4;
+
+function fractionalTable(design: ResamplerDesign): Float32Array {
+  const key = `${design.cutoff}:${design.halfWidth}:${design.taps}:${design.firstTap}:${design.phases}`;
+  let table = fractionalTables.get(key);
+  if (table) {
+    fractionalTables.delete(key);
+  } else {
+    table = Float32Array.from(resamplerBank(design));
+    if (fractionalTables.size >= MAX_FRACTIONAL_TABLES) fractionalTables.delete(fractionalTables.keys().next().value!);
+  }
+  fractionalTables.set(key, table);
+  return table;
+}
+
+/**
+ * Resampling between the scaled integer rates of a pitch-shift plan. Such a rate pair is almost
+ * never a small fraction, so src/wasm/resample.ts would pick its interpolated mode and cache one
+ * table per rate pair for the life of the instance — one per clip when the pitch is drawn per
+ * clip. The table only depends on the filter's shape (all downward shifts share one), so here it
+ * is cached in JS by shape (a few entries) and copied into the scratch frame for the call.
+ * Small-fraction ratios (exact polyphase banks, a bounded set) go through resample() unchanged.
+ */
+function resampleFractional(core: WasmCore, y: Float32Array, srIn: number, srOut: number): Float32Array {
+  assertResampleArgs(y, srIn, srOut);
+  if (srIn === srOut) return Float32Array.from(y);
+  const design = designResampler(srIn, srOut);
+  if (design.mode === 'polyphase') return resample(core, y, srIn, srOut);
+  const k = kernels(core);
+  const table = fractionalTable(design);
+  const outLen = resampledLength(y.length, srIn, srOut);
+  const lead = -design.firstTap;
+  const lastInput = outLen === 0 ? 0 : Math.floor(((outLen - 1) * srIn) / srOut);
+  // The kernel reads x[n0 .. n0 + taps] around each output; keep all of it inside the padded copy.
+  const padded = Math.max(lead + y.length, lastInput + design.taps + 1);
+  return core.scratch((alloc) => {
+    const tablePtr = alloc(table.length * 4);
+    const xPtr = alloc(padded * 4);
+    const outPtr = alloc(outLen * 4);
+    const f32 = core.f32;
+    f32.set(table, tablePtr >> 2);
+    f32.fill(0, xPtr >> 2, (xPtr >> 2) + padded);
+    f32.set(y, (xPtr >> 2) + lead);
+    k.resampleInterpolated(xPtr, outPtr, outLen, tablePtr, design.taps, design.phases, srIn / srOut);
+    return core.readF32(outPtr, outLen);
+  });
+}
+
+/**
+ * librosa.effects.pitch_shift(y, sr=sr, n_steps=nSteps, bins_per_octave): time stretch by
+ * 2^(-nSteps / binsPerOctave), resample from sr / rate to sr (soxr-HQ-class resampler), fix the
+ * length to len(y).
+ */
+export function pitchShift(core: WasmCore, y: Real, sr: number, nSteps: number, binsPerOctave = 12): Float32Array {
+  assertSignal(y);
+  const plan = planPitchShift(y.length, sr, nSteps, binsPerOctave);
+  const stretched = timeStretch(core, y, plan.rate);
+  const shifted = resampleFractional(core, stretched, plan.resampleFrom, plan.resampleTo);
+  return fixLength(fixLength(shifted, plan.resampledLength), y.length);
+}
+
+/** The WASM implementation of the recipe's {@link AugmentBackend}. */
+export function createWasmAugmentBackend(core: WasmCore): AugmentBackend {
+  return {
+    name: 'wasm',
+    timeStretch: (y, rate) => timeStretch(core, y, rate),
+    pitchShift: (y, sr, nSteps, binsPerOctave = 12) => pitchShift(core, y, sr, nSteps, binsPerOctave),
+  };
+}
