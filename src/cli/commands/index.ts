@@ -1,4 +1,23 @@
 import type { Command } from 'commander';
+import { registerAugment } from './augment.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerExtract } from './extract.js';
+import { registerFeatures } from './features.js';
+import { registerPipeline } from './pipeline.js';
+import { registerPredict } from './predict.js';
+import { registerReport } from './report.js';
+import { registerSynth } from './synth.js';
+import { registerTrain } from './train.js';
 
 /** Registry of subcommands; each module adds one command to the program. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [
+  registerAugment,
+  registerEvaluate,
+  registerExtract,
+  registerFeatures,
+  registerPipeline,
+  registerPredict,
+  registerReport,
+  registerSynth,
+  registerTrain,
+];

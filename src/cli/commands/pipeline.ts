@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { AugmentPreset } from '../../extract/extract-corpus.js';
+import { runPipeline } from '../../pipeline/run-pipeline.js';
+import type { ModelName, ProtocolName } from '../../pipeline/results.js';
+import { parseIntOption } from '../options.js';
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function registerPipeline(program: Command): void {
+  program
+    .command('pipeline')
+    .description('Corpus (or a synthetic one) → features → every protocol × DT/KNN/CNN → results.json, tables and report.html')
+    .option('--data <dir>', 'corpus folder (e.g. a RAVDESS download); default: synthesise one')
+    .option('--out <dir>', 'output folder', 'out/pipeline')
+    .option('--seed <n>', 'seed for every random choice', parseIntOption, 42)
+    .option('--workers <n>', 'extraction worker threads (default: available cores)', parseIntOption)
+    .option('--augment <preset>', 'paper | notebook | none', 'paper')
+    .option('--protocols <list>', 'comma-separated: paper,clip,speaker', 'paper,clip,speaker')
+    .option('--models <list>', 'comma-separated: dt,knn,cnn', 'dt,knn,cnn')
+    .option('--epochs <n>', 'CNN maximum epochs (paper: 50)', parseIntOption, 50)
+    .option('--patience <n>', 'CNN early-stopping patience on validation loss', parseIntOption)
+    .option('--held-out <actors>', 'speaker protocol: comma-separated held-out speakers (e.g. Actor_01,Actor_02)')
+    .option('--actors <n>', 'synthetic corpus: number of actors', parseIntOption, 8)
+    .option('--backend <name>', 'tfjs backend: node | wasm | cpu (default: best available)')
+    .option('--csv', 'also write features.csv')
+    .option('--no-report', 'skip report.html')
+    .option('--quiet', 'no progress bars')
+    .action(async (o) => {
+      await runPipeline({
+        data: o.data,
+        out: o.out,
+        seed: o.seed,
+        workers: o.workers,
+        augment: o.augment as AugmentPreset,
+        protocols: list(o.protocols) as ProtocolName[],
+        models: list(o.models) as ModelName[],
+        epochs: o.epochs,
+        patience: o.patience,
+        heldOut: o.heldOut ? list(o.heldOut) : undefined,
+        synthActors: o.actors,
+        backend: o.backend,
+        csv: o.csv,
+        report: o.report,
+        quiet: o.quiet,
+      });
+    });
+}

@@ -1,0 +1,176 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadCorpus } from '../corpus/index.js';
+import { augmentPreset, extractCorpus, type AugmentPreset } from '../extract/extract-corpus.js';
+import { writeFeatureTableBinary, writeFeatureTableCsv, type FeatureTable } from '../extract/feature-table.js';
+import { PAPER_RECIPE } from '../features/recipe.js';
+import { clipSplit, paperSplit, speakerSplit, type Gender, type Split } from '../ml/split.js';
+import { initBackend } from '../ml/cnn/backend.js';
+import { writeSynthCorpus } from '../synth/corpus-writer.js';
+import { loadWasmCore } from '../wasm/load-node.js';
+import { evaluateProtocol } from './evaluate-protocol.js';
+import { PAPER_ACCURACY, type ModelName, type PipelineResults, type ProtocolName } from './results.js';
+import { formatModelReport, formatTable4 } from './table.js';
+
+export interface PipelineOptions {
+  /** Corpus folder; absent → a synthetic corpus is generated into <out>/synth-corpus. */
+  data?: string;
+  out: string;
+  seed?: number;
+  workers?: number;
+  augment?: AugmentPreset;
+  protocols?: ProtocolName[];
+  models?: ModelName[];
+  /** Synthetic corpus size when no data is given. */
+  synthActors?: number;
+  /** CNN: maximum epochs (paper 50) and early-stopping patience. */
+  epochs?: number;
+  patience?: number;
+  /** Speaker protocol: explicit held-out actors (default: one male + one female drawn with the seed). */
+  heldOut?: string[];
+  csv?: boolean;
+  report?: boolean;
+  quiet?: boolean;
+  backend?: 'node' | 'wasm' | 'cpu';
+  log?: (line: string) => void;
+}
+
+/**
+ * `ser pipeline`: corpus (or synthesis) → extraction on the worker pool →
+ * every protocol × model → results.json, console tables and the HTML report.
+ */
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResults> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const out = resolve(opts.out);
+  const seed = opts.seed ?? 42;
+  await mkdir(out, { recursive: true });
+
+  let dataDir = opts.data ? resolve(opts.data) : '';
+  const synthetic = !opts.data;
+  if (synthetic) {
+    dataDir = join(out, 'synth-corpus');
+    const actors = opts.synthActors ?? 8;
+    log(`no --data given: synthesising a ${actors}-actor corpus in RAVDESS layout into ${dataDir} (seed ${seed})`);
+    const summary = writeSynthCorpus({ out: dataDir, actors, seed });
+    log(`synthesised ${summary.files} files (${summary.seconds.toFixed(0)} s of audio at ${summary.sampleRate} Hz)`);
+  }
+
+  const corpus = loadCorpus(dataDir);
+  log(`corpus ${dataDir}: ${corpus.items.length} files, layout ${corpus.layout}, classes ${corpus.classes.join(', ')}` +
+    (corpus.skipped.length ? `, ${corpus.skipped.length} skipped` : ''));
+  const augment = opts.augment ?? 'paper';
+  const { table, run } = await extractCorpus(corpus, dataDir, {
+    workers: opts.workers,
+    augment,
+    seed,
+    cacheDir: join(out, 'cache'),
+    quiet: opts.quiet,
+    recipe: PAPER_RECIPE,
+  });
+  log(`extracted ${table.rows} rows × ${table.dim} from ${run.stats.ok} files in ${run.stats.seconds.toFixed(1)} s ` +
+    `(${run.stats.filesPerSecond.toFixed(1)} files/s, ${run.stats.workers} workers, ${run.stats.cacheHits} cached)`);
+  for (const s of table.meta.skipped) log(`skipped ${s.path}: [${s.code}] ${s.reason}`);
+  await writeFeatureTableBinary(table, join(out, 'features'));
+  if (opts.csv) await writeFeatureTableCsv(table, join(out, 'features.csv'));
+
+  const models = opts.models ?? ['dt', 'knn', 'cnn'];
+  const backend = models.includes('cnn') ? await initBackend(opts.backend) : undefined;
+  if (backend) log(`tfjs backend: ${backend.name} (${backend.detail})`);
+  const core = await loadWasmCore();
+  const results: PipelineResults = {
+    tool: 'ser-wasm',
+    version: '0.1.0',
+    createdAt: new Date().toISOString(),
+    seed,
+    classes: table.classes,
+    corpus: {
+      dir: dataDir,
+      layout: corpus.layout,
+      synthetic,
+      files: corpus.items.length,
+      skipped: table.meta.skipped.map((s) => ({ path: s.path, reason: `[${s.code}] ${s.reason}` })),
+      classCounts: classCounts(table),
+      speakers: [...new Set(table.speaker)].sort(),
+    },
+    recipe: table.meta.recipe,
+    augmentation: { versions: table.meta.versions, params: { preset: augment, ...augmentPreset(augment).params } },
+    extraction: { ...run.stats, cacheHits: run.stats.cacheHits, rows: table.rows, dim: table.dim },
+    protocols: {},
+    paper: PAPER_ACCURACY,
+    examples: examplePerEmotion(corpus.items),
+  };
+
+  const genderOf = genderLookup(table);
+  for (const protocol of opts.protocols ?? (['paper', 'clip', 'speaker'] as ProtocolName[])) {
+    const split = makeSplit(protocol, table, seed, genderOf, opts.heldOut);
+    log(`[${protocol}] ${split.train.length} training rows, ${split.test.length} test rows` +
+      (split.heldOutSpeakers ? `, held-out speakers ${split.heldOutSpeakers.join(', ')}` : ''));
+    results.protocols[protocol] = await evaluateProtocol(table, split, {
+      models,
+      seed,
+      core,
+      cnn: { epochs: opts.epochs ?? 50, patience: opts.patience },
+      log,
+    });
+  }
+
+  await writeFile(join(out, 'results.json'), JSON.stringify(results, null, 1));
+  const print = (s: string): void => void process.stdout.write(`${s}\n`);
+  for (const [name, p] of Object.entries(results.protocols)) {
+    for (const [model, m] of Object.entries(p!.models)) {
+      print(`\n=== ${name} protocol — ${model} (train ${(100 * m!.trainAccuracy).toFixed(1)} %, test ${(100 * m!.testAccuracy).toFixed(1)} %) ===`);
+      print(formatModelReport(m!, results.classes));
+    }
+  }
+  print(`\nTest accuracy (the paper's Table 4, seed ${seed}, ${results.corpus.synthetic ? 'synthetic corpus' : dataDir}):`);
+  print(formatTable4(results));
+  if (opts.report !== false) {
+    try {
+      const { writeReport } = await import('../report/index.js');
+      const { html } = await writeReport(out);
+      log(`report: ${html}`);
+    } catch (err) {
+      log(`report not written: ${(err as Error).message}`);
+    }
+  }
+  log(`results: ${join(out, 'results.json')}`);
+  return results;
+}
+
+function makeSplit(protocol: ProtocolName, table: FeatureTable, seed: number, gender: (s: string) => Gender | undefined, heldOut?: string[]): Split {
+  switch (protocol) {
+    case 'paper':
+      return paperSplit(table, { seed });
+    case 'clip':
+      return clipSplit(table, { seed });
+    case 'speaker':
+      return speakerSplit(table, { seed, gender, ...(heldOut ? { heldOut } : {}) });
+  }
+}
+
+function genderLookup(table: FeatureTable): (speaker: string) => Gender | undefined {
+  const map = new Map<string, Gender>();
+  table.speaker.forEach((s, i) => {
+    const g = table.gender[i];
+    if (g === 'male' || g === 'female') map.set(s, g);
+  });
+  return (s) => map.get(s);
+}
+
+function classCounts(table: FeatureTable): Record<string, Record<string, number>> {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const c of table.classes) counts[c] = {};
+  for (let i = 0; i < table.rows; i++) {
+    if (table.version[i] !== 'original') continue;
+    const cls = counts[table.classes[table.y[i]!]!]!;
+    const g = table.gender[i] || 'unknown';
+    cls[g] = (cls[g] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function examplePerEmotion(items: Array<{ label: string; path: string }>): Record<string, string> {
+  const examples: Record<string, string> = {};
+  for (const item of items) examples[item.label] ??= item.path;
+  return examples;
+}

@@ -1,0 +1,37 @@
+import { formatClassificationReport, formatConfusionMatrix } from '../ml/report.js';
+import type { ClassificationMetrics } from '../ml/metrics.js';
+import type { ModelName, ModelResult, PipelineResults, ProtocolName } from './results.js';
+
+const MODEL_TITLES: Record<ModelName, string> = { dt: 'Decision Tree', knn: 'KNN (k=4)', cnn: 'CNN (Conv1D)' };
+const PROTOCOLS: ProtocolName[] = ['paper', 'clip', 'speaker'];
+
+const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(100 * x).toFixed(1)} %`);
+
+/** The paper's Table 4 (test accuracy per model) with one column per protocol beside the paper's figure. */
+export function formatTable4(r: PipelineResults): string {
+  const protocols = PROTOCOLS.filter((p) => r.protocols[p]);
+  const header = ['Model', 'Paper (reported)', ...protocols.map((p) => `${p} protocol`)];
+  const rows = (['dt', 'knn', 'cnn'] as ModelName[])
+    .filter((m) => protocols.some((p) => r.protocols[p]!.models[m]))
+    .map((m) => [MODEL_TITLES[m], pct(r.paper[m]), ...protocols.map((p) => pct(r.protocols[p]!.models[m]?.testAccuracy))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** scikit-learn-style classification report + confusion matrix for one model under one protocol. */
+export function formatModelReport(m: ModelResult, classes: string[]): string {
+  const metrics: ClassificationMetrics = {
+    nClasses: classes.length,
+    accuracy: m.testAccuracy,
+    balancedAccuracy: m.balancedAccuracy,
+    confusion: m.confusion,
+    precision: m.perClass.map((c) => c.precision),
+    recall: m.perClass.map((c) => c.recall),
+    f1: m.perClass.map((c) => c.f1),
+    support: m.perClass.map((c) => c.support),
+    macro: m.macro,
+    weighted: m.weighted,
+  };
+  return `${formatClassificationReport(metrics, classes)}\n\nconfusion matrix (rows: true, columns: predicted)\n${formatConfusionMatrix(m.confusion, classes)}`;
+}
