@@ -5,3 +5,15 @@
 export function heapBase(): usize {
   return __heap_base;
 }
+export * from "./resample";
+export * from "./phase_vocoder";
+export * from "./istft";
+export * from "./fft";
+export * from "./window";
+export * from "./stft";
+export * from "./mel";
+export * from "./power_to_db";
+export * from "./dct";
+export * from "./frame_features";
+export * from "./knn_distance";
+export * from "./finite_check";

@@ -13,6 +13,8 @@ export interface PoolOptions {
   cacheDir?: string | null;
   quiet?: boolean;
   label?: string;
+  /** Compiled worker module to run instead of the default (tests use it to simulate crashes). */
+  workerFile?: string;
 }
 
 export interface SkippedFile {
@@ -61,7 +63,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
 
   const pool =
     workers > 0
-      ? new Piscina({ filename: workerFilename(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
+      ? new Piscina({ filename: opts.workerFile ?? workerFilename(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
       : null;
 
   const runOne = async (task: ExtractTask): Promise<ExtractResult & { cacheHit?: boolean }> => {

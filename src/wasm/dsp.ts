@@ -1,0 +1,425 @@
+/**
+ * The WASM DSP backend ('wasm'): typed bindings over the AssemblyScript kernels in
+ * assembly/ (fft, window, stft, mel, power_to_db, dct, frame_features, finite_check).
+ *
+ * Validation: option checks run in JS before anything reaches WASM, with the same
+ * validators and messages as the JS reference (src/dsp/validate.ts and the reference's
+ * option resolvers), so bad input raises a DspError, never a trap. The per-sample
+ * NaN/Infinity check is the one exception to "in JS": the signal is copied into scratch
+ * first and scanned there with SIMD (a JS loop cost more than the whole ZCR), and a hit
+ * is reported through assertSignal with the usual message.
+ *
+ * Memory: tables (FFT twiddles, Hann windows, mel filterbanks, DCT bases) are computed
+ * once per configuration inside WASM and cached by {@link WasmCore.persistent}; per-call
+ * buffers live in a {@link WasmCore.scratch} frame. All results are fresh Float32Arrays
+ * (copies, never views into WASM memory). Numbers are float32 throughout.
+ *
+ * Short signals: with center=true any length >= 1 works. Constant (zero) padding is the
+ * librosa >= 0.10 default; 'reflect' follows numpy.pad, which librosa calls: when the
+ * signal is shorter than the pad it keeps reflecting (period 2(n-1); a single sample
+ * repeats itself).
+ */
+import type {
+  ComplexMatrix, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
+  PadMode, PowerToDbOptions, Real, StftOptions,
+} from '../dsp/types.js';
+import { DEFAULTS, frameCount } from '../dsp/types.js';
+import { DspError } from '../dsp/errors.js';
+import {
+  assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive, assertPositiveInt,
+  assertPowerOfTwo, assertSignal,
+} from '../dsp/validate.js';
+import { resolveMelOptions, type ResolvedMelOptions } from '../reference/mel.js';
+import { resolveStftOptions, type ResolvedStftOptions } from '../reference/stft.js';
+import type { WasmCore } from './core.js';
+// Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
+// follow literal import() specifiers and fail on node:fs; browsers pass their own core.
+const NODE_CORE_LOADER = './load-node.js';
+
+/** Signatures of the kernels this file calls (pointers are byte offsets into linear memory). */
+interface DspKernels {
+  rfftTableFloats(n: number): number;
+  rfftInitTable(n: number, table: number): void;
+  rfftForward(n: number, table: number, input: number, outRe: number, outIm: number): void;
+  rfftInverse(n: number, table: number, inRe: number, inIm: number, output: number, work: number): void;
+  hannInit(n: number, out: number): void;
+  stftWorkFloats(nFft: number): number;
+  stftComplex(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, outRe: number, outIm: number, binStride: number, frameStride: number,
+  ): void;
+  stftPower(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, power: number, out: number, binStride: number, frameStride: number,
+  ): void;
+  melFilterbankBytes(nFft: number, nMels: number): number;
+  melInitFilterbank(sr: number, nFft: number, nMels: number, fmin: number, fmax: number, htk: number, slaney: number, fb: number): void;
+  melSpectrogramFrames(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, power: number,
+    fb: number, nMels: number, out: number, melStride: number, frameStride: number,
+  ): void;
+  powerToDbInPlace(ptr: number, len: number, refDb: number, amin: number, topDb: number): void;
+  dctTableBytes(nIn: number, nOut: number): number;
+  dctInitBasis(nIn: number, nOut: number, lifter: number, basis: number): void;
+  dctFrames(src: number, nFrames: number, nIn: number, basis: number, nOut: number, out: number, coefStride: number, frameStride: number): void;
+  rmsFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
+  zcrFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
+  firstNonFinite(ptr: number, n: number): number;
+}
+
+const REQUIRED_KERNELS: Array<keyof DspKernels> = [
+  'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'hannInit', 'stftWorkFloats', 'stftComplex',
+  'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'powerToDbInPlace', 'dctTableBytes',
+  'dctInitBasis', 'dctFrames', 'rmsFrames', 'zcrFrames', 'firstNonFinite',
+];
+
+// Pad modes as assembly/stft.ts numbers them.
+const PAD_CODE: Record<PadMode, number> = { constant: 0, reflect: 1 };
+/** Largest FFT the kernels are built and tested for. */
+export const MAX_FFT = 1 << 16;
+
+/** Options of the fused per-clip feature pass (ZCR and RMS use frameLength = nFft). */
+export interface FrameFeatureOptions {
+  sr?: number; // 22050
+  nFft?: number; // 2048
+  hopLength?: number; // 512
+  nMels?: number; // 128
+  nMfcc?: number; // 20
+}
+
+export interface FrameFeatures {
+  zcr: Float32Array;
+  rms: Float32Array;
+  mfcc: Matrix<Float32Array>;
+}
+
+interface DbParams {
+  refDb: number;
+  amin: number;
+  topDb: number; // < 0: no floor
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** librosa.power_to_db options, validated as the reference does. */
+function resolveDb(opts: PowerToDbOptions): DbParams {
+  const amin = opts.amin ?? DEFAULTS.amin;
+  assertPositive(amin, 'amin');
+  const ref = Math.abs(opts.ref ?? 1);
+  assertPositive(ref, 'ref');
+  const topDb = opts.topDb === undefined ? DEFAULTS.topDb : opts.topDb;
+  if (topDb !== null) assertNonNegative(topDb, 'topDb');
+  // librosa subtracts the reference level from the float32 array in float32.
+  return { refDb: Math.fround(10 * Math.log10(Math.max(amin, ref))), amin, topDb: topDb ?? -1 };
+}
+
+/**
+ * Type and length checks of assertSignal, without its per-sample JS loop: the NaN/Infinity
+ * scan runs in WASM on the copied samples (see WasmDsp.writeSignal), which then defers to
+ * assertSignal for the message, so both backends still report the same error.
+ */
+function checkSignalShape(y: Real, what = 'signal'): void {
+  if (!(y instanceof Float32Array || y instanceof Float64Array) || y.length === 0) assertSignal(y, what);
+}
+
+function resolveFrame(y: Real, opts: FrameOptions): { frameLength: number; hop: number; center: boolean; frames: number } {
+  checkSignalShape(y);
+  const frameLength = opts.frameLength ?? DEFAULTS.nFft;
+  const hop = opts.hopLength ?? DEFAULTS.hopLength;
+  const center = opts.center ?? true;
+  assertPositiveInt(frameLength, 'frameLength');
+  assertPositiveInt(hop, 'hopLength');
+  assertFrameable(y.length, frameLength, center);
+  return { frameLength, hop, center, frames: frameCount(y.length, frameLength, hop, center) };
+}
+
+function resolvePower(power: number | undefined, fallback: number): number {
+  const p = power ?? fallback;
+  assertPositive(p, 'power');
+  return p;
+}
+
+export class WasmDsp implements DspBackend {
+  readonly name = 'wasm';
+  private readonly k: DspKernels;
+
+  constructor(readonly core: WasmCore) {
+    const missing = REQUIRED_KERNELS.filter((name) => typeof core.exports[name] !== 'function');
+    if (missing.length > 0) {
+      throw new Error(`ser-wasm: build/ser.wasm lacks DSP kernels (${missing.join(', ')}); rebuild with \`npm run build:wasm\``);
+    }
+    this.k = core.exports as unknown as DspKernels;
+  }
+
+  // ---- cached tables (computed in WASM once per configuration) ----
+
+  /** rfft twiddle table for size n (layout documented in assembly/fft.ts). */
+  rfftTable(n: number): number {
+    return this.core.persistent(`rfft:${n}`, this.k.rfftTableFloats(n) * 4, (ptr) => this.k.rfftInitTable(n, ptr));
+  }
+
+  private hann(n: number): number {
+    return this.core.persistent(`hann:${n}`, n * 4, (ptr) => this.k.hannInit(n, ptr));
+  }
+
+  private melBank(m: ResolvedMelOptions): number {
+    const key = `mel:${m.sr}:${m.nFft}:${m.nMels}:${m.fmin}:${m.fmax}:${m.htk}:${m.norm}`;
+    return this.core.persistent(key, this.k.melFilterbankBytes(m.nFft, m.nMels), (ptr) =>
+      this.k.melInitFilterbank(m.sr, m.nFft, m.nMels, m.fmin, m.fmax, m.htk ? 1 : 0, m.norm === 'slaney' ? 1 : 0, ptr),
+    );
+  }
+
+  private dctBasis(nIn: number, nOut: number, lifter: number): number {
+    return this.core.persistent(`dct:${nIn}:${nOut}:${lifter}`, this.k.dctTableBytes(nIn, nOut), (ptr) =>
+      this.k.dctInitBasis(nIn, nOut, lifter, ptr),
+    );
+  }
+
+  // ---- raw FFT (for callers that need it directly, e.g. benchmarks) ----
+
+  /** numpy.fft.rfft of a power-of-two-length frame (2 .. 65536): n/2 + 1 bins. */
+  rfft(x: Real): { re: Float32Array; im: Float32Array } {
+    checkSignalShape(x, 'rfft input');
+    const n = x.length;
+    assertPowerOfTwo(n, 'rfft length', 2, MAX_FFT);
+    const table = this.rfftTable(n);
+    const bins = n / 2 + 1;
+    return this.core.scratch((alloc) => {
+      const inp = this.writeSignal(alloc, x, 'rfft input');
+      const re = alloc(bins * 4);
+      const im = alloc(bins * 4);
+      this.k.rfftForward(n, table, inp, re, im);
+      return { re: this.core.readF32(re, bins), im: this.core.readF32(im, bins) };
+    });
+  }
+
+  /** numpy.fft.irfft for even n (imaginary parts of bins 0 and n/2 ignored). */
+  irfft(re: Real, im: Real): Float32Array {
+    const bins = re.length;
+    const n = 2 * (bins - 1);
+    checkSignalShape(re, 'irfft real part');
+    checkSignalShape(im, 'irfft imaginary part');
+    if (im.length !== bins) throw new DspError(`irfft needs real and imaginary parts of equal length, got ${bins} and ${im.length}`);
+    assertPowerOfTwo(n, 'irfft length', 2, MAX_FFT);
+    const table = this.rfftTable(n);
+    return this.core.scratch((alloc) => {
+      const pr = this.writeSignal(alloc, re, 'irfft real part');
+      const pi = this.writeSignal(alloc, im, 'irfft imaginary part');
+      const out = alloc(n * 4);
+      const work = alloc(n * 4);
+      this.k.rfftInverse(n, table, pr, pi, out, work);
+      return this.core.readF32(out, n);
+    });
+  }
+
+  // ---- DspBackend ----
+
+  stft(y: Real, opts: StftOptions = {}): ComplexMatrix<Float32Array> {
+    checkSignalShape(y);
+    const o = this.checkStft(y, opts);
+    const { table, window } = this.stftTables(o.nFft);
+    const frames = frameCount(y.length, o.nFft, o.hopLength, o.center);
+    const bins = o.nFft / 2 + 1;
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
+      const re = alloc(bins * frames * 4);
+      const im = alloc(bins * frames * 4);
+      this.k.stftComplex(yp, y.length, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], window, table, work, re, im, frames, 1);
+      return { re: this.core.readF32(re, bins * frames), im: this.core.readF32(im, bins * frames), rows: bins, cols: frames };
+    });
+  }
+
+  spectrogram(y: Real, opts: StftOptions & { power?: number } = {}): Matrix<Float32Array> {
+    checkSignalShape(y);
+    const power = resolvePower(opts.power, 1);
+    const o = this.checkStft(y, opts);
+    const { table, window } = this.stftTables(o.nFft);
+    const frames = frameCount(y.length, o.nFft, o.hopLength, o.center);
+    const bins = o.nFft / 2 + 1;
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
+      const out = alloc(bins * frames * 4);
+      this.k.stftPower(yp, y.length, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], window, table, work, power, out, frames, 1);
+      return { data: this.core.readF32(out, bins * frames), rows: bins, cols: frames };
+    });
+  }
+
+  melFilterbank(opts: MelOptions = {}): Matrix<Float32Array> {
+    const m = resolveMelOptions(opts);
+    const fb = this.melBank(m);
+    const bins = m.nFft / 2 + 1;
+    return { data: this.core.readF32(fb, m.nMels * bins), rows: m.nMels, cols: bins };
+  }
+
+  melSpectrogram(y: Real, opts: MelSpectrogramOptions = {}): Matrix<Float32Array> {
+    checkSignalShape(y);
+    const power = resolvePower(opts.power, 2);
+    const mel = resolveMelOptions(opts);
+    const o = this.checkStft(y, opts);
+    const { table, window } = this.stftTables(o.nFft);
+    const fb = this.melBank(mel);
+    const frames = frameCount(y.length, o.nFft, o.hopLength, o.center);
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
+      const out = alloc(mel.nMels * frames * 4);
+      this.k.melSpectrogramFrames(
+        yp, y.length, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], window, table, work, power,
+        fb, mel.nMels, out, frames, 1,
+      );
+      return { data: this.core.readF32(out, mel.nMels * frames), rows: mel.nMels, cols: frames };
+    });
+  }
+
+  powerToDb(S: Matrix, opts: PowerToDbOptions = {}): Matrix<Float32Array> {
+    assertMatrix(S, 'power spectrogram');
+    checkSignalShape(S.data, 'power spectrogram');
+    const db = resolveDb(opts);
+    const len = S.data.length;
+    return this.core.scratch((alloc) => {
+      const p = this.writeSignal(alloc, S.data, 'power spectrogram');
+      this.k.powerToDbInPlace(p, len, db.refDb, db.amin, db.topDb);
+      return { data: this.core.readF32(p, len), rows: S.rows, cols: S.cols };
+    });
+  }
+
+  mfcc(y: Real, opts: MfccOptions = {}): Matrix<Float32Array> {
+    checkSignalShape(y);
+    const c = this.checkMfcc(y, opts);
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const out = this.mfccInto(alloc, yp, y.length, c);
+      return { data: this.core.readF32(out, c.nMfcc * c.frames), rows: c.nMfcc, cols: c.frames };
+    });
+  }
+
+  zeroCrossingRate(y: Real, opts: FrameOptions = {}): Float32Array {
+    const f = resolveFrame(y, opts);
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const out = this.frameKernelInto(alloc, 'zcr', yp, y.length, f.frameLength, f.hop, f.frames, f.center);
+      return this.core.readF32(out, f.frames);
+    });
+  }
+
+  rms(y: Real, opts: FrameOptions = {}): Float32Array {
+    const f = resolveFrame(y, opts);
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const out = this.frameKernelInto(alloc, 'rms', yp, y.length, f.frameLength, f.hop, f.frames, f.center);
+      return this.core.readF32(out, f.frames);
+    });
+  }
+
+  /**
+   * The paper's per-frame features in one pass over WASM: ZCR and RMS (frameLength = nFft,
+   * centred) and MFCC (librosa.feature.mfcc defaults otherwise: Slaney mel, power 2,
+   * power_to_db ref 1 / amin 1e-10 / top_db 80, DCT-II ortho, no lifter). The signal is
+   * copied into WASM once; all three share the frame grid, so they have the same length.
+   */
+  frameFeatures(y: Real, opts: FrameFeatureOptions = {}): FrameFeatures {
+    checkSignalShape(y);
+    const c = this.checkMfcc(y, opts);
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const zcr = this.frameKernelInto(alloc, 'zcr', yp, y.length, c.stft.nFft, c.stft.hopLength, c.frames, true);
+      const rms = this.frameKernelInto(alloc, 'rms', yp, y.length, c.stft.nFft, c.stft.hopLength, c.frames, true);
+      const mfcc = this.mfccInto(alloc, yp, y.length, c);
+      return {
+        zcr: this.core.readF32(zcr, c.frames),
+        rms: this.core.readF32(rms, c.frames),
+        mfcc: { data: this.core.readF32(mfcc, c.nMfcc * c.frames), rows: c.nMfcc, cols: c.frames },
+      };
+    });
+  }
+
+  // ---- helpers ----
+
+  private checkStft(y: Real, opts: StftOptions): ResolvedStftOptions {
+    const o = resolveStftOptions(opts);
+    assertFrameable(y.length, o.nFft, o.center);
+    return o;
+  }
+
+  private stftTables(nFft: number): { table: number; window: number } {
+    return { table: this.rfftTable(nFft), window: this.hann(nFft) };
+  }
+
+  /** Validates MFCC options and fetches every cached table (must happen outside scratch). */
+  private checkMfcc(y: Real, opts: MfccOptions) {
+    const nMfcc = opts.nMfcc ?? DEFAULTS.nMfcc;
+    const nMels = opts.nMels ?? DEFAULTS.nMels;
+    assertMfccCount(nMfcc, nMels);
+    const lifter = opts.lifter ?? 0;
+    assertNonNegative(lifter, 'lifter');
+    const power = resolvePower(opts.power, 2);
+    const mel = resolveMelOptions(opts);
+    const stft = this.checkStft(y, opts);
+    const db = resolveDb(opts);
+    const { table, window } = this.stftTables(stft.nFft);
+    return {
+      nMfcc, nMels, power, stft, db, table, window,
+      fb: this.melBank(mel),
+      dct: this.dctBasis(nMels, nMfcc, lifter),
+      frames: frameCount(y.length, stft.nFft, stft.hopLength, stft.center),
+    };
+  }
+
+  /** y -> mel power (frame-major) -> dB (in place) -> DCT, all in WASM; returns the [nMfcc, frames] pointer. */
+  private mfccInto(alloc: (bytes: number) => number, yp: number, n: number, c: ReturnType<WasmDsp['checkMfcc']>): number {
+    const { stft: o, frames, nMels, nMfcc } = c;
+    const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
+    const mel = alloc(nMels * frames * 4);
+    this.k.melSpectrogramFrames(
+      yp, n, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], c.window, c.table, work, c.power,
+      c.fb, nMels, mel, 1, nMels,
+    );
+    this.k.powerToDbInPlace(mel, nMels * frames, c.db.refDb, c.db.amin, c.db.topDb);
+    const out = alloc(nMfcc * frames * 4);
+    this.k.dctFrames(mel, frames, nMels, c.dct, nMfcc, out, frames, 1);
+    return out;
+  }
+
+  private frameKernelInto(
+    alloc: (bytes: number) => number, kind: 'zcr' | 'rms', yp: number, n: number,
+    frameLength: number, hop: number, frames: number, center: boolean,
+  ): number {
+    const g = gcd(frameLength, hop);
+    const nBlocks = ((frames - 1) * hop + frameLength) / g;
+    const blocks = alloc(nBlocks * 8);
+    const out = alloc(frames * 4);
+    const left = center ? Math.floor(frameLength / 2) : 0;
+    if (kind === 'zcr') this.k.zcrFrames(yp, n, frameLength, hop, frames, left, blocks, out);
+    else this.k.rmsFrames(yp, n, frameLength, hop, frames, left, blocks, out);
+    return out;
+  }
+
+  /** Copies y into scratch as float32 and rejects NaN, Infinity and values beyond the float32 range. */
+  private writeSignal(alloc: (bytes: number) => number, y: Real, what = 'signal'): number {
+    const p = alloc(y.length * 4);
+    this.core.writeF32(p, y);
+    const bad = this.k.firstNonFinite(p, y.length);
+    if (bad >= 0) {
+      assertSignal(y, what); // throws the shared message for NaN / Infinity
+      throw new DspError(`${what} value ${y[bad]} at sample ${bad} is outside the float32 range`);
+    }
+    return p;
+  }
+}
+
+function padLeft(o: ResolvedStftOptions): number {
+  return o.center ? o.nFft / 2 : 0;
+}
+
+/** The WASM backend on the given core (default: this thread's shared instance of build/ser.wasm). */
+export async function createWasmDsp(core?: WasmCore): Promise<WasmDsp> {
+  if (core) return new WasmDsp(core);
+  const { loadWasmCore } = (await import(/* @vite-ignore */ NODE_CORE_LOADER)) as typeof import('./load-node.js');
+  return new WasmDsp(await loadWasmCore());
+}

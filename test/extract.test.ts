@@ -1,0 +1,126 @@
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../src/corpus/index.js';
+import { extractCorpus } from '../src/extract/extract-corpus.js';
+import { readFeatureTableBinary, writeFeatureTableBinary, writeFeatureTableCsv } from '../src/extract/feature-table.js';
+import { runExtractionPool, workerFilename } from '../src/extract/pool.js';
+import { PAPER_RECIPE } from '../src/features/recipe.js';
+import { PAPER_AUGMENT_PARAMS } from '../src/augment/index.js';
+import { writeSynthCorpus } from '../src/synth/corpus-writer.js';
+import { readFileSync } from 'node:fs';
+
+// The pool runs compiled workers from dist/ (built by `npm install` / `npm run build`).
+let haveWorker = true;
+try {
+  workerFilename();
+} catch {
+  haveWorker = false;
+  console.warn('[skip] dist/src/extract/worker.js missing: run `npm run build` for the pool tests');
+}
+
+describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
+  let root: string;
+  let corpusDir: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'ser-extract-'));
+    corpusDir = join(root, 'corpus');
+    writeSynthCorpus({ out: corpusDir, actors: 2, seed: 7 });
+    // Keep the test small: 10 clips of Actor_01, plus one corrupt file in the middle.
+    const actorDir = join(corpusDir, 'Actor_01');
+    const keep = readdirSync(actorDir).filter((f) => f.endsWith('.wav')).sort().slice(0, 10);
+    const small = join(root, 'small', 'Actor_01');
+    mkdirSync(small, { recursive: true });
+    keep.forEach((f) => copyFileSync(join(actorDir, f), join(small, f)));
+    // A valid RAVDESS name whose content is not audio: parsed fine, fails at decode.
+    writeFileSync(join(small, '03-01-03-01-01-01-01.wav'), 'not a wav at all');
+    corpusDir = join(root, 'small');
+  });
+
+  it('gives the same vectors with 2 workers as on the main thread, and reports the corrupt file without losing the others', async () => {
+    const corpus = loadCorpus(corpusDir);
+    const inline = await extractCorpus(corpus, corpusDir, { workers: 0, cacheDir: null, quiet: true, seed: 5 });
+    const pooled = await extractCorpus(corpus, corpusDir, { workers: 2, cacheDir: null, quiet: true, seed: 5 });
+    expect(pooled.table.rows).toBe(inline.table.rows);
+    expect(pooled.table.X).toEqual(inline.table.X);
+    expect(pooled.table.params).toEqual(inline.table.params);
+    const files = corpus.items.length;
+    expect(pooled.run.stats.skipped).toBe(1);
+    expect(pooled.run.skipped[0]!.code).toBe('NOT_RIFF');
+    expect(pooled.run.skipped[0]!.reason).toContain('03-01-03-01-01-01-01.wav');
+    expect(pooled.table.rows).toBe((files - 1) * 5);
+    expect(pooled.table.dim).toBe(PAPER_RECIPE.vectorLength);
+    // Every row is finite and no version is all zeros.
+    for (let i = 0; i < pooled.table.X.length; i++) expect(Number.isFinite(pooled.table.X[i]!)).toBe(true);
+    expect(new Set(pooled.table.version)).toEqual(new Set(['original', 'noise', 'shift', 'stretch', 'pitch']));
+  });
+
+  it('is deterministic for a seed and changes with the seed', async () => {
+    const corpus = loadCorpus(corpusDir);
+    const a = await extractCorpus(corpus, corpusDir, { workers: 0, cacheDir: null, quiet: true, seed: 11 });
+    const b = await extractCorpus(corpus, corpusDir, { workers: 0, cacheDir: null, quiet: true, seed: 12 });
+    const noiseRow = a.table.version.indexOf('noise');
+    expect(a.table.X.subarray(noiseRow * a.table.dim, (noiseRow + 1) * a.table.dim))
+      .not.toEqual(b.table.X.subarray(noiseRow * b.table.dim, (noiseRow + 1) * b.table.dim));
+    const origRow = a.table.version.indexOf('original');
+    expect(a.table.X.subarray(origRow * a.table.dim, (origRow + 1) * a.table.dim))
+      .toEqual(b.table.X.subarray(origRow * b.table.dim, (origRow + 1) * b.table.dim));
+  });
+
+  it('serves a re-run from the cache, identically', async () => {
+    const corpus = loadCorpus(corpusDir);
+    const cacheDir = join(root, 'cache');
+    const first = await extractCorpus(corpus, corpusDir, { workers: 2, cacheDir, quiet: true, seed: 3 });
+    expect(first.run.stats.cacheHits).toBe(0);
+    const second = await extractCorpus(corpus, corpusDir, { workers: 2, cacheDir, quiet: true, seed: 3 });
+    expect(second.run.stats.cacheHits).toBe(first.run.stats.ok);
+    expect(second.table.X).toEqual(first.table.X);
+    // A different seed must not hit.
+    const third = await extractCorpus(corpus, corpusDir, { workers: 0, cacheDir, quiet: true, seed: 4 });
+    expect(third.run.stats.cacheHits).toBe(0);
+  });
+
+  it('replaces a crashed worker and retries its task once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ser-crash-'));
+    const src = join(corpusDir, 'Actor_01');
+    const wav = readdirSync(src).filter((f) => f.startsWith('03-01-0') && f !== '03-01-03-01-01-01-01.wav').sort()[0]!;
+    const tasks = ['a.wav', 'crash.wav', 'b.wav'].map((name) => {
+      copyFileSync(join(src, wav), join(dir, name));
+      return { path: join(dir, name), key: name, recipe: PAPER_RECIPE, versions: ['original' as const], augmentParams: PAPER_AUGMENT_PARAMS, seed: 1 };
+    });
+    const run = await runExtractionPool(tasks, {
+      workers: 1,
+      cacheDir: dir,
+      quiet: true,
+      workerFile: fileURLToPath(new URL('./fixtures/workers/crash-once.mjs', import.meta.url)),
+    });
+    expect(run.stats.retried).toBe(1);
+    expect(run.stats.ok).toBe(3);
+    expect(run.results.map((r) => r.key)).toEqual(['a.wav', 'crash.wav', 'b.wav']);
+    expect(run.results[1]!.vectors).toEqual(run.results[0]!.vectors);
+  });
+
+  it('writes the CSV (header, label/speaker/version columns) and a binary table that reads back equal', async () => {
+    const corpus = loadCorpus(corpusDir);
+    const { table } = await extractCorpus(corpus, corpusDir, { workers: 0, cacheDir: null, quiet: true, augment: 'none' });
+    const base = join(root, 'out', 'features');
+    await writeFeatureTableBinary(table, base);
+    const back = await readFeatureTableBinary(base);
+    expect(back.X).toEqual(table.X);
+    expect(Array.from(back.y)).toEqual(Array.from(table.y));
+    expect(back.meta.recipe).toEqual(PAPER_RECIPE);
+    await writeFeatureTableCsv(table, `${base}.csv`);
+    const lines = readFileSync(`${base}.csv`, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(table.rows + 1);
+    const header = lines[0]!.split(',');
+    expect(header.slice(0, 6)).toEqual(['path', 'speaker', 'gender', 'label', 'version', 'recording']);
+    expect(header.length).toBe(6 + table.dim);
+    const row = lines[1]!.split(',');
+    expect(row[1]).toBe('Actor_01');
+    expect(row[4]).toBe('original');
+    expect(Float32Array.from(row.slice(6).map(Number))).toEqual(table.X.subarray(0, table.dim));
+  });
+});
