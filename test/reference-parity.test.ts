@@ -1,6 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DspBackend, Real } from '../src/dsp/types.js';
 import { DspError } from '../src/dsp/errors.js';
 import { createReferenceDsp } from '../src/reference/index.js';
@@ -9,7 +7,7 @@ import { hannPeriodic } from '../src/reference/window.js';
 import { fftInPlace } from '../src/reference/fft.js';
 import { padBothSides } from '../src/reference/pad.js';
 import { hzToMel, melFrequencies, melToHz } from '../src/reference/mel.js';
-import { HAVE_LIBROSA, LIBROSA_OUT, fixtureSignals } from './helpers/fixtures.js';
+import { HAVE_LIBROSA, LIBROSA_OUT, fixtureArray, fixtureSignals } from './helpers/fixtures.js';
 
 /**
  * Parity with librosa 0.10.2 (golden arrays in ../shared/fixtures/librosa), starting from
@@ -40,27 +38,10 @@ const TOL = {
   window: { abs: 1e-12, rel: 0 },
 } satisfies Record<string, Tolerance>;
 
-/** Reads a fixture array as row-major float64, also for the Fortran-order .npy files the generator wrote. */
+/** A fixture array as row-major float64 (the shared reader transposes Fortran-order files). */
 function loadFixture(signal: string, name: string): { data: Float64Array; shape: number[] } {
-  const buf = readFileSync(join(LIBROSA_OUT, signal, `${name}.npy`));
-  const major = buf.readUInt8(6);
-  const headerStart = major === 1 ? 10 : 12;
-  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const header = buf.toString('latin1', headerStart, headerStart + headerLen);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*True/.test(header);
-  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const bytes = new Uint8Array(buf.subarray(headerStart + headerLen)).buffer;
-  const raw = descr === '<f4' ? new Float32Array(bytes) : descr === '<f8' ? new Float64Array(bytes) : null;
-  if (!raw) throw new Error(`${signal}/${name}.npy: unexpected dtype ${descr}`);
-  const data = new Float64Array(raw.length);
-  if (fortran && shape.length === 2) {
-    const [rows, cols] = shape as [number, number];
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = raw[c * rows + r]!;
-  } else {
-    data.set(raw);
-  }
-  return { data, shape };
+  const { data, shape } = fixtureArray(signal, name);
+  return { data: Float64Array.from(data as Float32Array | Float64Array), shape };
 }
 
 interface Comparison {

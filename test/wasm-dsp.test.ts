@@ -5,8 +5,6 @@ import { createWasmDsp, type WasmDsp } from '../src/wasm/dsp.js';
 import { createReferenceDsp } from '../src/reference/index.js';
 import type { MfccOptions, Real } from '../src/dsp/types.js';
 import { Random } from '../src/util/random.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fixtureArray, fixtureSignals, HAVE_LIBROSA, LIBROSA_OUT } from './helpers/fixtures.js';
 
 let dsp: WasmDsp;
@@ -14,22 +12,9 @@ beforeAll(async () => {
   dsp = await createWasmDsp();
 });
 
-/**
- * A fixture array in row-major order. The generator saved the STFT magnitudes in Fortran
- * order, which test/helpers/npy.ts rejects, so those two are transposed here.
- */
+/** A fixture array in row-major order (the shared reader transposes Fortran-order files). */
 function fixtureRowMajor(signal: string, name: string): Float32Array | Float64Array {
-  const buf = readFileSync(join(LIBROSA_OUT, signal, `${name}.npy`));
-  const headerLen = buf.readUInt16LE(8);
-  const header = buf.toString('latin1', 10, 10 + headerLen);
-  if (!/'fortran_order':\s*True/.test(header)) return fixtureArray(signal, name).data as Float32Array | Float64Array;
-  const descr = /'descr':\s*'([^']+)'/.exec(header)![1];
-  const [rows, cols] = /'shape':\s*\((\d+),\s*(\d+)\)/.exec(header)!.slice(1).map(Number) as [number, number];
-  const bytes = Uint8Array.prototype.slice.call(buf, 10 + headerLen).buffer;
-  const colMajor = descr === '<f4' ? new Float32Array(bytes) : new Float64Array(bytes);
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = colMajor[c * rows + r]!;
-  return out;
+  return fixtureArray(signal, name).data as Float32Array | Float64Array;
 }
 
 function worstAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -23,7 +23,6 @@ export function readNpy(path: string): NpyArray {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '';
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   if (!descr) throw new Error(`${path}: no dtype in header`);
-  if (fortran) throw new Error(`${path}: Fortran-order arrays are not supported`);
   const offset = headerStart + headerLen;
   const bytes = buf.subarray(offset);
   const copy = new Uint8Array(bytes.length);
@@ -37,5 +36,15 @@ export function readNpy(path: string): NpyArray {
     case '<i8': data = new BigInt64Array(ab); break;
     default: throw new Error(`${path}: unsupported dtype ${descr}`);
   }
+  // Column-major 2-D arrays (e.g. librosa magnitudes saved from a transposed view) become row-major.
+  if (fortran && shape.length === 2) data = transpose(data, shape[0]!, shape[1]!);
+  else if (fortran && shape.length > 2) throw new Error(`${path}: Fortran-order arrays of rank > 2 are not supported`);
   return { data, shape, dtype: descr };
+}
+
+function transpose<T extends NpyArray['data']>(src: T, rows: number, cols: number): T {
+  const out = new (src.constructor as new (n: number) => T)(src.length);
+  // Fortran order: element (r, c) is at c * rows + r.
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = src[c * rows + r]!;
+  return out;
 }
