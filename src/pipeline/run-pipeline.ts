@@ -33,6 +33,8 @@ export interface PipelineOptions {
   quiet?: boolean;
   backend?: 'node' | 'wasm' | 'cpu';
   log?: (line: string) => void;
+  /** Where the tables go (default stdout). */
+  print?: (text: string) => void;
 }
 
 /**
@@ -115,7 +117,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   }
 
   await writeFile(join(out, 'results.json'), JSON.stringify(results, null, 1));
-  const print = (s: string): void => void process.stdout.write(`${s}\n`);
+  const print = opts.print ?? ((s: string): void => void process.stdout.write(`${s}\n`));
   for (const [name, p] of Object.entries(results.protocols)) {
     for (const [model, m] of Object.entries(p!.models)) {
       print(`\n=== ${name} protocol — ${model} (train ${(100 * m!.trainAccuracy).toFixed(1)} %, test ${(100 * m!.testAccuracy).toFixed(1)} %) ===`);
