@@ -6,6 +6,7 @@ import { registerFeatures } from './features.js';
 import { registerPipeline } from './pipeline.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { registerSynth } from './synth.js';
 import { registerTrain } from './train.js';
 
@@ -18,6 +19,7 @@ export const commands: Array<(program: Command) => void> = [
   registerPipeline,
   registerPredict,
   registerReport,
+  registerServe,
   registerSynth,
   registerTrain,
 ];

@@ -1,0 +1,34 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { writeReport } from '../../report/index.js';
+
+/**
+ * `ser report RESULTS_DIR`: re-renders RESULTS_DIR/report.html and RESULTS_DIR/figures/
+ * (SVG + PNG of every figure) from RESULTS_DIR/results.json, as `ser pipeline` does at the end.
+ */
+
+interface ReportCliOptions {
+  backend: 'wasm' | 'js';
+  quiet?: boolean;
+}
+
+function backendName(value: string): 'wasm' | 'js' {
+  if (value !== 'wasm' && value !== 'js') throw new InvalidArgumentError(`backend must be 'wasm' or 'js', got '${value}'`);
+  return value;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write report.html and figures/ (SVG + PNG) from a pipeline results directory')
+    .argument('<results-dir>', 'directory holding results.json (written by `ser pipeline`)')
+    .option('--backend <name>', "DSP for the spectrogram and augmentation figures: 'wasm' or 'js' (float64 reference)", backendName, 'wasm')
+    .option('-q, --quiet', 'no progress messages')
+    .action(async (dir: string, opts: ReportCliOptions) => {
+      const started = performance.now();
+      const log = opts.quiet ? undefined : (m: string) => process.stderr.write(`report: ${m}\n`);
+      const result = await writeReport(dir, { backend: opts.backend, log });
+      for (const note of result.notes) process.stderr.write(`report: note: ${note}\n`);
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`wrote ${result.html} and ${result.figures.length} figure files in ${secs} s\n`);
+    });
+}

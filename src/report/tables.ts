@@ -1,0 +1,75 @@
+/**
+ * Section 6 as HTML tables: test accuracy in the layout of the paper's Table 4 (one row
+ * per model, the paper's reported number beside ours for each protocol) and the
+ * per-class classification report (sklearn classification_report layout: precision,
+ * recall, F1, support per class, then accuracy, macro and weighted averages).
+ */
+import type { ModelResult, PipelineResults, ProtocolResult } from '../pipeline/results.js';
+import { emotionColor } from './colors.js';
+import { escapeHtml } from './escape.js';
+import { MODEL_LABELS, MODEL_ORDER, PROTOCOL_LABELS, modelEntries, protocolEntries } from './labels.js';
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+const two = (x: number): string => x.toFixed(2);
+
+/** Table 4 layout: rows Decision Tree / KNN / CNN; columns: paper (reported), then each protocol. */
+export function accuracyTableHtml(results: PipelineResults): string {
+  const protocols = protocolEntries(results);
+  const head =
+    '<tr><th scope="col">Model</th><th scope="col">Paper\'s result<br><span class="sub">as reported</span></th>' +
+    protocols.map(([p, r]) => `<th scope="col">${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol<br><span class="sub">${r.testRows} test rows</span></th>`).join('') +
+    '</tr>';
+  const body = MODEL_ORDER.map((m) => {
+    const paper = results.paper[m];
+    const cells = protocols.map(([, r]) => {
+      const mr = r.models[m];
+      if (!mr) return '<td class="na">—</td>';
+      const delta = typeof paper === 'number' ? `<span class="sub">${signedPoints(mr.testAccuracy - paper)} vs paper</span>` : '';
+      return `<td><strong>${pct(mr.testAccuracy)}</strong><br><span class="sub">balanced ${pct(mr.balancedAccuracy)}</span><br>${delta}</td>`;
+    });
+    return `<tr><th scope="row">${escapeHtml(MODEL_LABELS[m])}</th><td>${typeof paper === 'number' ? pct(paper) : '—'}</td>${cells.join('')}</tr>`;
+  });
+  return `<table class="results"><caption>Test accuracy per model and protocol, beside the paper's reported accuracy</caption><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** One classification report per protocol and model. */
+export function classificationReportsHtml(results: PipelineResults): string {
+  return protocolEntries(results)
+    .map(([p, r]) => {
+      const tables = modelEntries(r).map(([m, mr]) => classificationReportHtml(`${MODEL_LABELS[m]}`, mr, results.classes));
+      return `<h4>${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p><div class="table-grid">${tables.join('')}</div>`;
+    })
+    .join('');
+}
+
+function classificationReportHtml(title: string, r: ModelResult, classes: readonly string[]): string {
+  const rows = r.perClass.map((c) => {
+    const swatch = `<span class="swatch" style="background:${emotionColor(c.label, classes)}"></span>`;
+    return `<tr><th scope="row">${swatch}${escapeHtml(c.label)}</th><td>${two(c.precision)}</td><td>${two(c.recall)}</td><td>${two(c.f1)}</td><td>${c.support}</td></tr>`;
+  });
+  const avg = (name: string, a: ModelResult['macro']) =>
+    `<tr class="avg"><th scope="row">${name}</th><td>${two(a.precision)}</td><td>${two(a.recall)}</td><td>${two(a.f1)}</td><td>${a.support}</td></tr>`;
+  return (
+    `<table class="report"><caption>${escapeHtml(title)} — accuracy ${pct(r.testAccuracy)}</caption>` +
+    '<thead><tr><th scope="col">Class</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th><th scope="col">Support</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody><tfoot>` +
+    `<tr class="avg"><th scope="row">accuracy</th><td></td><td></td><td>${two(r.testAccuracy)}</td><td>${r.weighted.support}</td></tr>` +
+    avg('macro avg', r.macro) +
+    avg('weighted avg', r.weighted) +
+    '</tfoot></table>'
+  );
+}
+
+function protocolDescription(r: ProtocolResult): string {
+  const speakers = r.testSpeakers.length ? ` Test speakers: ${r.testSpeakers.join(', ')}; training speakers: ${r.trainSpeakers.join(', ')}.` : '';
+  return `${r.description} — ${r.trainRows} training rows, ${r.testRows} test rows.${speakers}`;
+}
+
+function signedPoints(d: number): string {
+  const v = 100 * d;
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} pts`;
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
