@@ -17,3 +17,4 @@ export * from "./dct";
 export * from "./frame_features";
 export * from "./knn_distance";
 export * from "./finite_check";
+export * from "./conv1d_grad";

@@ -1,0 +1,166 @@
+/**
+ * Picks the TensorFlow.js backend for training and inference:
+ * tfjs-node (native libtensorflow) when installed, else the WASM backend
+ * (XNNPACK, SIMD) with the training kernels it lacks or runs slowly, else the
+ * pure-JS cpu backend.
+ *
+ * tfjs-node is an optional dependency whose install downloads libtensorflow;
+ * it is loaded by a dynamic import inside try/catch so its absence is normal.
+ * The WASM binaries are read from the installed package directory (resolved
+ * through Node's resolver so this works from src/ under tsx and from dist/),
+ * never fetched from a CDN.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { conv2dBackpropFilterWasmConfig, useSerWasmForConvGrad } from './kernels/conv2d-backprop-filter.js';
+import { loadWasmCore } from '../../wasm/load-node.js';
+import { fastBatchMatMulConfig } from './kernels/batch-mat-mul.js';
+import { fastMaxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { fastSumConfig } from './kernels/sum.js';
+import { sharedIdentityConfig } from './kernels/identity.js';
+import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL } from './kernels/fused-adam.js';
+
+export type BackendPreference = 'node' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** tfjs backend name actually active: 'tensorflow' (tfjs-node), 'wasm' or 'cpu'. */
+  name: string;
+  /** Human-readable description (package version, SIMD, extra kernels, why a fallback happened). */
+  detail: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
+export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL] as const;
+export const WASM_KERNELS_REPLACED = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity'] as const;
+
+let wasmKernelsRegistered = false;
+let stockBaseline = false;
+let wasmPathsSet = false;
+
+/**
+ * Registers the training kernels on the 'wasm' backend. Idempotent. Must run
+ * before the wasm backend is first initialised so the stock setup functions
+ * kept in the replacement configs run with it (initBackend takes care of this).
+ */
+export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}): void {
+  if (wasmKernelsRegistered) return;
+  if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) tf.registerKernel(conv2dBackpropFilterWasmConfig);
+  if (opts.onlyMissing) {
+    // Baseline for benchmarks: just enough to train, every other kernel stock.
+    wasmKernelsRegistered = true;
+    stockBaseline = true;
+    return;
+  }
+  if (!tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) tf.registerKernel(fusedAdamWasmConfig); // used by FusedAdamOptimizer
+  const replace = (name: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void => {
+    const stock = tf.getKernel(name, 'wasm');
+    if (!stock) throw new Error(`tfjs-backend-wasm has no stock '${name}' kernel to replace`);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(wrap(stock));
+  };
+  replace(tf.BatchMatMul, fastBatchMatMulConfig);
+  replace(tf.MaxPoolGrad, fastMaxPoolGradConfig);
+  replace(tf.Sum, fastSumConfig);
+  replace(tf.Identity, sharedIdentityConfig);
+  wasmKernelsRegistered = true;
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+async function tryNode(): Promise<BackendInfo | string> {
+  try {
+    // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
+    const specifier = '@tensorflow/tfjs-node';
+    await import(specifier);
+    if (!(await tf.setBackend('tensorflow'))) return 'tfjs-node loaded but its backend failed to initialise';
+    return { name: 'tensorflow', detail: `tfjs-node ${packageVersion('@tensorflow/tfjs-node')} (native libtensorflow)` };
+  } catch (e) {
+    return `tfjs-node unavailable (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
+  try {
+    registerWasmTrainingKernels({ onlyMissing });
+    if (!wasmPathsSet) {
+      // Trailing separator: tfjs concatenates prefix + file name.
+      setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+      wasmPathsSet = true;
+    }
+    if (!(await tf.setBackend('wasm'))) return 'tfjs-backend-wasm failed to initialise';
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    // Our own module (build/ser.wasm) runs the Conv1D filter gradient with SIMD when present.
+    let serWasm = 'ser.wasm absent: Conv2DBackpropFilter in JS';
+    if (stockBaseline) {
+      return {
+        name: 'wasm',
+        detail: `tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, ${simd ? 'SIMD' : 'no SIMD'}, stock kernels + JS Conv2DBackpropFilter (baseline)`,
+      };
+    }
+    try {
+      if (useSerWasmForConvGrad(await loadWasmCore())) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
+      else serWasm = 'ser.wasm lacks conv1dFilterGradK3 (rebuild): Conv2DBackpropFilter in JS';
+    } catch {
+      useSerWasmForConvGrad(null);
+    }
+    return {
+      name: 'wasm',
+      detail:
+        `tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, ${simd ? 'SIMD' : 'no SIMD'}, ` +
+        `added ${WASM_KERNELS_ADDED.join(', ')}; faster ${WASM_KERNELS_REPLACED.join(', ')}; ${serWasm}`,
+    };
+  } catch (e) {
+    return `tfjs-backend-wasm unavailable (${(e as Error).message})`;
+  }
+}
+
+async function useCpu(): Promise<BackendInfo> {
+  await tf.setBackend('cpu');
+  return { name: 'cpu', detail: `tfjs-backend-cpu ${packageVersion('@tensorflow/tfjs-backend-cpu')} (pure JS)` };
+}
+
+/**
+ * Activates the best available backend, starting from `preferred`
+ * (default order node → wasm → cpu; 'wasm' skips node; 'cpu' forces cpu),
+ * logs which one runs, and returns its name and a description.
+ */
+export async function initBackend(
+  preferred: BackendPreference = 'node',
+  opts: {
+    log?: (message: string) => void;
+    /** Register only the missing Conv2DBackpropFilter (JS) and keep every stock kernel: a benchmark baseline. Process-wide, first call wins. */
+    stockWasmKernels?: boolean;
+  } = {},
+): Promise<BackendInfo> {
+  if (preferred !== 'node' && preferred !== 'wasm' && preferred !== 'cpu') {
+    throw new TypeError(`initBackend: preferred must be 'node', 'wasm' or 'cpu', got ${String(preferred)}`);
+  }
+  const log = opts.log ?? ((m: string) => console.info(m));
+  const reasons: string[] = [];
+  let info: BackendInfo | undefined;
+  if (preferred === 'node') {
+    const r = await tryNode();
+    if (typeof r === 'string') reasons.push(r);
+    else info = r;
+  }
+  if (!info && preferred !== 'cpu') {
+    const r = await tryWasm(opts.stockWasmKernels ?? false);
+    if (typeof r === 'string') reasons.push(r);
+    else info = r;
+  }
+  info ??= await useCpu();
+  if (reasons.length) info = { ...info, detail: `${info.detail}; ${reasons.join('; ')}` };
+  await tf.ready();
+  log(`[ser-wasm] TensorFlow.js backend: ${info.name} — ${info.detail}`);
+  return info;
+}

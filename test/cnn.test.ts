@@ -1,0 +1,315 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../src/ml/cnn/backend.js';
+import { buildPaperCnn, CnnError, describeModel, disposeCnn } from '../src/ml/cnn/model.js';
+import { trainCnn } from '../src/ml/cnn/train.js';
+import { loadCnn, saveCnn } from '../src/ml/cnn/persist.js';
+import { conv1dK3FilterGradSimd, conv2dBackpropFilterNhwc } from '../src/ml/cnn/kernels/conv2d-backprop-filter.js';
+import { loadWasmCore } from '../src/wasm/load-node.js';
+import { FusedAdamOptimizer } from '../src/ml/cnn/kernels/fused-adam.js';
+import { Random } from '../src/util/random.js';
+
+/** rows × dim features: class prototype (seeded Gaussian pattern) + noise; labels cycle through classes. */
+function separableData(rows: number, dim: number, nClasses: number, seed: number, noise = 0.5) {
+  const rng = new Random(seed);
+  const protos = Array.from({ length: nClasses }, () => Float32Array.from({ length: dim }, () => rng.gaussian()));
+  const X = new Float32Array(rows * dim);
+  const y = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const c = rng.int(0, nClasses - 1);
+    y[r] = c;
+    for (let j = 0; j < dim; j++) X[r * dim + j] = protos[c]![j]! + noise * rng.gaussian();
+  }
+  return { X, y };
+}
+
+function randomTensor(shape: number[], seed: number): tf.Tensor {
+  const rng = new Random(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => rng.gaussian()), shape);
+}
+
+/** Runs `f` on the cpu backend (tfjs reference kernels) and on wasm; returns both results as arrays. */
+async function onBothBackends(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const run = async (name: string) => {
+    await tf.setBackend(name);
+    const out = tf.tidy(f);
+    const list = Array.isArray(out) ? out : [out];
+    const arrays = list.map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a));
+    tf.dispose(list);
+    return arrays;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return { cpu, wasm };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+let backendName = '';
+
+beforeAll(async () => {
+  const info = await initBackend('wasm', { log: () => {} });
+  backendName = info.name;
+});
+
+describe('initBackend', () => {
+  it('selects the wasm backend with the added training kernels, and falls back from tfjs-node cleanly', async () => {
+    expect(backendName).toBe('wasm');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    const logs: string[] = [];
+    const info = await initBackend('node', { log: (m) => logs.push(m) });
+    expect(['tensorflow', 'wasm']).toContain(info.name);
+    if (info.name === 'wasm') expect(info.detail).toMatch(/tfjs-node unavailable/);
+    expect(logs[0]).toMatch(new RegExp(`backend: ${info.name}`));
+    await tf.setBackend('wasm');
+  });
+});
+
+describe('wasm training kernels agree with tfjs-backend-cpu', () => {
+  const cases: Array<{ what: string; x: number[]; f: number[]; strides: number; pad: 'valid' | 'same' }> = [
+    { what: 'paper Conv1D (1×3, 1→64)', x: [4, 1, 50, 1], f: [1, 3, 1, 64], strides: 1, pad: 'valid' },
+    { what: '3×3, 2→5 channels, stride 2, same padding', x: [2, 7, 9, 2], f: [3, 3, 2, 5], strides: 2, pad: 'same' },
+  ];
+  for (const c of cases) {
+    it(`Conv2DBackpropFilter: ${c.what}`, async () => {
+      const x = randomTensor(c.x, 1);
+      const f = randomTensor(c.f, 2);
+      const { cpu, wasm } = await onBothBackends(() => {
+        const loss = (w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad).square().sum();
+        return tf.grad(loss)(f);
+      });
+      const scale = Math.max(...cpu[0]!.map(Math.abs));
+      expect(maxAbsDiff(cpu[0]!, wasm[0]!) / scale).toBeLessThan(1e-5);
+      tf.dispose([x, f]);
+    });
+  }
+
+  it('the ser.wasm SIMD Conv1D filter gradient equals the JS loop', async () => {
+    const core = await loadWasmCore();
+    const info = tf.backend_util.computeConv2DInfo([3, 1, 101, 1], [1, 3, 1, 64], 1, 1, 'valid');
+    const rng = new Random(13);
+    const x = Float32Array.from({ length: 3 * 101 }, () => rng.gaussian());
+    const dy = Float32Array.from({ length: 3 * 99 * 64 }, () => rng.gaussian());
+    const js = conv2dBackpropFilterNhwc(x, dy, info);
+    const simd = conv1dK3FilterGradSimd(core, x, dy, info);
+    // Same per-image float32 partials and float64 totals; only SIMD lane order could differ (it does not here).
+    expect(maxAbsDiff(js, simd)).toBeLessThan(1e-4);
+    const bytes = core.memoryBytes;
+    conv1dK3FilterGradSimd(core, x, dy, info);
+    expect(core.memoryBytes).toBe(bytes); // scratch reused, no growth after warm-up
+  });
+
+  it('conv2dBackpropFilterNhwc matches the defining sum on a tiny case', () => {
+    // x: 1 image 1×4, 1 channel; filter 1×2, 1→1; dy: 1×3. dW[c] = Σ_j x[j+c]·dy[j].
+    const info = tf.backend_util.computeConv2DInfo([1, 1, 4, 1], [1, 2, 1, 1], 1, 1, 'valid');
+    const dW = conv2dBackpropFilterNhwc(Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 10, 100), info);
+    expect(Array.from(dW)).toEqual([1 + 20 + 300, 2 + 30 + 400]);
+  });
+
+  it('MaxPoolGrad (pool 2 and overlapping 3/stride 2 with padding), incl. ties', async () => {
+    const ties = tf.tensor4d([1, 1, 2, 2, 0, 3, 3, 3], [1, 8, 1, 1]);
+    for (const [size, stride, pad] of [
+      [2, 2, 'valid'],
+      [3, 2, 'same'],
+    ] as const) {
+      for (const x of [randomTensor([2, 9, 1, 6], 3), ties]) {
+        const { cpu, wasm } = await onBothBackends(() =>
+          tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, [size, 1], [stride, 1], pad).square().sum())(x),
+        );
+        expect(maxAbsDiff(cpu[0]!, wasm[0]!)).toBe(0);
+      }
+    }
+    ties.dispose();
+  });
+
+  it('BatchMatMul with transposed operands and Sum over leading axes', async () => {
+    const a = randomTensor([6, 40], 4);
+    const b = randomTensor([40, 5], 5);
+    const bt = randomTensor([5, 40], 6);
+    const at = randomTensor([40, 6], 7);
+    const x = randomTensor([3, 11, 4], 8);
+    const { cpu, wasm } = await onBothBackends(() => [
+      tf.matMul(at, b, true, false),
+      tf.matMul(a, bt, false, true),
+      tf.matMul(at, bt, true, true),
+      tf.matMul(a, b),
+      tf.sum(x, [0, 1]),
+      tf.sum(x, [0], true),
+      tf.sum(x, [1]),
+    ]);
+    for (let i = 0; i < cpu.length; i++) expect(maxAbsDiff(cpu[i]!, wasm[i]!)).toBeLessThan(1e-4);
+    tf.dispose([a, b, at, bt, x]);
+  });
+});
+
+describe('fused Adam and shared Identity on wasm', () => {
+  it('FusedAdamOptimizer matches tf.train.adam to float32 rounding over several steps', async () => {
+    await tf.setBackend('wasm');
+    const run = (opt: tf.Optimizer) => {
+      const w = tf.variable(randomTensor([50, 7], 11));
+      const target = randomTensor([50, 7], 12);
+      for (let step = 0; step < 5; step++) opt.minimize(() => w.sub(target).square().mul(w).sum() as tf.Scalar);
+      const out = Float32Array.from(w.dataSync());
+      tf.dispose([w, target]);
+      opt.dispose();
+      return out;
+    };
+    const stock = run(tf.train.adam(1e-2, 0.9, 0.999, 1e-7));
+    const fused = run(new FusedAdamOptimizer(1e-2, 0.9, 0.999, 1e-7));
+    // Intermediates in float64 instead of float32. Measured after 5 steps:
+    // max |Δw| = 1.2e-7 (one float32 ulp near 1), 302 of 350 weights bit-identical.
+    let worst = 0;
+    for (let i = 0; i < stock.length; i++) worst = Math.max(worst, Math.abs(fused[i]! - stock[i]!));
+    expect(worst).toBeLessThan(1e-6);
+    expect(Array.from(fused)).not.toEqual(Array.from(randomTensor([50, 7], 11).dataSync())); // it did move
+    // ... and the fused kernel really ran.
+    const opt = new FusedAdamOptimizer(1e-2, 0.9, 0.999, 1e-7);
+    const w = tf.variable(tf.ones([4]));
+    const prof = await tf.profile(() => {
+      opt.minimize(() => w.square().sum() as tf.Scalar);
+    });
+    expect(prof.kernelNames).toContain('SerFusedAdam');
+    w.dispose();
+    opt.dispose();
+  });
+
+  it('clone shares the buffer but survives disposal of the original', () => {
+    const before = tf.memory().numTensors;
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = a.clone();
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('paper CNN (Table 2)', () => {
+  it('has the published layers, output shapes and parameter counts for 2,376 features and 7 classes', () => {
+    const model = buildPaperCnn(2376, 7, { seed: 1 });
+    expect(describeModel(model).map(({ type, outputShape, params }) => ({ type, outputShape, params }))).toEqual([
+      { type: 'Conv1D', outputShape: [2374, 64], params: 3 * 64 + 64 },
+      { type: 'MaxPooling1D', outputShape: [1187, 64], params: 0 },
+      { type: 'Flatten', outputShape: [75968], params: 0 },
+      { type: 'Dense', outputShape: [64], params: 75968 * 64 + 64 },
+      { type: 'Dropout', outputShape: [64], params: 0 },
+      { type: 'Dense', outputShape: [7], params: 64 * 7 + 7 },
+    ]);
+    expect(model.countParams()).toBe(256 + 4_862_016 + 455);
+    disposeCnn(model);
+  });
+
+  it('seeded initialisation is reproducible', () => {
+    const a = buildPaperCnn(16, 3, { seed: 9 });
+    const b = buildPaperCnn(16, 3, { seed: 9 });
+    const c = buildPaperCnn(16, 3, { seed: 10 });
+    const wa = a.getWeights()[0]!.dataSync();
+    expect(Array.from(b.getWeights()[0]!.dataSync())).toEqual(Array.from(wa));
+    expect(Array.from(c.getWeights()[0]!.dataSync())).not.toEqual(Array.from(wa));
+    [a, b, c].forEach(disposeCnn);
+  });
+
+  it('rejects bad input with CnnError', async () => {
+    const y = Int32Array.of(0, 1, 2);
+    await expect(trainCnn(new Float32Array(10), y, 3)).rejects.toThrow(/not a multiple of the 3 rows/);
+    await expect(trainCnn(new Float32Array(30), Int32Array.of(0, 1, 3), 3)).rejects.toThrow(/y\[2\] = 3 is outside \[0, 2\]/);
+    await expect(trainCnn(Float32Array.of(0, 0, 0, 0, 0, NaN, 0, 0, 0, 0, 0, 0), Int32Array.of(0, 1), 2)).rejects.toThrow(CnnError);
+    await expect(trainCnn(new Float32Array(30), y, 3, { validationSplit: 1 })).rejects.toThrow(/validationSplit/);
+    expect(() => buildPaperCnn(3, 2)).toThrow(CnnError);
+    const small = buildPaperCnn(8, 2);
+    await expect(trainCnn(new Float32Array(30), y, 3, { model: small })).rejects.toThrow(/model takes \[8,1\] → \[2\], data is \[10,1\] → \[3\]/);
+    disposeCnn(small);
+  });
+});
+
+describe('trainCnn on the wasm backend', () => {
+  const dim = 64;
+  const nClasses = 3;
+  const { X, y } = separableData(200, dim, nClasses, 42);
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ser-cnn-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('learns separable data within a few epochs, reproducibly, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const perEpochTensors: number[] = [];
+    const run = () =>
+      trainCnn(X, y, nClasses, {
+        epochs: 6,
+        seed: 7,
+        patience: Infinity,
+        onEpoch: () => {
+          perEpochTensors.push(tf.memory().numTensors);
+        },
+      });
+    const first = await run();
+    expect(first.backend).toBe('wasm');
+    expect(first.history).toHaveLength(6);
+    expect(first.epochMs).toHaveLength(6);
+    expect(first.stoppedEpoch).toBeNull();
+    const last = first.history.at(-1)!;
+    expect(last.acc).toBeGreaterThan(0.95);
+    expect(last.val_acc).toBeGreaterThan(0.95);
+    expect(first.history[0]!.loss).toBeGreaterThan(last.loss);
+    // Same number of live tensors after every epoch: nothing accumulates.
+    expect(new Set(perEpochTensors).size).toBe(1);
+
+    const second = await run();
+    expect(second.history).toEqual(first.history); // seeded init, shuffle and dropout
+    disposeCnn(first.model);
+    disposeCnn(second.model);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops early on val_loss and restores the best weights', async () => {
+    // Validation rows (last 20%) get a wrong-by-one label: the better the fit
+    // to the training rows, the worse val_loss — early stopping must fire.
+    const yShifted = Int32Array.from(y, (c, i) => (i >= 160 ? (c + 1) % nClasses : c));
+    const patience = 2;
+    const res = await trainCnn(X, yShifted, nClasses, { epochs: 30, patience, seed: 3 });
+    expect(res.stoppedEpoch).not.toBeNull();
+    expect(res.stoppedEpoch).toBe(res.bestEpoch + patience);
+    expect(res.history).toHaveLength(res.stoppedEpoch! + 1);
+    const best = res.history[res.bestEpoch]!.val_loss!;
+    expect(Math.min(...res.history.map((h) => h.val_loss!))).toBe(best);
+    // The returned model is the best epoch's: re-evaluating val rows gives its val_loss, not the last one.
+    const xVal = tf.tensor3d(X.subarray(160 * dim), [40, dim, 1]);
+    const yVal = tf.tidy(() => tf.oneHot(tf.tensor1d(yShifted.subarray(160), 'int32'), nClasses));
+    const [loss] = (res.model.evaluate(xVal, yVal) as tf.Scalar[]).map((t) => t.dataSync()[0]!);
+    expect(loss).toBeCloseTo(best, 4);
+    expect(Math.abs(loss! - res.history.at(-1)!.val_loss!)).toBeGreaterThan(1e-3);
+    tf.dispose([xVal, yVal]);
+    disposeCnn(res.model);
+  });
+
+  it('save/load round trip (model.json + weights.bin) predicts identically', async () => {
+    const res = await trainCnn(X, y, nClasses, { epochs: 2, seed: 5 });
+    await saveCnn(res.model, dir);
+    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    const loaded = await loadCnn(dir);
+    const x = tf.tensor3d(X.subarray(0, 20 * dim), [20, dim, 1]);
+    const p1 = (res.model.predict(x) as tf.Tensor).dataSync();
+    const p2 = (loaded.predict(x) as tf.Tensor).dataSync();
+    expect(Array.from(p2)).toEqual(Array.from(p1));
+    await expect(loadCnn(join(dir, 'missing'))).rejects.toThrow(CnnError);
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(12));
+    await expect(loadCnn(dir)).rejects.toThrow(/hold 12 bytes but model.json describes/);
+    tf.dispose(x);
+    disposeCnn(res.model);
+    disposeCnn(loaded);
+  });
+});
