@@ -4,18 +4,19 @@ import { join } from 'node:path';
 import type { ExtractResult, ExtractTask } from './types.js';
 
 /**
- * On-disk cache of per-clip results, keyed by the file's bytes and every
- * parameter that shapes the output (recipe, versions, seed, key). Changing any
- * of them — or the file's content — misses; re-running an identical job hits
- * and skips the work. Entries are two files: <hash>.json (metadata) and
+ * On-disk cache of per-clip results, keyed by the file's bytes, every
+ * parameter that shapes the output (recipe, versions, augmentation parameters,
+ * seed, key) and the code that computes it (a digest of the WASM module and
+ * the package version). Changing any of them misses; re-running an identical
+ * job hits and skips the work. Entries are two files: <hash>.json (metadata) and
  * <hash>.f32 (the vectors), written atomically via rename.
  */
 export const CACHE_FORMAT_VERSION = 1;
 
-export function cacheKey(task: ExtractTask, fileBytes: Uint8Array): string {
+export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: string): string {
   const h = createHash('sha256');
-  h.update(`ser-wasm-extract-v${CACHE_FORMAT_VERSION}\0`);
-  h.update(JSON.stringify({ recipe: task.recipe, versions: task.versions, seed: task.seed, key: task.key }));
+  h.update(`ser-wasm-extract-v${CACHE_FORMAT_VERSION}\0${codeVersion}\0`);
+  h.update(JSON.stringify({ recipe: task.recipe, versions: task.versions, params: task.augmentParams, seed: task.seed, key: task.key }));
   h.update('\0');
   h.update(fileBytes);
   return h.digest('hex');
@@ -49,4 +50,12 @@ export class FeatureCache {
     writeFileSync(tmp, JSON.stringify(meta));
     renameSync(tmp, join(this.dir, `${hash}.json`));
   }
+}
+
+let codeDigest: string | undefined;
+
+/** Digest of the compiled WASM module plus the package version: a rebuilt kernel invalidates old entries. */
+export function codeVersion(wasmFile: string, packageVersion: string): string {
+  codeDigest ??= createHash('sha256').update(readFileSync(wasmFile)).digest('hex').slice(0, 16);
+  return `${packageVersion}:${codeDigest}`;
 }

@@ -6,11 +6,13 @@ import { DspError } from '../dsp/errors.js';
 import { paperVectorForRecipe } from '../features/paper-vector.js';
 import { createWasmAugmentBackend } from '../wasm/augment.js';
 import { createWasmDsp, type WasmDsp } from '../wasm/dsp.js';
-import { loadWasmCore } from '../wasm/load-node.js';
+import { loadWasmCore, wasmPath } from '../wasm/load-node.js';
 import { resample } from '../wasm/resample.js';
 import type { AugmentBackend } from '../augment/index.js';
-import { cacheKey, FeatureCache } from './cache.js';
+import { cacheKey, codeVersion, FeatureCache } from './cache.js';
 import type { DrawnParams, ExtractResult, ExtractTask } from './types.js';
+
+const PACKAGE_VERSION = '0.1.0';
 
 interface ThreadContext {
   dsp: WasmDsp;
@@ -48,7 +50,7 @@ export async function processTask(task: ExtractTask, cacheDir: string | null): P
     return { ok: false, key: task.key, code: 'READ_FAILED', reason: `${task.path}: ${(err as Error).message}` };
   }
   const cache = cacheDir ? cacheFor(cacheDir) : null;
-  const hash = cache ? cacheKey(task, bytes) : '';
+  const hash = cache ? cacheKey(task, bytes, codeVersion(wasmPath(), PACKAGE_VERSION)) : '';
   const hit = cache?.get(hash);
   if (hit) return { ...hit, cacheHit: true };
 

@@ -1,0 +1,209 @@
+/**
+ * `npm run bench [-- --quick] [-- --only fft,features,augment,extraction,training] [-- --out file]`
+ *
+ * WASM kernels against the pure-JS reference and peer libraries, end-to-end extraction and
+ * CNN training throughput. Prints Markdown to stdout (progress goes to stderr) and writes
+ * every raw number, with the machine description, to bench/results.json.
+ * --quick: short sampling, one RAVDESS actor, fewer training rows (under a minute).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadWasmCore } from '../src/wasm/load-node.js';
+import { createWasmDsp } from '../src/wasm/dsp.js';
+import { benchClip } from './clip.js';
+import { benchAugment, benchFeatures, benchFft, fftKernelName } from './kernels.js';
+import { benchFftPeers, benchMfccPeers, type PeerNote } from './peers.js';
+import { benchExtraction, type ExtractionResult } from './extraction.js';
+import { benchCnnTraining, formatCnnTrainBench, type CnnTrainBenchResult } from './cnn-train.js';
+import { FULL_TIMING, QUICK_TIMING, computeRatios, type BenchRow } from './measure.js';
+import { extractionTable, kernelTable, targetsList, type TargetCheck } from './table.js';
+
+const SECTIONS = ['fft', 'features', 'augment', 'extraction', 'training'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The package root: the nearest parent holding package.json (bench/ under tsx, dist/bench/ compiled). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bench: package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+function find(rows: BenchRow[], kernel: string, impl: (name: string) => boolean): BenchRow | undefined {
+  return rows.find((r) => r.kernel === kernel && impl(r.impl));
+}
+
+function ratioTarget(target: string, required: number, a: BenchRow | undefined, b: BenchRow | undefined): TargetCheck {
+  if (!a || !b) return { target, required };
+  const measured = a.opsPerSec / b.opsPerSec;
+  const measuredBest = b.bestMs / a.bestMs;
+  return {
+    target, required,
+    measured, rmePct: a.rmePct + b.rmePct, met: measured >= required,
+    measuredBest, metBest: measuredBest >= required,
+  };
+}
+
+/** The targets the WASM kernels are held to. */
+function checkTargets(rows: BenchRow[]): TargetCheck[] {
+  const fft = fftKernelName(2048);
+  const wasmFft = find(rows, fft, (i) => i === 'wasm (kernel)');
+  const wasm = (kernel: string) => find(rows, kernel, (i) => i === 'wasm');
+  const ref = (kernel: string) => find(rows, kernel, (i) => i === 'js-reference');
+  return [
+    ratioTarget('real FFT-2048, WASM kernel vs fft.js', 3, wasmFft, find(rows, fft, (i) => i === 'fft.js')),
+    ratioTarget('real FFT-2048, WASM kernel vs pffft-wasm (SIMD)', 1, wasmFft, find(rows, fft, (i) => i.startsWith('pffft-wasm'))),
+    ratioTarget('MFCC chain, WASM vs JS reference', 5, wasm('MFCC chain (y → MFCC-20)'), ref('MFCC chain (y → MFCC-20)')),
+    ratioTarget('ZCR, WASM vs JS reference', 4, wasm('ZCR'), ref('ZCR')),
+    ratioTarget('RMS, WASM vs JS reference', 4, wasm('RMS'), ref('RMS')),
+  ];
+}
+
+interface BenchResults {
+  machine: { cpu: string; cores: number; node: string; os: string; loadAverageStart: number[]; loadAverageEnd: number[] };
+  date: string;
+  quick: boolean;
+  sections: Section[];
+  clip: { source: string; samples: number; sr: number };
+  timing: { maxTimeSeconds: number; minSamples: number };
+  rows: BenchRow[];
+  fftCheck: Array<{ peer: string; n: number; relError: number }>;
+  peerNotes: PeerNote[];
+  targets: TargetCheck[];
+  extraction?: ExtractionResult;
+  training?: CnnTrainBenchResult;
+  seconds: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const sections = (values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS]) as Section[];
+  for (const s of sections) {
+    if (!SECTIONS.includes(s)) throw new Error(`bench: unknown section '${s}' (expected ${SECTIONS.join(', ')})`);
+  }
+  const timing = quick ? QUICK_TIMING : FULL_TIMING;
+  const log = (line: string) => console.error(line);
+  const started = performance.now();
+  const loadStart = loadavg();
+
+  const core = await loadWasmCore();
+  const dsp = await createWasmDsp(core);
+  const clip = benchClip();
+  const rows: BenchRow[] = [];
+  const fftCheck: BenchResults['fftCheck'] = [];
+  const peerNotes: PeerNote[] = [];
+
+  if (sections.includes('fft')) {
+    log('real FFT');
+    rows.push(...benchFft(core, dsp, timing, log));
+    const peers = await benchFftPeers(timing, log);
+    rows.push(...peers.rows);
+    fftCheck.push(...peers.fftCheck);
+    peerNotes.push(...peers.notes);
+  }
+  if (sections.includes('features')) {
+    log('features');
+    rows.push(...benchFeatures(dsp, clip, timing, log));
+    const peers = benchMfccPeers(clip, timing, log);
+    rows.push(...peers.rows);
+    peerNotes.push(...peers.notes);
+  }
+  if (sections.includes('augment')) {
+    log('resampling and augmentation');
+    rows.push(...benchAugment(core, clip, timing, log));
+  }
+  computeRatios(rows);
+  // Group rows by kernel in first-seen order so each kernel's implementations sit together.
+  const order = [...new Set(rows.map((r) => r.kernel))];
+  rows.sort((a, b) => order.indexOf(a.kernel) - order.indexOf(b.kernel));
+
+  let extraction: ExtractionResult | undefined;
+  if (sections.includes('extraction')) {
+    log('end-to-end extraction');
+    extraction = await benchExtraction({ quick, log });
+  }
+  let training: CnnTrainBenchResult | undefined;
+  if (sections.includes('training')) {
+    log('CNN training');
+    // --quick: 5 batches on wasm/node and one small batch on the slow cpu backend keep the
+    // smoke run under a minute; the full run uses benchCnnTraining's own row counts.
+    training = await benchCnnTraining(quick ? { quick, log, rows: { wasm: 160, node: 160, cpu: 8 } } : { log });
+  }
+
+  const targets = checkTargets(rows);
+  const results: BenchResults = {
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      os: `${platform()} ${release()}`,
+      loadAverageStart: loadStart,
+      loadAverageEnd: loadavg(),
+    },
+    date: new Date().toISOString(),
+    quick,
+    sections,
+    clip: { source: clip.source, samples: clip.y.length, sr: clip.sr },
+    timing: { maxTimeSeconds: timing.maxTime, minSamples: timing.minSamples },
+    rows,
+    fftCheck,
+    peerNotes,
+    targets,
+    ...(extraction ? { extraction } : {}),
+    ...(training ? { training } : {}),
+    seconds: (performance.now() - started) / 1000,
+  };
+  const out = values.out ?? join(packageRoot(), 'bench', 'results.json');
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+
+  console.log(report(results, out));
+}
+
+function report(r: BenchResults, out: string): string {
+  const m = r.machine;
+  const parts = [
+    `# ser-wasm benchmark${r.quick ? ' (--quick)' : ''}`,
+    '',
+    `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.os}; ${r.date}. ` +
+      `Load average ${m.loadAverageStart.map((x) => x.toFixed(1)).join(' / ')} at start, ` +
+      `${m.loadAverageEnd.map((x) => x.toFixed(1)).join(' / ')} at end: a load above the core count means other ` +
+      'jobs shared the CPU and every wall-clock number below is pessimistic and noisy.',
+    '',
+    `Input: ${r.clip.source}, ${r.clip.samples} samples at ${r.clip.sr} Hz. n_fft 2048, hop 512, 128 mels, 20 MFCCs. ` +
+      `Benchmark.js, up to ${r.timing.maxTimeSeconds} s and at least ${r.timing.minSamples} samples per row; ` +
+      'rme = relative margin of error of the mean at 95 % confidence; "fastest sample" = per-operation time of the best ' +
+      'sample (load only adds time, so it is the steadier estimate on a busy machine). Ratios use ops/s (means). ' +
+      'FFT GFLOP/s use FFTW\'s 2.5·N·log2(N) flops per real transform, from ops/s.',
+  ];
+  if (r.rows.length > 0) parts.push('', kernelTable(r.rows));
+  if (r.peerNotes.length > 0) parts.push('', 'Notes:', ...r.peerNotes.map((n) => `- ${n.peer}: ${n.note}`));
+  if (r.fftCheck.length > 0) {
+    const worst = Math.max(...r.fftCheck.map((c) => c.relError));
+    parts.push(`- every FFT peer was checked against the float64 reference before timing (worst relative error ${worst.toExponential(1)}).`);
+  }
+  if (r.extraction) parts.push('', extractionTable(r.extraction));
+  if (r.training) parts.push('', formatCnnTrainBench(r.training));
+  parts.push('', '## Targets', '', targetsList(r.targets));
+  parts.push('', `Raw numbers: ${out} (${r.seconds.toFixed(0)} s in total).`);
+  return parts.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Markdown rendering of the benchmark results (kernel table, extraction table, targets).
+ * Pure formatting: every number it prints comes from a measured row.
+ */
+import type { BenchRow } from './measure.js';
+import type { ExtractionResult } from './extraction.js';
+
+/** ops/s with thousands separators and 3 significant digits below 100. */
+export function formatOps(hz: number): string {
+  if (hz >= 100) return Math.round(hz).toLocaleString('en-US');
+  return hz.toPrecision(3);
+}
+
+/** A duration in the unit that keeps 3 significant digits readable. */
+export function formatTime(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)} s`;
+  if (ms >= 1) return `${ms.toPrecision(3)} ms`;
+  return `${(ms * 1000).toPrecision(3)} µs`;
+}
+
+function formatRatio(r: number | undefined): string {
+  if (r === undefined) return '—';
+  return r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+}
+
+export function gflops(row: BenchRow): number | undefined {
+  return row.flopsPerOp === undefined ? undefined : (row.flopsPerOp * row.opsPerSec) / 1e9;
+}
+
+/** kernel | impl | ops/s | mean ± rme | fastest sample | ratio to JS reference | ratio to best peer | GFLOP/s */
+export function kernelTable(rows: BenchRow[]): string {
+  const withFlops = rows.some((r) => r.flopsPerOp !== undefined);
+  const header = ['kernel', 'impl', 'ops/s', 'mean ± rme', 'fastest sample', 'ratio to JS reference', 'ratio to best peer'];
+  if (withFlops) header.push('GFLOP/s');
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) {
+    const cells = [
+      r.kernel,
+      r.impl,
+      formatOps(r.opsPerSec),
+      `${formatTime(r.meanMs)} ± ${r.rmePct.toFixed(1)} %`,
+      formatTime(r.bestMs),
+      r.role === 'reference' ? '1 (reference)' : formatRatio(r.ratioToReference),
+      r.role === 'peer' && r.ratioToBestPeer !== undefined && Math.abs(r.ratioToBestPeer - 1) < 1e-12 ? '1 (best peer)' : formatRatio(r.ratioToBestPeer),
+    ];
+    if (withFlops) {
+      const g = gflops(r);
+      cells.push(g === undefined ? '' : g.toFixed(2));
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function extractionTable(x: ExtractionResult): string {
+  if (x.rows.length === 0) return `End-to-end extraction: skipped (${x.skippedReason ?? 'no rows'}).`;
+  const lines = [
+    `End-to-end extraction, ${x.versions} versions per file (original, noise, shift, stretch, pitch), ` +
+      `${x.actors.length} actor(s) (${x.actors.join(', ')}), no cache`,
+    '',
+    '| workers | files | vectors | skipped | wall (s) | files/s | files/s per worker | CPU (s) | files per CPU-second |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...x.rows.map(
+      (r) =>
+        `| ${r.workers} | ${r.files} | ${r.vectors} | ${r.skipped} | ${r.wallSeconds.toFixed(1)} | ${r.filesPerSec.toFixed(2)} | ` +
+        `${r.filesPerSecPerWorker.toFixed(2)} | ${r.cpuSeconds.toFixed(1)} | ${r.filesPerCpuSec.toFixed(2)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+export interface TargetCheck {
+  target: string;
+  required: number;
+  /** Ratio of the means (ops/s), or undefined when a row needed for it is missing. */
+  measured?: number;
+  /** Relative margin of error of that ratio (sum of both rows' rme), percent. */
+  rmePct?: number;
+  /** Ratio of the fastest samples (the less load-sensitive estimate). */
+  measuredBest?: number;
+  /** Verdict on the means. */
+  met?: boolean;
+  /** Verdict on the fastest samples. */
+  metBest?: boolean;
+}
+
+export function targetsList(targets: TargetCheck[]): string {
+  return targets
+    .map((t) => {
+      if (t.measured === undefined || t.measuredBest === undefined) return `- ${t.target} ≥ ${t.required}×: not measured (row missing)`;
+      const verdict = t.met && t.metBest ? 'met' : !t.met && !t.metBest ? 'MISSED' : 'borderline (means and fastest samples disagree)';
+      return (
+        `- ${t.target} ≥ ${t.required}×: ${t.measured.toFixed(2)}× on means (± ${(t.rmePct ?? 0).toFixed(0)} %), ` +
+        `${t.measuredBest.toFixed(2)}× on fastest samples — ${verdict}`
+      );
+    })
+    .join('\n');
+}
