@@ -18,6 +18,11 @@
 import { AudioError, BYTES_SOURCE } from './errors.js';
 import { decodeWav, readWavInfo } from './wav-decode.js';
 
+// Node-only modules, imported through variables: bundlers follow literal import() specifiers
+// even in code a browser never runs, and fail on node:fs (see test/browser-entry.test.ts).
+const NODE_FS = 'node:fs/promises';
+const NODE_CORE_LOADER = '../wasm/load-node.js';
+
 export const DEFAULT_SR = 22050;
 
 export interface LoadAudioOptions {
@@ -131,7 +136,7 @@ async function defaultResampler(file: string): Promise<Resampler> {
   try {
     const [{ resample }, { loadWasmCore }] = await Promise.all([
       import('../wasm/resample.js'),
-      import('../wasm/load-node.js'),
+      import(/* @vite-ignore */ NODE_CORE_LOADER) as Promise<typeof import('../wasm/load-node.js')>,
     ]);
     const core = await loadWasmCore();
     return (y, srIn, srOut) => resample(core, y, srIn, srOut);
@@ -144,7 +149,7 @@ async function defaultResampler(file: string): Promise<Resampler> {
 
 /** Reads a file into memory (Node only). Failures become AudioError 'READ_FAILED' naming the path. */
 export async function readAudioFile(path: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
   try {
     return await readFile(path);
   } catch (err) {

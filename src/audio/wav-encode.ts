@@ -216,7 +216,9 @@ export async function writeWav(
   opts: EncodeWavOptions = {},
 ): Promise<void> {
   const bytes = encodeWavFor(path, channels, sampleRate, opts);
-  const { writeFile } = await import('node:fs/promises');
+  // Through a variable so bundlers do not try to resolve node:fs for browser builds.
+  const NODE_FS = 'node:fs/promises';
+  const { writeFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
   try {
     await writeFile(path, bytes);
   } catch (err) {

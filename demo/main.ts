@@ -1,0 +1,400 @@
+/**
+ * The demo page: takes a WAV (file picker, drag and drop, or the microphone), sends its bytes
+ * to the worker (worker.ts) and draws what comes back: waveform, mel spectrogram, emotion
+ * probabilities. This thread only draws; decoding, DSP and the CNN run in the worker.
+ * For automated tests the latest outcome is published on `window.serDemo`.
+ */
+import { encodeWav } from '../src/audio/wav-encode.js';
+import { hzToMel } from '../src/reference/mel.js';
+import type { AnalysisResult, ModelSummary, WorkerReply } from './protocol.js';
+
+export interface DemoState {
+  ready: boolean;
+  model?: ModelSummary;
+  busy: boolean;
+  last?: { name: string; label: string; features: number[]; probabilities: Record<string, number> };
+  lastError?: { name: string; message: string; code?: string };
+}
+
+declare global {
+  interface Window {
+    serDemo: DemoState;
+  }
+}
+
+const state: DemoState = { ready: false, busy: false };
+window.serDemo = state;
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`demo: #${id} missing from index.html`);
+  return el as T;
+};
+const fileInput = $<HTMLInputElement>('file-input');
+const dropZone = $<HTMLLabelElement>('drop-zone');
+const recordButton = $<HTMLButtonElement>('record-button');
+const recordTime = $('record-time');
+const statusLine = $('status');
+const waveCanvas = $<HTMLCanvasElement>('waveform');
+const specCanvas = $<HTMLCanvasElement>('spectrogram');
+const bars = $('bars');
+
+const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+let nextId = 1;
+const names = new Map<number, string>();
+
+function setStatus(text: string, isError = false): void {
+  statusLine.textContent = text;
+  statusLine.classList.toggle('error', isError);
+}
+
+worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+  const msg = event.data;
+  if (msg.type === 'ready') {
+    state.ready = true;
+    state.model = msg.model;
+    buildBars(msg.model.classes);
+    const r = msg.model.recipe;
+    $('window-text').textContent = `${r.offset} s to ${r.offset + r.duration} s at ${r.sr} Hz`;
+    $('model-info').textContent =
+      `Model: paper CNN trained on the synthetic corpus (${msg.model.trainedOn}), ${r.vectorLength} features ` +
+      `(ZCR, RMS, ${r.nMfcc} MFCCs per frame; n_fft ${r.nFft}, hop ${r.hopLength}), TensorFlow.js ${msg.model.tfBackend} backend.`;
+    setStatus('Ready. Choose, drop or record a WAV file.');
+  } else if (msg.type === 'result') {
+    state.busy = false;
+    names.delete(msg.id);
+    show(msg);
+  } else {
+    state.busy = false;
+    const name = names.get(msg.id) ?? '';
+    names.delete(msg.id);
+    state.lastError = { name, message: msg.message, ...(msg.code ? { code: msg.code } : {}) };
+    if (msg.id < 0) {
+      // The worker could not start (missing files, no WebAssembly): a real failure, so also log it.
+      console.error(`ser-wasm demo: ${msg.message}`);
+      setStatus(`The analyser could not start: ${msg.message}`, true);
+    } else {
+      setStatus(`${name}: ${msg.message}`, true);
+    }
+  }
+};
+worker.onerror = (event) => {
+  console.error(`ser-wasm demo worker: ${event.message}`);
+  setStatus(`The analyser crashed: ${event.message}`, true);
+};
+
+function analyse(name: string, bytes: ArrayBuffer): void {
+  const id = nextId++;
+  names.set(id, name);
+  state.busy = true;
+  setStatus(`Analysing ${name}…`);
+  worker.postMessage({ type: 'analyse', id, name, bytes }, [bytes]);
+}
+
+async function analyseFile(file: File): Promise<void> {
+  analyse(file.name, await file.arrayBuffer());
+}
+
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  if (file) void analyseFile(file);
+  fileInput.value = ''; // choosing the same file again must fire 'change' again
+});
+dropZone.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  dropZone.classList.add('dragging');
+});
+dropZone.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
+dropZone.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dropZone.classList.remove('dragging');
+  const file = e.dataTransfer?.files[0];
+  if (file) void analyseFile(file);
+});
+
+// ---- microphone ---------------------------------------------------------------------------
+
+const MAX_RECORD_SECONDS = 30;
+let recording: { stop: () => void } | undefined;
+
+recordButton.addEventListener('click', () => {
+  if (recording) recording.stop();
+  else void startRecording().catch((err: Error) => setStatus(`Microphone unavailable: ${err.message}`, true));
+});
+
+async function startRecording(): Promise<void> {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  const ctx = new AudioContext();
+  await ctx.audioWorklet.addModule(new URL('recorder-worklet.js', import.meta.url));
+  const source = ctx.createMediaStreamSource(stream);
+  const recorder = new AudioWorkletNode(ctx, 'pcm-recorder');
+  const mute = ctx.createGain();
+  mute.gain.value = 0; // the graph must reach the destination to be processed; keep it silent
+  source.connect(recorder).connect(mute).connect(ctx.destination);
+  const chunks: Float32Array[] = [];
+  let frames = 0;
+  recorder.port.onmessage = (e: MessageEvent<Float32Array>) => {
+    chunks.push(e.data);
+    frames += e.data.length;
+    recordTime.textContent = `${(frames / ctx.sampleRate).toFixed(1)} s`;
+    if (frames >= MAX_RECORD_SECONDS * ctx.sampleRate) stop();
+  };
+  recordButton.textContent = '■ Stop';
+  recordButton.classList.add('recording');
+  setStatus('Recording… press Stop when done.');
+
+  const stop = (): void => {
+    if (!recording) return;
+    recording = undefined;
+    stream.getTracks().forEach((t) => t.stop());
+    const sr = ctx.sampleRate;
+    void ctx.close();
+    recordButton.textContent = '● Record';
+    recordButton.classList.remove('recording');
+    const pcm = new Float32Array(frames);
+    let at = 0;
+    for (const c of chunks) {
+      pcm.set(c, at);
+      at += c.length;
+    }
+    if (pcm.length === 0) {
+      setStatus('Nothing was recorded.', true);
+      return;
+    }
+    const wav = encodeWav(pcm, sr, { format: 'float32' });
+    analyse('recording.wav', wav.buffer.slice(wav.byteOffset, wav.byteOffset + wav.byteLength) as ArrayBuffer);
+  };
+  recording = { stop };
+}
+
+// ---- results --------------------------------------------------------------------------------
+
+function buildBars(classes: string[]): void {
+  bars.replaceChildren();
+  for (const c of classes) {
+    const name = Object.assign(document.createElement('span'), { className: 'name', textContent: c });
+    const track = Object.assign(document.createElement('div'), { className: 'track' });
+    track.append(Object.assign(document.createElement('div'), { className: 'fill' }));
+    const value = Object.assign(document.createElement('span'), { className: 'value', textContent: '–' });
+    for (const el of [name, track, value]) el.dataset.emotion = c;
+    bars.append(name, track, value);
+  }
+}
+
+function show(r: AnalysisResult): void {
+  const model = state.model!;
+  const probabilities = Object.fromEntries(model.classes.map((c, i) => [c, r.probabilities[i]!]));
+  state.last = { name: r.name, label: r.label, features: Array.from(r.features), probabilities };
+  $('file-name').textContent =
+    `${r.name} · ${r.nativeSr} Hz, ${r.channels === 1 ? 'mono' : `${r.channels} channels`}${r.truncated ? ` · first ${Math.round(r.display.length / r.displaySr)} s shown` : ''}`;
+  $('prediction').textContent = r.label;
+  for (const el of bars.querySelectorAll<HTMLElement>('[data-emotion]')) {
+    const p = probabilities[el.dataset.emotion!] ?? 0;
+    el.classList.toggle('best', el.dataset.emotion === r.label);
+    if (el.classList.contains('track')) (el.firstElementChild as HTMLElement).style.width = `${(100 * p).toFixed(1)}%`;
+    if (el.classList.contains('value')) el.textContent = `${(100 * p).toFixed(1)}%`;
+  }
+  const t = r.timingsMs;
+  $('details').textContent =
+    `Decode + resample ${t.decode.toFixed(0)} ms · features (WASM) ${t.features.toFixed(1)} ms · ` +
+    `spectrogram ${t.spectrogram.toFixed(0)} ms · CNN ${t.predict.toFixed(0)} ms`;
+  shown = r;
+  drawWaveform(r, model);
+  drawSpectrogram(r);
+  setStatus(`${r.name}: ${r.label} (${(100 * Math.max(...r.probabilities)).toFixed(1)}%).`);
+}
+
+// ---- drawing ------------------------------------------------------------------------------
+
+let shown: AnalysisResult | undefined;
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (shown && state.model) {
+      drawWaveform(shown, state.model);
+      drawSpectrogram(shown);
+    }
+  }, 100);
+});
+
+const AXIS_FONT = '11px system-ui, sans-serif';
+const INK = '#667085';
+
+/** Sizes the canvas backing store to its CSS size × devicePixelRatio; returns a context in CSS pixels. */
+function prepare(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; w: number; h: number } {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = Number(canvas.getAttribute('height'));
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  canvas.style.height = `${h}px`;
+  const g = canvas.getContext('2d')!;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  g.font = AXIS_FONT;
+  return { g, w, h };
+}
+
+/** A "nice" tick step (1, 2 or 5 × 10^k) giving at most `maxTicks` ticks over `span`. */
+function niceStep(span: number, maxTicks: number): number {
+  const raw = span / maxTicks;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow);
+}
+
+interface Plot {
+  x0: number;
+  y0: number;
+  pw: number;
+  ph: number;
+}
+
+/** The same horizontal extent for both plots, so their time axes line up (room for the colour bar on the right). */
+function plotArea(w: number, h: number): Plot {
+  return { x0: 56, y0: 6, pw: w - 56 - 70, ph: h - 40 };
+}
+
+function timeAxis(g: CanvasRenderingContext2D, p: Plot, seconds: number): void {
+  const step = niceStep(seconds, Math.max(2, Math.floor(p.pw / 70)));
+  g.fillStyle = INK;
+  g.strokeStyle = '#c8cdd5';
+  g.textAlign = 'center';
+  g.textBaseline = 'top';
+  for (let s = 0; s <= seconds + 1e-9; s += step) {
+    const x = p.x0 + (s / seconds) * p.pw;
+    g.beginPath();
+    g.moveTo(x, p.y0 + p.ph);
+    g.lineTo(x, p.y0 + p.ph + 4);
+    g.stroke();
+    g.fillText(`${Number(s.toFixed(2))}`, x, p.y0 + p.ph + 6);
+  }
+  g.textAlign = 'right';
+  g.fillText('s', p.x0 + p.pw, p.y0 + p.ph + 18);
+}
+
+function drawWaveform(r: AnalysisResult, model: ModelSummary): void {
+  const { g, w, h } = prepare(waveCanvas);
+  const p = plotArea(w, h);
+  const seconds = r.display.length / r.displaySr;
+  // The analysed window.
+  const { offset, duration } = model.recipe;
+  const a = p.x0 + Math.min(1, offset / seconds) * p.pw;
+  const b = p.x0 + Math.min(1, (offset + duration) / seconds) * p.pw;
+  g.fillStyle = 'rgba(48, 86, 211, 0.10)';
+  g.fillRect(a, p.y0, b - a, p.ph);
+  // Amplitude grid and labels.
+  g.textAlign = 'right';
+  g.textBaseline = 'middle';
+  for (const v of [-1, -0.5, 0, 0.5, 1]) {
+    const y = p.y0 + ((1 - v) / 2) * p.ph;
+    g.strokeStyle = v === 0 ? '#c8cdd5' : '#eef0f4';
+    g.beginPath();
+    g.moveTo(p.x0, y);
+    g.lineTo(p.x0 + p.pw, y);
+    g.stroke();
+    g.fillStyle = INK;
+    g.fillText(String(v), p.x0 - 6, y);
+  }
+  // Min/max envelope per pixel column: exact peaks at any zoom.
+  g.fillStyle = '#3056d3';
+  const n = r.display.length;
+  const columns = Math.max(1, Math.floor(p.pw));
+  for (let c = 0; c < columns; c++) {
+    const from = Math.floor((c / columns) * n);
+    const to = Math.max(from + 1, Math.floor(((c + 1) / columns) * n));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = from; i < to && i < n; i++) {
+      const v = r.display[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (lo > hi) continue;
+    const yHi = p.y0 + ((1 - Math.min(1, hi)) / 2) * p.ph;
+    const yLo = p.y0 + ((1 - Math.max(-1, lo)) / 2) * p.ph;
+    g.fillRect(p.x0 + c, yHi, 1, Math.max(1, yLo - yHi));
+  }
+  timeAxis(g, p, seconds);
+}
+
+// Viridis-like ramp (dark violet → blue → green → yellow), interpolated linearly.
+const RAMP: Array<[number, number, number]> = [
+  [68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37],
+];
+
+function rampColour(t: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(x));
+  const f = x - i;
+  const [a, b] = [RAMP[i]!, RAMP[i + 1]!];
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+}
+
+const DB_RANGE = 80; // power_to_db(top_db=80, ref=max): values lie in [-80, 0]
+
+function drawSpectrogram(r: AnalysisResult): void {
+  const { g, w, h } = prepare(specCanvas);
+  const p = plotArea(w, h);
+  const { melRows: rows, melCols: cols, melDb } = r;
+  // One pixel per (frame, mel band), low frequencies at the bottom, then scaled to the plot.
+  const image = new ImageData(cols, rows);
+  for (let m = 0; m < rows; m++) {
+    for (let t = 0; t < cols; t++) {
+      const [R, G, B] = rampColour(1 + melDb[m * cols + t]! / DB_RANGE);
+      const k = 4 * ((rows - 1 - m) * cols + t);
+      image.data[k] = R;
+      image.data[k + 1] = G;
+      image.data[k + 2] = B;
+      image.data[k + 3] = 255;
+    }
+  }
+  const bitmap = Object.assign(document.createElement('canvas'), { width: cols, height: rows });
+  bitmap.getContext('2d')!.putImageData(image, 0, 0);
+  g.imageSmoothingEnabled = false;
+  g.drawImage(bitmap, p.x0, p.y0, p.pw, p.ph);
+
+  // Frequency axis: mel bands are evenly spaced on the Slaney mel scale from 0 to sr/2
+  // (librosa.filters.mel); band m is centred at mel (m + 1) / (rows + 1) of the top.
+  const nyquist = r.displaySr / 2;
+  const melTop = hzToMel(nyquist);
+  g.fillStyle = INK;
+  g.strokeStyle = '#c8cdd5';
+  g.textAlign = 'right';
+  g.textBaseline = 'middle';
+  for (const hz of [0, 250, 500, 1000, 2000, 4000, 8000]) {
+    if (hz > nyquist) continue;
+    const band = (hzToMel(hz) / melTop) * (rows + 1) - 1;
+    // 0 Hz lies half a band below the lowest band centre: pin it to the bottom edge.
+    const y = hz === 0 ? p.y0 + p.ph : p.y0 + p.ph * (1 - (band + 0.5) / rows);
+    if (y < p.y0 - 0.5) continue;
+    g.beginPath();
+    g.moveTo(p.x0 - 4, y);
+    g.lineTo(p.x0, y);
+    g.stroke();
+    g.fillText(hz >= 1000 ? `${hz / 1000}k` : String(hz), p.x0 - 6, y);
+  }
+  g.save();
+  g.translate(12, p.y0 + p.ph / 2);
+  g.rotate(-Math.PI / 2);
+  g.textAlign = 'center';
+  g.fillText('Hz (mel scale)', 0, 0);
+  g.restore();
+  // Frames are centred (librosa center=True): frame t sits at t · hop / sr seconds, so the
+  // image spans the signal's duration, the same axis as the waveform above.
+  timeAxis(g, p, r.display.length / r.displaySr);
+
+  // Colour bar in dB.
+  const cx = p.x0 + p.pw + 16;
+  for (let y = 0; y < p.ph; y++) {
+    const [R, G, B] = rampColour(1 - y / p.ph);
+    g.fillStyle = `rgb(${R | 0},${G | 0},${B | 0})`;
+    g.fillRect(cx, p.y0 + y, 12, 1);
+  }
+  g.fillStyle = INK;
+  g.textAlign = 'left';
+  for (let db = 0; db >= -DB_RANGE; db -= 20) {
+    g.fillText(`${db}`, cx + 16, p.y0 + (-db / DB_RANGE) * p.ph);
+  }
+  g.fillText('dB', cx + 16, p.y0 + p.ph + 12);
+}

@@ -1,0 +1,98 @@
+/**
+ * The demo's Web Worker: every expensive step runs here so the page never blocks.
+ * WAV bytes → decode + resample (WASM, ser.wasm) → paper vector (WASM) → CNN (tfjs, wasm backend).
+ * Static files it needs, relative to the page: ser.wasm, tfjs/*.wasm, model/ (see `ser serve`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import {
+  createWasmDspFromCore, DspError, isAudioError, loadAudioBytes, loadBundleFromUrl, loadWasmCoreFrom, paperVectorForRecipe,
+  predictProbabilities, readWavInfo, wasmResampler, type BrowserModelBundle, type WasmDsp, type Resampler,
+} from '../src/browser/index.js';
+import { DISPLAY_SECONDS, type AnalyseRequest, type AnalysisResult, type WorkerReply } from './protocol.js';
+
+interface Engine {
+  dsp: WasmDsp;
+  resampler: Resampler;
+  bundle: BrowserModelBundle;
+}
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function reply(message: WorkerReply, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+async function start(): Promise<Engine> {
+  // tfjs-backend-wasm fetches its binaries from here instead of a CDN.
+  setWasmPaths(new URL('tfjs/', scope.location.href).href);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend could not start');
+  await tf.ready();
+  const [core, bundle] = await Promise.all([
+    loadWasmCoreFrom(new URL('ser.wasm', scope.location.href)),
+    loadBundleFromUrl(new URL('model/', scope.location.href)),
+  ]);
+  const { info } = bundle;
+  reply({
+    type: 'ready',
+    model: { classes: info.classes, recipe: info.recipe, trainedOn: `${info.trainedOn.rows} clips, ${info.trainedOn.speakers.length} speakers`, tfBackend: tf.getBackend() },
+  });
+  return { dsp: createWasmDspFromCore(core), resampler: wasmResampler(core), bundle };
+}
+
+async function analyse({ dsp, resampler, bundle }: Engine, req: AnalyseRequest): Promise<AnalysisResult> {
+  const recipe = bundle.info.recipe;
+  const bytes = new Uint8Array(req.bytes);
+  const t0 = performance.now();
+  // The clip exactly as `ser predict` loads it (librosa.load(offset, duration, sr)), and a longer
+  // view of the same file for the waveform and spectrogram.
+  const clip = await loadAudioBytes(bytes, { file: req.name, sr: recipe.sr, offset: recipe.offset, duration: recipe.duration, resampler });
+  const view = await loadAudioBytes(bytes, { file: req.name, sr: recipe.sr, duration: DISPLAY_SECONDS, resampler });
+  const t1 = performance.now();
+  const features = paperVectorForRecipe(dsp, clip.y, recipe);
+  const t2 = performance.now();
+  const mel = dsp.melSpectrogram(view.y, { sr: recipe.sr, nFft: recipe.nFft, hopLength: recipe.hopLength, nMels: recipe.nMels });
+  let peak = 0;
+  for (const v of mel.data) if (v > peak) peak = v;
+  // librosa.power_to_db(S, ref=np.max): 0 dB at the loudest bin, floor at -80 dB.
+  const melDb = dsp.powerToDb(mel, { ref: peak > 0 ? peak : 1, topDb: 80 });
+  const t3 = performance.now();
+  const probabilities = predictProbabilities(bundle, features);
+  const t4 = performance.now();
+  let best = 0;
+  for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
+  const info = readWavInfo(bytes, req.name);
+  return {
+    type: 'result',
+    id: req.id,
+    name: req.name,
+    nativeSr: clip.nativeSr,
+    channels: clip.channels,
+    display: view.y,
+    displaySr: view.sr,
+    truncated: info.frames > DISPLAY_SECONDS * info.sampleRate,
+    melDb: Float32Array.from(melDb.data),
+    melRows: melDb.rows,
+    melCols: melDb.cols,
+    features,
+    probabilities,
+    label: bundle.info.classes[best]!,
+    timingsMs: { decode: t1 - t0, features: t2 - t1, spectrogram: t3 - t2, predict: t4 - t3 },
+  };
+}
+
+const engine = start();
+engine.catch((err: Error) => reply({ type: 'error', id: -1, message: `could not start: ${err.message}` }));
+
+scope.onmessage = async (event: MessageEvent<AnalyseRequest>) => {
+  const req = event.data;
+  try {
+    const result = await analyse(await engine, req);
+    reply(result, [result.display.buffer, result.melDb.buffer, result.features.buffer, result.probabilities.buffer]);
+  } catch (err) {
+    const e = err as Error;
+    // Bad input (not a WAV, too short, ...) is expected: report it with its code; anything else is a bug.
+    const code = isAudioError(e) ? e.code : e instanceof DspError ? e.name : undefined;
+    reply({ type: 'error', id: req.id, message: e.message, ...(code ? { code } : {}) });
+  }
+};

@@ -1,0 +1,36 @@
+/**
+ * ser-wasm, browser entry (package.json "exports" → "browser"): the same WASM DSP and feature
+ * code as the Node entry, with everything that needs Node left out. The module is loaded from
+ * a URL or bytes instead of from disk, and loadAudioBytes gets the WASM resampler explicitly:
+ *
+ *   const core = await loadWasmCoreFrom('/assets/ser.wasm'); // the file of the "ser-wasm/wasm" export, served
+ *   const { y } = await loadAudioBytes(wavBytes, { sr: 22050, resampler: wasmResampler(core) });
+ *   const x = paperVectorForRecipe(createWasmDspFromCore(core), y, PAPER_RECIPE);
+ *
+ * test/browser-entry.test.ts bundles this file for the browser and fails on any Node built-in.
+ */
+export { loadWasmCoreFrom, createWasmDspFromCore, wasmResampler, type WasmSource } from './wasm.js';
+export { loadBundleFromUrl, predictProbabilities, ModelBundleError, type BrowserModelBundle } from './model-bundle.js';
+
+export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from '../wasm/core.js';
+export { WasmDsp, MAX_FFT } from '../wasm/dsp.js';
+export { resample } from '../wasm/resample.js';
+export { createReferenceDsp, ReferenceDsp } from '../reference/index.js';
+export { DspError } from '../dsp/errors.js';
+export { DEFAULTS, frameCount } from '../dsp/types.js';
+export type { ComplexMatrix, DspBackend, Matrix, Real } from '../dsp/types.js';
+
+export { loadAudioBytes, DEFAULT_SR, type LoadBytesOptions, type LoadedAudio, type Resampler } from '../audio/load.js';
+export { decodeWav, readWavInfo } from '../audio/wav-decode.js';
+export { encodeWav, type EncodeWavOptions } from '../audio/wav-encode.js';
+export { AudioError, isAudioError, type AudioErrorCode } from '../audio/errors.js';
+
+export {
+  paperVector, paperVectorForRecipe, assemblePaperVector, PAPER_RECIPE, makeRecipe, recipeVectorLength,
+  type FeatureRecipe, type PaperVectorOptions,
+} from '../features/paper-vector.js';
+export { computeFrameFeatures, type FrameFeatures } from '../features/frame-features.js';
+
+export { StandardScaler, type StandardScalerJSON } from '../ml/scaler.js';
+export type { BundleInfo } from '../models/bundle.js';
+export { Random, hashString } from '../util/random.js';

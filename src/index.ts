@@ -1,0 +1,62 @@
+/**
+ * ser-wasm, Node entry (package.json "exports" → "node"). Browsers get src/browser/index.ts,
+ * which leaves out everything here that needs the file system, worker threads or tfjs-node.
+ */
+
+// Audio I/O (librosa.load semantics, WAV encode/decode, typed AudioError).
+export * from './audio/index.js';
+
+// DSP backends: WASM (build/ser.wasm) and the float64 JavaScript reference.
+export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from './wasm/core.js';
+export { loadWasmCore, wasmPath } from './wasm/load-node.js';
+export { WasmDsp, createWasmDsp, MAX_FFT } from './wasm/dsp.js';
+export { resample } from './wasm/resample.js';
+export { createReferenceDsp, ReferenceDsp } from './reference/index.js';
+export { DspError } from './dsp/errors.js';
+export { DEFAULTS, frameCount } from './dsp/types.js';
+export type {
+  ComplexMatrix, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions, PadMode,
+  PowerToDbOptions, Real, StftOptions,
+} from './dsp/types.js';
+
+// The paper's features.
+export {
+  paperVector, paperVectorForRecipe, assemblePaperVector, PAPER_RECIPE, makeRecipe, recipeVectorLength, valuesPerFrame,
+  type FeatureRecipe, type PaperVectorOptions,
+} from './features/paper-vector.js';
+export { computeFrameFeatures, type FrameFeatures, type FrameFeatureOptions } from './features/frame-features.js';
+
+// Augmentation (seeded), with the WASM backend for stretch and pitch shift.
+export * from './augment/index.js';
+export { createWasmAugmentBackend, timeStretch, pitchShift, phaseVocoder, istft } from './wasm/augment.js';
+
+// Corpora and the synthetic corpus.
+export * from './corpus/index.js';
+export * from './synth/index.js';
+
+// Feature extraction over a corpus (worker pool, cache, feature tables).
+export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from './extract/extract-corpus.js';
+export {
+  readFeatureTableBinary, writeFeatureTableBinary, writeFeatureTableCsv, type FeatureTable,
+} from './extract/feature-table.js';
+
+// Models: classical ML, the paper's CNN, saved model bundles.
+export { StandardScaler, type StandardScalerJSON } from './ml/scaler.js';
+export { DecisionTreeClassifier, type DecisionTreeOptions } from './ml/decision-tree.js';
+export { KNeighborsClassifier, type KnnOptions } from './ml/knn.js';
+export { accuracy, balancedAccuracy, classificationMetrics, confusionMatrix, type ClassificationMetrics } from './ml/metrics.js';
+export { paperSplit, clipSplit, speakerSplit, speakerFolds, type Split, type SplitProtocol } from './ml/split.js';
+export { buildPaperCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError } from './ml/cnn/model.js';
+export { trainCnn, type TrainCnnOptions, type TrainCnnResult } from './ml/cnn/train.js';
+export { initBackend, type BackendPreference, type BackendInfo } from './ml/cnn/backend.js';
+export { saveCnn, loadCnn } from './ml/cnn/persist.js';
+export { saveBundle, loadBundle, BUNDLE_FILE, BUNDLE_FORMAT, type BundleInfo, type ModelBundle } from './models/bundle.js';
+export { cnnPredictProba } from './models/cnn-predict.js';
+export { quantizeModelDir, type QuantizeSummary } from './models/quantize.js';
+
+// The full experiment (Table 4).
+export { runPipeline, type PipelineOptions } from './pipeline/run-pipeline.js';
+export type { PipelineResults, ProtocolName, ModelName } from './pipeline/results.js';
+
+// Misc.
+export { Random, hashString } from './util/random.js';
