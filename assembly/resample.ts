@@ -1,10 +1,15 @@
 // Band-limited resampling kernels (windowed-sinc FIR evaluated at fractional input positions).
-// The filter table is designed in JS (src/reference/resample.ts) and passed in; see
-// src/wasm/resample.ts for the memory layout. No allocation: all pointers come from JS.
+// The filter design lives in JS (src/reference/resample.ts); see src/wasm/resample.ts for the
+// memory layout. No allocation: all pointers come from JS.
 //
 // Input `x` is the signal already zero-padded by -firstTap samples on the left and enough zeros on
 // the right, so output k is a plain contiguous dot product x[n0 .. n0 + taps) · row.
 // `taps` is a multiple of 8 (two f32x4 accumulators hide the add latency).
+
+@inline
+function horizontalSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
 
 @inline
 function dotRow(x: usize, h: usize, taps: i32): f32 {
@@ -17,8 +22,7 @@ function dotRow(x: usize, h: usize, taps: i32): f32 {
     x += 32;
     h += 32;
   }
-  const s = f32x4.add(acc0, acc1);
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  return horizontalSum(f32x4.add(acc0, acc1));
 }
 
 /**
@@ -45,12 +49,71 @@ export function resamplePolyphase(
 }
 
 /**
- * Resampling with a table of phases + 1 rows at fractional positions p / phases; output k
- * interpolates linearly between the two rows that bracket frac(k · step). Used when the exact
- * polyphase bank would be too large (large `up`, e.g. near-irrational ratios).
+ * Fills the interpolated-mode grid: `phases + 1` rows of `taps` taps, row p for the fractional
+ * position p / phases, tap m at offset d = p / phases - (firstTap + m) input samples, read from
+ * the prototype table at x = |d| · scale (scale = band factor × prototype samples per unit) by
+ * linear interpolation between entries floor(x) and floor(x) + 1 (Smith's table lookup; entries
+ * at or past protoLen - 1 are the window's outside, 0). Each row is then scaled to sum to 1, as
+ * the exact bank is (DC passes unchanged whatever the phase).
+ *
+ * Only rows 0 .. phases/2 are looked up, one tap column at a time: down a column x moves by just
+ * scale / phases table entries per row, so the reads walk the (megabyte-sized) table
+ * sequentially instead of jumping `scale` entries per tap along a row. The filter is even, so
+ * row phases - p is row p reversed: tap m there has offset -(d of tap 1 - 2·firstTap - m of row p).
+ */
+export function resampleFillGrid(
+  protoPtr: usize, protoLen: i32, scale: f64, phases: i32, taps: i32, firstTap: i32, gridPtr: usize,
+): void {
+  const last = protoLen - 1;
+  const stride = <usize>taps << 2;
+  const half = phases >> 1;
+  const invPhases = 1.0 / <f64>phases;
+  for (let m = 0; m < taps; m++) {
+    const offset = <f64>(firstTap + m);
+    let at = gridPtr + (<usize>m << 2);
+    for (let p = 0; p <= half; p++) {
+      const x = Math.abs(<f64>p * invPhases - offset) * scale;
+      const i = <i32>x; // x >= 0: truncation is floor
+      let h: f32 = 0;
+      if (i < last) {
+        const e = protoPtr + (<usize>i << 2);
+        const h0 = load<f32>(e);
+        h = h0 + <f32>(x - <f64>i) * (load<f32>(e, 4) - h0);
+      }
+      store<f32>(at, h);
+      at += stride;
+    }
+  }
+  for (let p = 0; p <= half; p++) {
+    const row = gridPtr + <usize>p * stride;
+    const end = row + stride;
+    let acc = f64x2.splat(0);
+    for (let at = row; at < end; at += 16) {
+      const v = v128.load(at);
+      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
+    }
+    const norm = f32x4.splat(<f32>(1.0 / (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1))));
+    for (let at = row; at < end; at += 16) v128.store(at, f32x4.mul(v128.load(at), norm));
+  }
+  // Mirror index m' = 1 - 2·firstTap - m; outside [0, taps) the tap lies beyond the window (0).
+  const mirror = 1 - 2 * firstTap;
+  for (let p = half + 1; p <= phases; p++) {
+    const src = gridPtr + <usize>(phases - p) * stride;
+    const dst = gridPtr + <usize>p * stride;
+    for (let m = 0; m < taps; m++) {
+      const mm = mirror - m;
+      store<f32>(dst + (<usize>m << 2), mm >= 0 && mm < taps ? load<f32>(src + (<usize>mm << 2)) : 0);
+    }
+  }
+}
+
+/**
+ * Resampling on a grid of phases + 1 rows at fractional positions p / phases (any real ratio):
+ * output k sits at input time t = k · step and interpolates linearly between the two rows that
+ * bracket frac(t). Both rows' dot products share one pass over x.
  */
 export function resampleInterpolated(
-  xPtr: usize, outPtr: usize, outLen: i32, tablePtr: usize, taps: i32, phases: i32, step: f64,
+  xPtr: usize, outPtr: usize, outLen: i32, gridPtr: usize, taps: i32, phases: i32, step: f64,
 ): void {
   const stride = <usize>taps << 2;
   for (let k = 0; k < outLen; k++) {
@@ -60,10 +123,27 @@ export function resampleInterpolated(
     let p = <i32>Math.floor(pos);
     if (p > phases - 1) p = phases - 1;
     const w = <f32>(pos - <f64>p);
-    const x = xPtr + (<usize>whole << 2);
-    const row = tablePtr + <usize>p * stride;
-    const a = dotRow(x, row, taps);
-    const b = dotRow(x, row + stride, taps);
-    store<f32>(outPtr + (<usize>k << 2), a + w * (b - a));
+    let x = xPtr + (<usize>whole << 2);
+    let a = gridPtr + <usize>p * stride;
+    let b = a + stride;
+    const end = x + stride;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let b0 = f32x4.splat(0);
+    let b1 = f32x4.splat(0);
+    while (x < end) {
+      const x0 = v128.load(x);
+      const x1 = v128.load(x, 16);
+      a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(a)));
+      a1 = f32x4.add(a1, f32x4.mul(x1, v128.load(a, 16)));
+      b0 = f32x4.add(b0, f32x4.mul(x0, v128.load(b)));
+      b1 = f32x4.add(b1, f32x4.mul(x1, v128.load(b, 16)));
+      x += 32;
+      a += 32;
+      b += 32;
+    }
+    const ya = horizontalSum(f32x4.add(a0, a1));
+    const yb = horizontalSum(f32x4.add(b0, b1));
+    store<f32>(outPtr + (<usize>k << 2), ya + w * (yb - ya));
   }
 }

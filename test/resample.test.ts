@@ -6,11 +6,12 @@ import { DspError } from '../src/dsp/errors.js';
 import type { DspBackend } from '../src/dsp/types.js';
 import { fftInPlace } from '../src/reference/fft.js';
 import {
-  besselI0, designResampler, lowpassResponse, resampledLength, resampleReference,
+  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, besselI0, designRatio, designResampler, lowpassResponse,
+  prototypeTable, resampledLength, resampleRatioReference, resampleReference, type FilterShape,
 } from '../src/reference/resample.js';
 import type { WasmCore } from '../src/wasm/core.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
-import { resample } from '../src/wasm/resample.js';
+import { resample, resampleRatio } from '../src/wasm/resample.js';
 import { Random } from '../src/util/random.js';
 import { HAVE_LIBROSA, LIBROSA_DIR, fixtureArray } from './helpers/fixtures.js';
 
@@ -360,6 +361,199 @@ describe('resample: bad input', () => {
       expect(() => resample(core, y, a, b)).toThrow(message);
       expect(() => resampleReference(y, a, b)).toThrow(DspError);
       expect(() => resampleReference(y, a, b)).toThrow(message);
+    });
+  }
+});
+
+
+// ---------------------------------------------------------------------------------------------
+// Real ratios (resampleRatio): one cached prototype, time-scaled per ratio
+
+/** pitch_shift's resampling ratios sr / (sr / 2^(-n/12)) for n in the paper's [-2, 2] range and beyond. */
+const PITCH_RATIOS = [-2, -0.7, 0.35, 1.5, 2].map((n) => 22050 / (22050 / 2 ** (-n / 12)));
+const OTHER_RATIOS = [22050 / 48000, 1 / 3.3, 3.7, 1 / 200];
+
+/**
+ * Output k computed the slow, exact way: every tap of the Kaiser-windowed sinc evaluated at
+ * its true offset from t = k · step, normalised to unit sum (what the grid approximates).
+ */
+function exactTapsOutput(y: ArrayLike<number>, design: FilterShape, step: number, k: number, i0: number): number {
+  const t = k * step;
+  const n0 = Math.floor(t);
+  const frac = t - n0;
+  let acc = 0;
+  let norm = 0;
+  for (let m = 0; m < design.taps; m++) {
+    const i = n0 + design.firstTap + m;
+    const h = lowpassResponse(design, frac - (design.firstTap + m), i0);
+    norm += h;
+    if (i >= 0 && i < y.length) acc += y[i]! * h;
+  }
+  return acc / norm;
+}
+
+describe('resampleRatio: accuracy against exact taps and the float64 reference', () => {
+  it('the prototype table is the r = 1 low-pass sampled L times per input sample, ending in a zero', () => {
+    const table = prototypeTable();
+    const design = designRatio(2);
+    expect(design.bandScale).toBe(1);
+    expect(table.length).toBe(PROTOTYPE_TABLE_LENGTH);
+    expect(table[table.length - 1]).toBe(0);
+    const i0 = besselI0(design.beta);
+    for (const i of [0, 1, 4095, 4096, 100_000, table.length - 2]) {
+      expect(table[i]).toBe(lowpassResponse(design, i / PROTOTYPE_SAMPLES_PER_UNIT, i0));
+    }
+    // Time scaling: the band factor r design is r · g(r · t) of the prototype, by construction.
+    const r = 0.6;
+    const scaled = designRatio(r);
+    for (const t of [0, 0.3, 7.25, 150]) {
+      expect(lowpassResponse(scaled, t, i0)).toBeCloseTo(r * lowpassResponse(design, r * t, i0), 15);
+    }
+  });
+
+  for (const ratio of [...PITCH_RATIOS, ...OTHER_RATIOS]) {
+    it(`ratio ${ratio.toPrecision(6)}: WASM and reference both within 2e-6 of exact per-output taps, and of each other`, () => {
+      const y = noise(2500, Math.round(ratio * 1e6));
+      const wasm = resampleRatio(core, y, ratio);
+      const ref = resampleRatioReference(y, ratio);
+      const design = designRatio(ratio);
+      expect(wasm.length).toBe(Math.ceil(y.length * ratio));
+      expect(ref.length).toBe(wasm.length);
+      const i0 = besselI0(design.beta);
+      let wasmVsExact = 0;
+      let refVsExact = 0;
+      let wasmVsRef = 0;
+      const every = Math.max(1, Math.floor(wasm.length / 400));
+      for (let k = 0; k < wasm.length; k++) {
+        wasmVsRef = Math.max(wasmVsRef, Math.abs(wasm[k]! - ref[k]!));
+        if (k % every !== 0) continue;
+        const exact = exactTapsOutput(y, design, design.step, k, i0);
+        wasmVsExact = Math.max(wasmVsExact, Math.abs(wasm[k]! - exact));
+        refVsExact = Math.max(refVsExact, Math.abs(ref[k]! - exact));
+      }
+      console.log(`[resample] ratio ${ratio.toPrecision(6)}: max error vs exact taps wasm ${wasmVsExact.toExponential(2)}, ` +
+        `reference ${refVsExact.toExponential(2)}; max |wasm - reference| ${wasmVsRef.toExponential(2)} (signal RMS 0.3)`);
+      expect(wasmVsExact).toBeLessThanOrEqual(2e-6);
+      expect(refVsExact).toBeLessThanOrEqual(2e-6);
+      expect(wasmVsRef).toBeLessThanOrEqual(1e-6);
+    });
+  }
+
+  it('the real-ratio path reproduces the exact polyphase bank (48000 -> 22050 as ratio 0.459375) to 1e-6', () => {
+    const y = noise(6000, 21);
+    const poly = resample(core, y, 48000, SR);
+    const ratio = resampleRatio(core, y, SR / 48000);
+    expect(ratio.length).toBe(poly.length);
+    let max = 0;
+    for (let i = 0; i < poly.length; i++) max = Math.max(max, Math.abs(ratio[i]! - poly[i]!));
+    console.log(`[resample] 48000 -> 22050: max |resampleRatio - polyphase resample| ${max.toExponential(2)}`);
+    expect(max).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('integer rate pairs in interpolated mode go through the same grid as resampleRatio', () => {
+    const y = noise(3000, 5);
+    const a = resample(core, y, 44099, SR);
+    const b = resampleRatio(core, y, SR / 44099);
+    expect(a.length).toBe(b.length);
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    expect(max).toBeLessThanOrEqual(1e-7);
+  });
+});
+
+describe('resampleRatio: pass band, stop band, DC at pitch-shift ratios', () => {
+  const srIn = 22050;
+  for (const ratio of [PITCH_RATIOS[0]!, PITCH_RATIOS[4]!, 3.7, 1 / 3.3]) {
+    it(`ratio ${ratio.toPrecision(6)}: pass-band sines keep amplitude (±0.01 dB) and phase (±1e-4 rad); DC exact`, () => {
+      const srOut = srIn * ratio;
+      const lowNyquist = Math.min(srIn, srOut) / 2;
+      const n = Math.round(0.5 * srIn);
+      const design = designRatio(ratio);
+      const margin = Math.ceil(design.halfWidth * ratio) + 2;
+      const [from, to] = [margin, Math.ceil(n * ratio) - margin];
+      for (const rel of [0.05, 0.3, 0.6, 0.9]) {
+        const hz = rel * lowNyquist;
+        const out = resampleRatio(core, sine(n, srIn, hz, 0.5, 0.7), ratio);
+        const fit = fitSine(out, srOut, hz, from, to);
+        expect(Math.abs(20 * Math.log10(fit.amp / 0.5))).toBeLessThanOrEqual(0.01);
+        expect(Math.abs(fit.phase - 0.7)).toBeLessThanOrEqual(1e-4);
+        expect(fit.residualRms / (0.5 / Math.SQRT2)).toBeLessThan(1e-5);
+      }
+      const dc = resampleRatio(core, new Float32Array(n).fill(0.3), ratio);
+      for (let k = from; k < to; k++) expect(Math.abs(dc[k]! - 0.3)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('tones above the new Nyquist are attenuated by >= 90 dB (pitch +2 semitones: 22050 · 2^(2/12) -> 22050)', () => {
+    const ratio = PITCH_RATIOS[4]!;
+    const n = 20000;
+    const margin = Math.ceil(designRatio(ratio).halfWidth * ratio) + 2;
+    for (const rel of [1.01, 1.05, 1.1]) {
+      const hz = rel * (22050 * ratio) / 2; // above the output Nyquist, below the input's
+      const out = resampleRatio(core, sine(n, 22050, hz, 1, 0.3), ratio);
+      let e = 0;
+      for (let k = margin; k < out.length - margin; k++) e += out[k]! ** 2;
+      const gainDb = 10 * Math.log10(e / (out.length - 2 * margin) / 0.5);
+      console.log(`[resample] ratio ${ratio.toPrecision(6)}: tone at ${rel} x output Nyquist: ${gainDb.toFixed(1)} dB`);
+      expect(gainDb).toBeLessThanOrEqual(-90);
+    }
+  });
+});
+
+describe('resampleRatio: lengths, memory, bad input', () => {
+  it('defaults to librosa\'s ceil(n · ratio), honours a shorter outLength, and copies at ratio 1', () => {
+    const y = noise(1001, 2);
+    for (const ratio of [...PITCH_RATIOS, ...OTHER_RATIOS]) {
+      expect(resampleRatio(core, y, ratio).length).toBe(Math.ceil(1001 * ratio));
+      expect(resampleRatioReference(y, ratio).length).toBe(Math.ceil(1001 * ratio));
+    }
+    const full = resampleRatio(core, y, PITCH_RATIOS[0]!);
+    const short = resampleRatio(core, y, PITCH_RATIOS[0]!, 500);
+    expect(Array.from(short)).toEqual(Array.from(full.subarray(0, 500)));
+    expect(resampleRatioReference(y, PITCH_RATIOS[0]!, 500).length).toBe(500);
+    const same = resampleRatio(core, y, 1);
+    expect(same).not.toBe(y);
+    expect(Array.from(same)).toEqual(Array.from(y));
+    expect(Array.from(resampleRatioReference(y, 1, 10))).toEqual(Array.from(y.subarray(0, 10)));
+    expect(resampleRatio(core, noise(1, 1), 0.5).length).toBe(1);
+  });
+
+  it('1,000 calls at random pitch-shift ratios allocate nothing after the first call at each end of the range', () => {
+    const y = noise(5000, 9);
+    const lo = 2 ** (-2 / 12);
+    const hi = 2 ** (2 / 12);
+    resampleRatio(core, y, lo);
+    resampleRatio(core, y, hi);
+    const bytes = core.memoryBytes;
+    const rng = new Random(1234);
+    let checksum = 0;
+    for (let i = 0; i < 1000; i++) checksum += resampleRatio(core, y, rng.range(lo, hi))[100]!;
+    expect(Number.isFinite(checksum)).toBe(true);
+    expect(core.memoryBytes).toBe(bytes);
+  });
+
+  const good = new Float32Array(100).fill(0.1);
+  const cases: Array<[string, () => [Float32Array, number, number | undefined], RegExp]> = [
+    ['empty signal', () => [new Float32Array(0), 0.9, undefined], /empty/],
+    ['NaN sample', () => [Float32Array.of(0, NaN), 0.9, undefined], /non-finite value \(NaN\) at sample 1/],
+    ['zero ratio', () => [good, 0, undefined], /ratio \(srOut \/ srIn\) must be a positive finite number, got 0/],
+    ['negative ratio', () => [good, -1.1, undefined], /must be a positive finite number/],
+    ['NaN ratio', () => [good, NaN, undefined], /must be a positive finite number, got NaN/],
+    ['infinite ratio', () => [good, Infinity, undefined], /must be a positive finite number/],
+    ['ratio as a string', () => [good, '0.9' as unknown as number, undefined], /must be a positive finite number/],
+    ['ratio beyond 256x up', () => [good, 300, undefined], /at most 256/],
+    ['ratio beyond 256x down', () => [good, 1 / 300, undefined], /at most 256/],
+    ['outLength 0', () => [good, 0.9, 0], /outLength must be an integer from 1 to ceil\(n · ratio\) = 90, got 0/],
+    ['outLength past ceil(n · ratio)', () => [good, 0.9, 91], /outLength must be an integer from 1 to/],
+    ['fractional outLength', () => [good, 0.9, 10.5], /outLength must be an integer/],
+  ];
+  for (const [label, args, message] of cases) {
+    it(`${label}: DspError from both paths, same message`, () => {
+      const [y, ratio, outLength] = args();
+      for (const run of [() => resampleRatio(core, y, ratio, outLength), () => resampleRatioReference(y, ratio, outLength)]) {
+        expect(run).toThrow(DspError);
+        expect(run).toThrow(message);
+      }
     });
   }
 });

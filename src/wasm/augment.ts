@@ -19,9 +19,8 @@ import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../refere
 import {
   assertStretch, fixLength, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
 } from '../reference/phase-vocoder.js';
-import { assertResampleArgs, designResampler, resampledLength, resamplerBank, type ResamplerDesign } from '../reference/resample.js';
 import type { WasmCore } from './core.js';
-import { resample } from './resample.js';
+import { resampleRatio } from './resample.js';
 
 /** librosa.effects.time_stretch's STFT: librosa.stft defaults. */
 const STRETCH_N_FFT = 2048;
@@ -49,16 +48,13 @@ interface Kernels {
     specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
   ): void;
   istftNormalize(ola: number, env: number, total: number, offset: number, out: number, length: number): void;
-  resampleInterpolated(
-    x: number, out: number, outLen: number, table: number, taps: number, phases: number, step: number,
-  ): void;
 }
 
 function kernels(core: WasmCore): Kernels {
   const e = core.exports as unknown as Record<string, unknown>;
   const needed = [
     'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
-    'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize', 'resampleInterpolated',
+    'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize',
   ];
   for (const name of needed) {
     if (typeof e[name] !== 'function') {
@@ -214,69 +210,21 @@ export function timeStretch(core: WasmCore, y: Real, rate: number): Float32Array
   });
 }
 
-// ---- resampling at the fractional ratio pitch_shift needs ----
-
-/** Interpolated-mode filter tables by shape (not by rate pair), most recently used last. */
-const fractionalTables = new Map<string, Float32Array>();
-const MAX_FRACTIONAL_TABLES = 4;
-
-function fractionalTable(design: ResamplerDesign): Float32Array {
-  const key = `${design.cutoff}:${design.halfWidth}:${design.taps}:${design.firstTap}:${design.phases}`;
-  let table = fractionalTables.get(key);
-  if (table) {
-    fractionalTables.delete(key);
-  } else {
-    table = Float32Array.from(resamplerBank(design));
-    if (fractionalTables.size >= MAX_FRACTIONAL_TABLES) fractionalTables.delete(fractionalTables.keys().next().value!);
-  }
-  fractionalTables.set(key, table);
-  return table;
-}
-
-/**
- * Resampling between the scaled integer rates of a pitch-shift plan. Such a rate pair is almost
- * never a small fraction, so src/wasm/resample.ts would pick its interpolated mode and cache one
- * table per rate pair for the life of the instance — one per clip when the pitch is drawn per
- * clip. The table only depends on the filter's shape (all downward shifts share one), so here it
- * is cached in JS by shape (a few entries) and copied into the scratch frame for the call.
- * Small-fraction ratios (exact polyphase banks, a bounded set) go through resample() unchanged.
- */
-function resampleFractional(core: WasmCore, y: Float32Array, srIn: number, srOut: number): Float32Array {
-  assertResampleArgs(y, srIn, srOut);
-  if (srIn === srOut) return Float32Array.from(y);
-  const design = designResampler(srIn, srOut);
-  if (design.mode === 'polyphase') return resample(core, y, srIn, srOut);
-  const k = kernels(core);
-  const table = fractionalTable(design);
-  const outLen = resampledLength(y.length, srIn, srOut);
-  const lead = -design.firstTap;
-  const lastInput = outLen === 0 ? 0 : Math.floor(((outLen - 1) * srIn) / srOut);
-  // The kernel reads x[n0 .. n0 + taps] around each output; keep all of it inside the padded copy.
-  const padded = Math.max(lead + y.length, lastInput + design.taps + 1);
-  return core.scratch((alloc) => {
-    const tablePtr = alloc(table.length * 4);
-    const xPtr = alloc(padded * 4);
-    const outPtr = alloc(outLen * 4);
-    const f32 = core.f32;
-    f32.set(table, tablePtr >> 2);
-    f32.fill(0, xPtr >> 2, (xPtr >> 2) + padded);
-    f32.set(y, (xPtr >> 2) + lead);
-    k.resampleInterpolated(xPtr, outPtr, outLen, tablePtr, design.taps, design.phases, srIn / srOut);
-    return core.readF32(outPtr, outLen);
-  });
-}
-
 /**
  * librosa.effects.pitch_shift(y, sr=sr, n_steps=nSteps, bins_per_octave): time stretch by
- * 2^(-nSteps / binsPerOctave), resample from sr / rate to sr (soxr-HQ-class resampler), fix the
- * length to len(y).
+ * 2^(-nSteps / binsPerOctave), resample from sr / rate to sr (soxr-HQ-class resampler at the
+ * exact real ratio), fix the length to len(y).
  */
 export function pitchShift(core: WasmCore, y: Real, sr: number, nSteps: number, binsPerOctave = 12): Float32Array {
   assertSignal(y);
   const plan = planPitchShift(y.length, sr, nSteps, binsPerOctave);
   const stretched = timeStretch(core, y, plan.rate);
-  const shifted = resampleFractional(core, stretched, plan.resampleFrom, plan.resampleTo);
-  return fixLength(fixLength(shifted, plan.resampledLength), y.length);
+  // librosa resamples from orig_sr = sr / rate to sr; its ratio is sr / orig_sr in float64, and
+  // its output length ceil(n · ratio) is plan.resampledLength. One cached prototype serves every
+  // such ratio (src/wasm/resample.ts), so a new pitch per clip rebuilds no table.
+  const ratio = sr / (sr / plan.rate);
+  const shifted = resampleRatio(core, stretched, ratio, plan.resampledLength);
+  return fixLength(shifted, y.length);
 }
 
 /** The WASM implementation of the recipe's {@link AugmentBackend}. */

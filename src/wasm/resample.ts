@@ -1,35 +1,80 @@
 /**
  * Band-limited resampling in WASM (soxr-HQ class; librosa 0.10's default resampler is soxr HQ).
  * Filter design and validation are shared with the float64 reference (src/reference/resample.ts);
- * this file caches the float32 filter table per (quality, up, down) and runs the SIMD kernels of
- * assembly/resample.ts.
+ * the kernels are in assembly/resample.ts.
+ *
+ * Cached tables (core.persistent, bounded):
+ *  - `resample:hq:<up>:<down>`: the exact polyphase bank of an integer rate pair with a small
+ *    reduced `up` (the usual corpus rates -> 22050; at most 4 MiB each);
+ *  - `resample:hq:prototype:<L>`: ONE finely sampled copy of the prototype low-pass (1.7 MB),
+ *    shared by every other ratio (real ratios such as pitch shifting's, and integer pairs with a
+ *    huge `up`). Those build their interpolation grid from it inside the call, in WASM, so a new
+ *    ratio costs neither a JS filter design nor a new cached table.
  *
  * Memory per call (scratch): the input, zero-padded on both sides so the kernel never branches on
- * the signal edges, and the output.
+ * the signal edges, the output and, in interpolated mode, the grid ((P + 1) × taps float32:
+ * ~0.9 MB for any ratio >= 1/32, as P grows with the band factor r while taps shrink as 1/r;
+ * below that P stays at 32 and the grid grows as 1/r, to 7 MB at the 1/256 limit).
  */
 import {
-  RESAMPLE_QUALITY, assertResampleArgs, designResampler, resampledLength, resamplerBank,
-  type ResamplerDesign,
+  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, assertResampleArgs, assertResampleRatioArgs, designRatio,
+  designResampler, prototypeTable, resampledLength, resamplerBank, type FilterShape, type ResamplerDesign,
 } from '../reference/resample.js';
 import type { WasmCore } from './core.js';
 
 type PolyphaseKernel = (
   xPtr: number, outPtr: number, outLen: number, bankPtr: number, taps: number, up: number, down: number,
 ) => void;
+type FillGridKernel = (
+  protoPtr: number, protoLen: number, scale: number, phases: number, taps: number, firstTap: number, gridPtr: number,
+) => void;
 type InterpolatedKernel = (
-  xPtr: number, outPtr: number, outLen: number, tablePtr: number, taps: number, phases: number, step: number,
+  xPtr: number, outPtr: number, outLen: number, gridPtr: number, taps: number, phases: number, step: number,
 ) => void;
 
-function filterTable(core: WasmCore, design: ResamplerDesign): number {
+function polyphaseBank(core: WasmCore, design: ResamplerDesign): number {
   const key = `resample:${RESAMPLE_QUALITY}:${design.up}:${design.down}`;
   return core.persistent(key, design.rows * design.taps * 4, (ptr) => core.writeF32(ptr, resamplerBank(design)));
 }
 
-/** Input position (integer part) of the last output sample. */
-function lastInputIndex(design: ResamplerDesign, outLen: number): number {
-  if (outLen === 0) return 0;
-  // (outLen - 1) · down stays far below 2^53 for any signal that fits in memory.
-  return Math.floor(((outLen - 1) * design.down) / design.up);
+function prototype(core: WasmCore): number {
+  const key = `resample:${RESAMPLE_QUALITY}:prototype:${PROTOTYPE_SAMPLES_PER_UNIT}`;
+  return core.persistent(key, PROTOTYPE_TABLE_LENGTH * 4, (at) => core.writeF32(at, prototypeTable()));
+}
+
+/** Copies y into a zero-padded scratch buffer: `lead` zeros, y, zeros up to `padded` samples. */
+function writePadded(core: WasmCore, xPtr: number, y: ArrayLike<number>, lead: number, padded: number): void {
+  const base = xPtr >> 2;
+  const f32 = core.f32;
+  f32.fill(0, base, base + padded);
+  f32.set(y, base + lead);
+}
+
+/**
+ * Interpolated mode: output k = band-limited y at input time k · step, for outLen outputs, the
+ * grid filled from the cached prototype in the same scratch frame.
+ */
+function resampleOnGrid(core: WasmCore, y: Float32Array | Float64Array, design: FilterShape, step: number, outLen: number): Float32Array {
+  const proto = prototype(core);
+  const lead = -design.firstTap;
+  // The kernel reads x[n0 .. n0 + taps) around each output, n0 = floor(k · step) computed in
+  // float64 exactly as here; +1 keeps a rounding of the last product inside the buffer.
+  const lastInput = Math.floor((outLen - 1) * step);
+  const padded = Math.max(lead + y.length, lastInput + design.taps + 1);
+  return core.scratch((alloc) => {
+    const gridPtr = alloc(design.rows * design.taps * 4);
+    const xPtr = alloc(padded * 4);
+    const outPtr = alloc(outLen * 4);
+    (core.exports.resampleFillGrid as FillGridKernel)(
+      proto, PROTOTYPE_TABLE_LENGTH, design.bandScale * PROTOTYPE_SAMPLES_PER_UNIT, design.phases, design.taps,
+      design.firstTap, gridPtr,
+    );
+    writePadded(core, xPtr, y, lead, padded);
+    (core.exports.resampleInterpolated as InterpolatedKernel)(
+      xPtr, outPtr, outLen, gridPtr, design.taps, design.phases, step,
+    );
+    return core.readF32(outPtr, outLen);
+  });
 }
 
 /**
@@ -43,26 +88,31 @@ export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: n
   if (srIn === srOut) return Float32Array.from(y);
   const design = designResampler(srIn, srOut);
   const outLen = resampledLength(y.length, srIn, srOut);
-  const table = filterTable(core, design);
+  if (design.mode === 'interpolated') return resampleOnGrid(core, y, design, srIn / srOut, outLen);
+  const bank = polyphaseBank(core, design);
   const lead = -design.firstTap;
-  // The kernel reads x[n0 .. n0 + taps) for every output (n0 + 1 too, by rounding, in interpolated mode).
-  const padded = Math.max(lead + y.length, lastInputIndex(design, outLen) + design.taps + 1);
+  // Exact integer position of the last output: (outLen - 1) · down stays far below 2^53.
+  const lastInput = Math.floor(((outLen - 1) * design.down) / design.up);
+  const padded = Math.max(lead + y.length, lastInput + design.taps);
   return core.scratch((alloc) => {
     const xPtr = alloc(padded * 4);
     const outPtr = alloc(outLen * 4);
-    const base = xPtr >> 2;
-    const f32 = core.f32;
-    f32.fill(0, base, base + padded);
-    f32.set(y, base + lead);
-    if (design.mode === 'polyphase') {
-      (core.exports.resamplePolyphase as PolyphaseKernel)(
-        xPtr, outPtr, outLen, table, design.taps, design.up, design.down,
-      );
-    } else {
-      (core.exports.resampleInterpolated as InterpolatedKernel)(
-        xPtr, outPtr, outLen, table, design.taps, design.phases, srIn / srOut,
-      );
-    }
+    writePadded(core, xPtr, y, lead, padded);
+    (core.exports.resamplePolyphase as PolyphaseKernel)(xPtr, outPtr, outLen, bank, design.taps, design.up, design.down);
     return core.readF32(outPtr, outLen);
   });
+}
+
+/**
+ * Resamples `y` by any real `ratio` = srOut / srIn in [1/256, 256] (e.g. pitch shifting's
+ * sr / (sr / rate)): output k is the band-limited input at time k / ratio, `outLength` samples
+ * (default librosa's ceil(n · ratio); at most that). Same filter as {@link resample}; every ratio
+ * shares one cached prototype, so drawing a new ratio per clip allocates nothing new after the
+ * first call of a size. Ratio 1: a copy. Throws DspError for bad input (see assertResampleRatioArgs).
+ */
+export function resampleRatio(core: WasmCore, y: Float32Array | Float64Array, ratio: number, outLength?: number): Float32Array {
+  const length = assertResampleRatioArgs(y, ratio, outLength);
+  if (ratio === 1) return Float32Array.from(y.subarray(0, length));
+  const design = designRatio(ratio);
+  return resampleOnGrid(core, y, design, design.step, length);
 }
