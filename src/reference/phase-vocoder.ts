@@ -20,7 +20,7 @@ import { DspError } from '../dsp/errors.js';
 import type { ComplexMatrix, Real } from '../dsp/types.js';
 import { assertSignal } from '../dsp/validate.js';
 import { assertComplexMatrix, istftReference } from './istft.js';
-import { resampleReference } from './resample.js';
+import { resampleRatioReference } from './resample.js';
 import { stft } from './stft.js';
 
 export type PhaseVocoderPrecision = 'float32' | 'float64';
@@ -142,20 +142,14 @@ export function timeStretchReference(y: Real, rate: number, opts: { precision?: 
   return istftReference(stretched, { length });
 }
 
-/**
- * The resampling step inside librosa.effects.pitch_shift: from orig_sr = sr / rate (not an
- * integer) to sr. Our resamplers take integer rates, so both rates are scaled by
- * PITCH_RATE_SCALE and the source rounded: the ratio is then exact to ~1e-11, i.e. less than
- * 1e-6 samples of drift over a 10 s clip (a plain round(sr / rate) would drift by whole samples).
- */
-export const PITCH_RATE_SCALE = 1_000_000;
-
 export interface PitchShiftPlan {
   /** Time-stretch rate 2^(-nSteps / binsPerOctave). */
   rate: number;
-  /** Integer rates handed to the resampler (scaled; same ratio as sr / rate -> sr). */
-  resampleFrom: number;
-  resampleTo: number;
+  /**
+   * Resampling ratio of the second stage: librosa resamples from orig_sr = sr / rate (not an
+   * integer) to sr, i.e. by sr / orig_sr computed in float64, which is what this holds.
+   */
+  ratio: number;
   /** librosa.resample's output length for the stretched clip: ceil(n_st * (sr / (sr / rate))). */
   resampledLength: number;
   /** Length of the stretched clip. */
@@ -177,8 +171,7 @@ export function planPitchShift(n: number, sr: number, nSteps: number, binsPerOct
   const origSr = sr / rate;
   return {
     rate,
-    resampleFrom: Math.round(origSr * PITCH_RATE_SCALE),
-    resampleTo: sr * PITCH_RATE_SCALE,
+    ratio: sr / origSr,
     resampledLength: Math.ceil(stretched * (sr / origSr)),
     stretchedLength: stretched,
   };
@@ -203,6 +196,6 @@ export function pitchShiftReference(
   assertSignal(y);
   const plan = planPitchShift(y.length, sr, nSteps, opts.binsPerOctave ?? 12);
   const stretched = timeStretchReference(y, plan.rate, { precision: opts.precision });
-  const resampled = resampleReference(stretched, plan.resampleFrom, plan.resampleTo);
-  return fixLength(fixLength(resampled, plan.resampledLength), y.length);
+  const resampled = resampleRatioReference(stretched, plan.ratio, plan.resampledLength);
+  return fixLength(resampled, y.length);
 }

@@ -222,8 +222,7 @@ export function pitchShift(core: WasmCore, y: Real, sr: number, nSteps: number, 
   // librosa resamples from orig_sr = sr / rate to sr; its ratio is sr / orig_sr in float64, and
   // its output length ceil(n · ratio) is plan.resampledLength. One cached prototype serves every
   // such ratio (src/wasm/resample.ts), so a new pitch per clip rebuilds no table.
-  const ratio = sr / (sr / plan.rate);
-  const shifted = resampleRatio(core, stretched, ratio, plan.resampledLength);
+  const shifted = resampleRatio(core, stretched, plan.ratio, plan.resampledLength);
   return fixLength(shifted, y.length);
 }
 
