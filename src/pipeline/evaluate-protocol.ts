@@ -138,3 +138,54 @@ function score(
     predictSeconds,
   };
 }
+
+/**
+ * Pools the folds of a cross-validated protocol: every test row was predicted
+ * by exactly one fold's models, so the pooled confusion matrix is the sum, and
+ * the pooled metrics are computed from it as if from one prediction list.
+ */
+export function poolFolds(folds: ProtocolResult[], classes: string[]): ProtocolResult {
+  const first = folds[0]!;
+  const models: ProtocolResult['models'] = {};
+  for (const model of Object.keys(first.models) as ModelName[]) {
+    const results = folds.map((f) => f.models[model]!);
+    const confusion = classes.map((_, t) => classes.map((__, p) => results.reduce((sum, r) => sum + r.confusion[t]![p]!, 0)));
+    const yTrue: number[] = [];
+    const yPred: number[] = [];
+    confusion.forEach((row, t) => row.forEach((count, p) => {
+      for (let i = 0; i < count; i++) {
+        yTrue.push(t);
+        yPred.push(p);
+      }
+    }));
+    const m = classificationMetrics(yTrue, yPred, classes.length);
+    const mean = (f: (r: ModelResult) => number): number => results.reduce((s, r) => s + f(r), 0) / results.length;
+    models[model] = {
+      model,
+      trainAccuracy: mean((r) => r.trainAccuracy),
+      testAccuracy: m.accuracy,
+      balancedAccuracy: m.balancedAccuracy,
+      perClass: classes.map((label, c) => ({ label, precision: m.precision[c]!, recall: m.recall[c]!, f1: m.f1[c]!, support: m.support[c]! })),
+      macro: m.macro,
+      weighted: m.weighted,
+      confusion: m.confusion,
+      fitSeconds: results.reduce((s, r) => s + r.fitSeconds, 0),
+      predictSeconds: results.reduce((s, r) => s + r.predictSeconds, 0),
+      ...(results[0]!.training ? { training: results[0]!.training } : {}),
+    };
+  }
+  return {
+    protocol: first.protocol,
+    description: `${first.description}; ${folds.length} folds, every actor held out once, predictions pooled`,
+    trainRows: Math.round(folds.reduce((s, f) => s + f.trainRows, 0) / folds.length),
+    testRows: folds.reduce((s, f) => s + f.testRows, 0),
+    trainSpeakers: [...new Set(folds.flatMap((f) => f.trainSpeakers))].sort(),
+    testSpeakers: [...new Set(folds.flatMap((f) => f.testSpeakers))].sort(),
+    models,
+    folds: folds.map((f) => ({
+      testSpeakers: f.testSpeakers,
+      testRows: f.testRows,
+      accuracy: Object.fromEntries(Object.entries(f.models).map(([k, r]) => [k, r!.testAccuracy])),
+    })),
+  };
+}

@@ -55,6 +55,12 @@ export interface ProtocolResult {
   trainSpeakers: string[];
   testSpeakers: string[];
   models: Partial<Record<ModelName, ModelResult>>;
+  /**
+   * Speaker protocol with folds: every actor held out exactly once. `models`
+   * then pools the predictions of all folds (confusion summed); the CNN's
+   * training curves are those of the first fold.
+   */
+  folds?: Array<{ testSpeakers: string[]; testRows: number; accuracy: Partial<Record<ModelName, number>> }>;
 }
 
 export interface PipelineResults {

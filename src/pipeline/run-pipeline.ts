@@ -4,11 +4,11 @@ import { loadCorpus } from '../corpus/index.js';
 import { augmentPreset, extractCorpus, type AugmentPreset } from '../extract/extract-corpus.js';
 import { writeFeatureTableBinary, writeFeatureTableCsv, type FeatureTable } from '../extract/feature-table.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
-import { clipSplit, paperSplit, speakerSplit, type Gender, type Split } from '../ml/split.js';
+import { clipSplit, paperSplit, speakerFolds, speakerSplit, type Gender, type Split } from '../ml/split.js';
 import { initBackend } from '../ml/cnn/backend.js';
 import { writeSynthCorpus } from '../synth/corpus-writer.js';
 import { loadWasmCore } from '../wasm/load-node.js';
-import { evaluateProtocol } from './evaluate-protocol.js';
+import { evaluateProtocol, poolFolds } from './evaluate-protocol.js';
 import { PAPER_ACCURACY, type ModelName, type PipelineResults, type ProtocolName } from './results.js';
 import { formatModelReport, formatTable4 } from './table.js';
 
@@ -28,6 +28,8 @@ export interface PipelineOptions {
   patience?: number;
   /** Speaker protocol: explicit held-out actors (default: one male + one female drawn with the seed). */
   heldOut?: string[];
+  /** Speaker protocol: evaluate every fold of `speakersPerFold` held-out actors instead of one held-out pair. */
+  speakerFolds?: boolean;
   csv?: boolean;
   report?: boolean;
   quiet?: boolean;
@@ -103,17 +105,20 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   };
 
   const genderOf = genderLookup(table);
+  const evaluateOpts = { models, seed, core, cnn: { epochs: opts.epochs ?? 50, patience: opts.patience }, log };
   for (const protocol of opts.protocols ?? (['paper', 'clip', 'speaker'] as ProtocolName[])) {
+    if (protocol === 'speaker' && opts.speakerFolds) {
+      const folds = speakerFolds(table, { seed, gender: genderOf });
+      log(`[speaker] ${folds.length} folds: ${folds.map((f) => f.heldOutSpeakers!.join('+')).join(', ')}`);
+      const perFold = [];
+      for (const split of folds) perFold.push(await evaluateProtocol(table, split, evaluateOpts));
+      results.protocols.speaker = poolFolds(perFold, table.classes);
+      continue;
+    }
     const split = makeSplit(protocol, table, seed, genderOf, opts.heldOut);
     log(`[${protocol}] ${split.train.length} training rows, ${split.test.length} test rows` +
       (split.heldOutSpeakers ? `, held-out speakers ${split.heldOutSpeakers.join(', ')}` : ''));
-    results.protocols[protocol] = await evaluateProtocol(table, split, {
-      models,
-      seed,
-      core,
-      cnn: { epochs: opts.epochs ?? 50, patience: opts.patience },
-      log,
-    });
+    results.protocols[protocol] = await evaluateProtocol(table, split, evaluateOpts);
   }
 
   await writeFile(join(out, 'results.json'), JSON.stringify(results, null, 1));

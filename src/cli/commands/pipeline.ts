@@ -20,6 +20,7 @@ export function registerPipeline(program: Command): void {
     .option('--epochs <n>', 'CNN maximum epochs (paper: 50)', parseIntOption, 50)
     .option('--patience <n>', 'CNN early-stopping patience on validation loss', parseIntOption)
     .option('--held-out <actors>', 'speaker protocol: comma-separated held-out speakers (e.g. Actor_01,Actor_02)')
+    .option('--speaker-folds', 'speaker protocol: cross-validate over folds of 2 held-out actors (one male, one female) instead of one held-out pair')
     .option('--actors <n>', 'synthetic corpus: number of actors', parseIntOption, 8)
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu (default: best available)')
     .option('--csv', 'also write features.csv')
@@ -37,6 +38,7 @@ export function registerPipeline(program: Command): void {
         epochs: o.epochs,
         patience: o.patience,
         heldOut: o.heldOut ? list(o.heldOut) : undefined,
+        speakerFolds: o.speakerFolds,
         synthActors: o.actors,
         backend: o.backend,
         csv: o.csv,
