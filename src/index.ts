@@ -10,7 +10,7 @@ export * from './audio/index.js';
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from './wasm/core.js';
 export { loadWasmCore, wasmPath } from './wasm/load-node.js';
 export { WasmDsp, createWasmDsp, MAX_FFT } from './wasm/dsp.js';
-export { resample } from './wasm/resample.js';
+export { resample, resampleRatio } from './wasm/resample.js';
 export { createReferenceDsp, ReferenceDsp } from './reference/index.js';
 export { DspError } from './dsp/errors.js';
 export { DEFAULTS, frameCount } from './dsp/types.js';
