@@ -1,6 +1,6 @@
 import type { Matrix, PowerToDbOptions } from '../dsp/types.js';
-import { DEFAULTS } from '../dsp/types.js';
-import { assertMatrix, assertNonNegative, assertPositive } from '../dsp/validate.js';
+import { resolveDbOptions } from '../dsp/options.js';
+import { assertMatrix } from '../dsp/validate.js';
 
 /**
  * librosa.power_to_db: 10 log10(max(amin, S)) - 10 log10(max(amin, |ref|)), then everything
@@ -8,12 +8,7 @@ import { assertMatrix, assertNonNegative, assertPositive } from '../dsp/validate
  */
 export function powerToDb(S: Matrix, opts: PowerToDbOptions = {}): Matrix<Float64Array> {
   assertMatrix(S, 'power spectrogram');
-  const amin = opts.amin ?? DEFAULTS.amin;
-  assertPositive(amin, 'amin');
-  const ref = Math.abs(opts.ref ?? 1);
-  assertPositive(ref, 'ref');
-  const topDb = opts.topDb === undefined ? DEFAULTS.topDb : opts.topDb;
-  if (topDb !== null) assertNonNegative(topDb, 'topDb');
+  const { amin, ref, topDb } = resolveDbOptions(opts);
 
   const refDb = 10 * Math.log10(Math.max(amin, ref));
   const data = new Float64Array(S.data.length);

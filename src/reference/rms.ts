@@ -1,6 +1,6 @@
 import type { FrameOptions, Real } from '../dsp/types.js';
-import { DEFAULTS, frameCount } from '../dsp/types.js';
-import { assertFrameable, assertPositiveInt, assertSignal } from '../dsp/validate.js';
+import { resolveFrameOptions } from '../dsp/options.js';
+import { assertSignal } from '../dsp/validate.js';
 import { padBothSides } from './pad.js';
 
 /**
@@ -9,15 +9,8 @@ import { padBothSides } from './pad.js';
  */
 export function rms(y: Real, opts: FrameOptions = {}): Float64Array {
   assertSignal(y);
-  const frameLength = opts.frameLength ?? DEFAULTS.nFft;
-  const hopLength = opts.hopLength ?? DEFAULTS.hopLength;
-  const center = opts.center ?? true;
-  assertPositiveInt(frameLength, 'frameLength');
-  assertPositiveInt(hopLength, 'hopLength');
-  assertFrameable(y.length, frameLength, center);
-
+  const { frameLength, hopLength, center, frames } = resolveFrameOptions(y, opts);
   const padded = center ? padBothSides(y, frameLength >> 1, 'constant') : Float64Array.from(y);
-  const frames = frameCount(y.length, frameLength, hopLength, center);
   const out = new Float64Array(frames);
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength;

@@ -1,6 +1,6 @@
 import type { FrameOptions, Real } from '../dsp/types.js';
-import { DEFAULTS, frameCount } from '../dsp/types.js';
-import { assertFrameable, assertPositiveInt, assertSignal } from '../dsp/validate.js';
+import { resolveFrameOptions } from '../dsp/options.js';
+import { assertSignal } from '../dsp/validate.js';
 import { padBothSides } from './pad.js';
 
 /** librosa.zero_crossings threshold: |x| <= 1e-10 is treated as exactly 0. */
@@ -13,12 +13,7 @@ const ZERO_THRESHOLD = 1e-10;
  */
 export function zeroCrossingRate(y: Real, opts: FrameOptions = {}): Float64Array {
   assertSignal(y);
-  const frameLength = opts.frameLength ?? DEFAULTS.nFft;
-  const hopLength = opts.hopLength ?? DEFAULTS.hopLength;
-  const center = opts.center ?? true;
-  assertPositiveInt(frameLength, 'frameLength');
-  assertPositiveInt(hopLength, 'hopLength');
-  assertFrameable(y.length, frameLength, center);
+  const { frameLength, hopLength, center, frames } = resolveFrameOptions(y, opts);
 
   const padded = center ? padBothSides(y, frameLength >> 1, 'edge') : Float64Array.from(y);
   const negative = new Uint8Array(padded.length);
@@ -26,7 +21,6 @@ export function zeroCrossingRate(y: Real, opts: FrameOptions = {}): Float64Array
     const v = Math.abs(padded[i]!) <= ZERO_THRESHOLD ? 0 : padded[i]!;
     negative[i] = v < 0 ? 1 : 0;
   }
-  const frames = frameCount(y.length, frameLength, hopLength, center);
   const out = new Float64Array(frames);
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength;

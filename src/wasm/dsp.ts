@@ -25,6 +25,7 @@ import type {
 } from '../dsp/types.js';
 import { DEFAULTS, frameCount } from '../dsp/types.js';
 import { DspError } from '../dsp/errors.js';
+import { resolveDbOptions, resolveFrameOptions } from '../dsp/options.js';
 import {
   assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive, assertPositiveInt,
   assertPowerOfTwo, assertSignal,
@@ -107,12 +108,7 @@ function gcd(a: number, b: number): number {
 
 /** librosa.power_to_db options, validated as the reference does. */
 function resolveDb(opts: PowerToDbOptions): DbParams {
-  const amin = opts.amin ?? DEFAULTS.amin;
-  assertPositive(amin, 'amin');
-  const ref = Math.abs(opts.ref ?? 1);
-  assertPositive(ref, 'ref');
-  const topDb = opts.topDb === undefined ? DEFAULTS.topDb : opts.topDb;
-  if (topDb !== null) assertNonNegative(topDb, 'topDb');
+  const { amin, ref, topDb } = resolveDbOptions(opts);
   // librosa subtracts the reference level from the float32 array in float32.
   return { refDb: Math.fround(10 * Math.log10(Math.max(amin, ref))), amin, topDb: topDb ?? -1 };
 }
@@ -128,13 +124,8 @@ function checkSignalShape(y: Real, what = 'signal'): void {
 
 function resolveFrame(y: Real, opts: FrameOptions): { frameLength: number; hop: number; center: boolean; frames: number } {
   checkSignalShape(y);
-  const frameLength = opts.frameLength ?? DEFAULTS.nFft;
-  const hop = opts.hopLength ?? DEFAULTS.hopLength;
-  const center = opts.center ?? true;
-  assertPositiveInt(frameLength, 'frameLength');
-  assertPositiveInt(hop, 'hopLength');
-  assertFrameable(y.length, frameLength, center);
-  return { frameLength, hop, center, frames: frameCount(y.length, frameLength, hop, center) };
+  const { frameLength, hopLength, center, frames } = resolveFrameOptions(y, opts);
+  return { frameLength, hop: hopLength, center, frames };
 }
 
 function resolvePower(power: number | undefined, fallback: number): number {
