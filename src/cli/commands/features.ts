@@ -15,8 +15,9 @@ import { createWasmDsp } from '../../wasm/dsp.js';
 
 interface FeaturesCliOptions {
   json?: boolean;
-  sr?: number;
+  sr: number | 'native';
   offset: number;
+  recipe?: 'paper';
   duration?: number;
   nMfcc: number;
   nFft: number;
@@ -40,6 +41,16 @@ function seconds(name: string) {
     if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of seconds >= 0, got '${value}'`);
     return n;
   };
+}
+
+function sampleRate(value: string): number | 'native' {
+  if (value === 'native') return value;
+  return positiveInt('--sr')(value);
+}
+
+function recipeName(value: string): 'paper' {
+  if (value !== 'paper') throw new InvalidArgumentError(`the only named recipe is 'paper', got '${value}'`);
+  return value;
 }
 
 function backendName(value: string): 'wasm' | 'js' {
@@ -75,8 +86,9 @@ export function registerFeatures(program: Command): void {
     .description("per-frame ZCR, RMS and MFCC of a WAV file, and the paper's feature vector")
     .argument('<file>', 'WAV file')
     .option('--json', 'print one JSON object {sampleRate, zcr, rms, mfcc (coefficient x frame), vector}')
-    .option('--sr <hz>', 'resample to this rate (default: the file\'s own rate)', positiveInt('--sr'))
+    .option('--sr <hz>', "resample to this rate, or 'native' to keep the file's rate", sampleRate, PAPER_RECIPE.sr)
     .option('--offset <seconds>', 'start reading here', seconds('--offset'), 0)
+    .option('--recipe <name>', "'paper': the paper's clip and vector (22.05 kHz, 2.5 s from 0.6 s, 2376 values); overrides --sr/--offset/--duration and the analysis options", recipeName)
     .option('--duration <seconds>', 'read at most this long (default: to the end)', seconds('--duration'))
     .option('--n-mfcc <n>', 'MFCC coefficients', positiveInt('--n-mfcc'), PAPER_RECIPE.nMfcc)
     .option('--n-fft <n>', 'FFT size, also the ZCR/RMS frame length (power of two)', positiveInt('--n-fft'), PAPER_RECIPE.nFft)
@@ -89,7 +101,13 @@ export function registerFeatures(program: Command): void {
     )
     .option('--backend <name>', "'wasm' or 'js' (the float64 reference)", backendName, 'wasm')
     .action(async (file: string, opts: FeaturesCliOptions) => {
-      const audio = await loadAudio(file, { sr: opts.sr ?? null, offset: opts.offset, duration: opts.duration ?? null });
+      if (opts.recipe === 'paper') {
+        Object.assign(opts, {
+          sr: PAPER_RECIPE.sr, offset: PAPER_RECIPE.offset, duration: PAPER_RECIPE.duration, nMfcc: PAPER_RECIPE.nMfcc,
+          nFft: PAPER_RECIPE.nFft, hop: PAPER_RECIPE.hopLength, nMels: PAPER_RECIPE.nMels, vectorLength: PAPER_RECIPE.vectorLength,
+        });
+      }
+      const audio = await loadAudio(file, { sr: opts.sr === 'native' ? null : opts.sr, offset: opts.offset, duration: opts.duration ?? null });
       const sampleRate = audio.sr;
       const shape = { sr: sampleRate, nFft: opts.nFft, hopLength: opts.hop, nMfcc: opts.nMfcc, nMels: opts.nMels };
       const recipe = makeRecipe({
