@@ -5,6 +5,16 @@ import { extractCorpus, type AugmentPreset } from '../../extract/extract-corpus.
 import { writeFeatureTableBinary, writeFeatureTableCsv } from '../../extract/feature-table.js';
 import { makeRecipe } from '../../features/recipe.js';
 import { parseIntOption } from '../options.js';
+import { AUGMENT_VERSIONS, type AugmentVersion } from '../../augment/index.js';
+
+function parseVersions(list: string): AugmentVersion[] {
+  const versions = list.split(',').map((v) => v.trim()).filter(Boolean);
+  const unknown = versions.filter((v) => !(AUGMENT_VERSIONS as readonly string[]).includes(v));
+  if (unknown.length || versions.length === 0) {
+    throw new Error(`--versions: unknown version(s) ${unknown.join(', ') || '(none given)'}; expected some of ${AUGMENT_VERSIONS.join(', ')}`);
+  }
+  return versions as AugmentVersion[];
+}
 
 export function registerExtract(program: Command): void {
   program
@@ -14,6 +24,7 @@ export function registerExtract(program: Command): void {
     .requiredOption('--out <file>', 'output CSV path; the binary form is written beside it (.bin + .json)')
     .option('--workers <n>', 'worker threads (default: available cores; 0 = this thread)', parseIntOption)
     .option('--augment <preset>', 'paper | notebook | none', 'paper')
+    .option('--versions <list>', 'comma-separated subset of original,noise,shift,stretch,pitch (default: the preset\'s)')
     .option('--seed <n>', 'seed for every random draw', parseIntOption, 42)
     .option('--layout <layout>', 'auto | ravdess | folder | csv | tess | crema-d | savee | emodb', 'auto')
     .option('--classes <n>', 'RAVDESS: 7 (calm merged into neutral) or 8', parseIntOption, 7)
@@ -26,6 +37,7 @@ export function registerExtract(program: Command): void {
       const { table, run } = await extractCorpus(corpus, o.data, {
         workers: o.workers,
         augment: o.augment as AugmentPreset,
+        versions: o.versions ? parseVersions(o.versions) : undefined,
         seed: o.seed,
         cacheDir: o.cache === false ? null : resolve(o.cache),
         quiet: o.quiet,
