@@ -11,7 +11,8 @@ import { confusionCells } from '../src/report/confusion.js';
 import { exampleFigures } from '../src/report/examples.js';
 import { checkResults } from '../src/report/load-results.js';
 import { renderFigure } from '../src/report/render.js';
-import { amplitudeLimit, MAX_SPECTROGRAM_COLUMNS, melDisplay, waveformEnvelope } from '../src/report/signal-panels.js';
+import { amplitudeLimit, bandRowRepeat, MAX_SPECTROGRAM_COLUMNS, melDisplay, spectrogramPanel, waveformEnvelope } from '../src/report/signal-panels.js';
+import { matrixToRgba, schemeColorMap } from '../src/report/spectrogram-raster.js';
 import { fixtureResults, makeResultsDir, syntheticClip } from './fixtures/report/make-results-dir.js';
 import { HAVE_RAVDESS, RAVDESS_DIR } from './helpers/fixtures.js';
 import { createWasmDsp } from '../src/wasm/dsp.js';
@@ -24,6 +25,20 @@ const EXPECTED: Record<string, [number, number]> = {
   ...Object.fromEntries(['paper', 'clip', 'speaker'].map((p) => [`training-curves-${p}`, [1100, 380]])),
   ...Object.fromEntries(['paper', 'clip', 'speaker'].map((p) => [`confusion-${p}`, [960, 390]])),
 };
+
+/** The data: URLs of the raster images in an SVG. */
+function embeddedImages(svg: string): string[] {
+  return [...svg.matchAll(/<image\b[^>]*\bxlink:href="(data:image\/png;base64,[A-Za-z0-9+/=]+)"/g)].map((m) => m[1]!);
+}
+
+/** Pixels of a PNG data URL, read back by resvg at its natural size (1:1, nothing resampled). */
+function decodeImageUrl(url: string): { width: number; height: number; pixels: Uint8Array } {
+  const { width, height } = pngSize(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}">` +
+    `<image xlink:href="${url}" width="${width}" height="${height}" image-rendering="optimizeSpeed"/></svg>`;
+  return { width, height, pixels: new Uint8Array(new Resvg(svg, { font: { loadSystemFonts: false } }).render().pixels) };
+}
 
 function pngSize(bytes: Uint8Array): { width: number; height: number } {
   const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -65,6 +80,20 @@ describe('writeReport on the hand-made fixture', () => {
   it.each(Object.entries(EXPECTED))('%s.png is a PNG at twice the stated size', (name, [w, h]) => {
     const png = readFileSync(join(dir, 'figures', `${name}.png`));
     expect(pngSize(png)).toEqual({ width: 2 * w, height: 2 * h });
+  });
+
+  it('draws each spectrogram as one nearest-neighbour raster, so example SVGs stay under 400 KB', () => {
+    for (const name of Object.keys(EXPECTED)) {
+      const svg = readFileSync(join(dir, 'figures', `${name}.svg`), 'utf8');
+      const images = embeddedImages(svg);
+      const expected = name.startsWith('example-') ? 1 : name === 'augmentation' ? 5 : 0;
+      expect(images, name).toHaveLength(expected);
+      expect(svg.match(/<image /g) ?? [], name).toHaveLength(expected);
+      expect(svg.match(/<image style="image-rendering:pixelated;image-rendering:optimizeSpeed" /g) ?? [], name).toHaveLength(expected);
+      if (name.startsWith('example-')) expect(svg.length, name).toBeLessThan(400_000);
+    }
+    // Five rows of waveform paths plus five rasters (7.6 MB as one rect per cell).
+    expect(readFileSync(join(dir, 'figures', 'augmentation.svg'), 'utf8').length).toBeLessThan(800_000);
   });
 
   it('report.html embeds and links every figure and nothing remote', () => {
@@ -134,32 +163,84 @@ describe('report pieces', () => {
     }
   });
 
-  it('mel display: 128 bands from 0 Hz to 8 kHz on the mel scale, 0 dB at the maximum', () => {
+  it('mel display: 128 bands from 0 Hz to 8 kHz on the mel scale, one column per frame, 0 dB at the maximum', () => {
     const sr = 24000;
     const mel = melDisplay(createReferenceDsp(), syntheticClip(2, 7, sr, 1), sr);
     expect(mel.frames).toBe(1 + Math.floor(sr / 512)); // centred frames of 1 s
     expect(mel.columns).toBe(mel.frames);
-    expect(mel.cells).toHaveLength(128 * mel.columns);
-    const ms = mel.cells.map((c) => [c.m0, c.m1]);
-    expect(Math.min(...ms.map((m) => m[0]!))).toBe(0);
-    expect(Math.max(...ms.map((m) => m[1]!))).toBeCloseTo(hzToMel(8000), 3);
-    const dbs = mel.cells.map((c) => c.db);
-    expect(Math.max(...dbs)).toBeCloseTo(0, 6);
-    expect(Math.min(...dbs)).toBeGreaterThanOrEqual(-80);
-    expect(mel.cells[0]!.t0).toBe(0);
-    expect(mel.cells[0]!.t1).toBeCloseTo(512 / sr, 4);
+    expect(mel.framesPerColumn).toBe(1);
+    expect(mel.nMels).toBe(128);
+    expect(mel.db).toHaveLength(128 * mel.columns);
+    expect(mel.melLow).toBe(0);
+    expect(mel.melHigh).toBeCloseTo(hzToMel(8000), 9);
+    expect(Math.max(...mel.db)).toBeCloseTo(0, 6);
+    expect(Math.min(...mel.db)).toBeGreaterThanOrEqual(-80);
+    expect(mel.columnSeconds).toBeCloseTo(512 / sr, 12);
+    expect(mel.seconds).toBeCloseTo((mel.frames * 512) / sr, 12);
   });
 
-  it('mel display: long clips are averaged into at most MAX_SPECTROGRAM_COLUMNS columns', () => {
+  it('mel display: only clips longer than maxColumns frames are averaged (in dB) into columns', () => {
     const sr = 8000;
     const y = syntheticClip(0, 3, sr, 20); // 313 frames at hop 512
-    const mel = melDisplay(createReferenceDsp(), y, sr);
-    expect(mel.frames).toBe(313);
-    expect(mel.columns).toBe(157);
-    expect(mel.columns).toBeLessThanOrEqual(MAX_SPECTROGRAM_COLUMNS);
-    expect(mel.fmax).toBe(4000); // capped at Nyquist
-    const last = mel.cells[mel.cells.length - 1]!;
-    expect(last.t1).toBeCloseTo((313 * 512) / sr, 3);
+    const dsp = createReferenceDsp();
+    const full = melDisplay(dsp, y, sr);
+    expect(MAX_SPECTROGRAM_COLUMNS).toBeGreaterThanOrEqual(313);
+    expect([full.frames, full.columns, full.framesPerColumn]).toEqual([313, 313, 1]);
+    expect(full.fmax).toBe(4000); // capped at Nyquist
+    const avg = melDisplay(dsp, y, sr, 240);
+    expect([avg.frames, avg.columns, avg.framesPerColumn]).toEqual([313, 157, 2]);
+    expect(avg.seconds).toBeCloseTo((313 * 512) / sr, 12);
+    expect(avg.columnSeconds).toBeCloseTo((2 * 512) / sr, 12);
+    const [r, c] = [40, 10];
+    expect(avg.db[r * 157 + c]).toBeCloseTo((full.db[r * 313 + 2 * c]! + full.db[r * 313 + 2 * c + 1]!) / 2, 9);
+    expect(avg.db[r * 157 + 156]).toBeCloseTo(full.db[r * 313 + 312]!, 9); // the last column holds one frame
+  });
+
+  it('raster rows place every mel band exactly: centred on mel_frequencies(n + 2)[i + 1], outer bands to fmin / fmax', () => {
+    const n = 128;
+    const repeat = bandRowRepeat(n);
+    const rows = repeat.reduce((a, b) => a + b, 0);
+    expect(rows).toBe(2 * (n + 1)); // half a mel step per pixel row
+    let bottom = 0; // in half-steps from fmin
+    for (let i = 0; i < n; i++) {
+      const top = bottom + repeat[i]!;
+      const lo = i === 0 ? 0 : 2 * i + 1;
+      const hi = i === n - 1 ? 2 * n + 2 : 2 * i + 3;
+      expect([bottom, top], `band ${i}`).toEqual([lo, hi]);
+      bottom = top;
+    }
+    // Row 0 of the matrix is the bottom of the image; each band fills its rows.
+    const { rgba, width, height } = matrixToRgba([-80, -40, 0, -20], 2, 2, schemeColorMap({ scheme: 'magma', domain: [-80, 0] }), [1, 2]);
+    expect([width, height]).toEqual([2, 3]);
+    const px = (x: number, y: number) => Array.from(rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 4));
+    expect(px(0, 0)).toEqual([252, 253, 191, 255]); // 0 dB, top band
+    expect(px(0, 1)).toEqual(px(0, 0));
+    expect(px(0, 2)).toEqual([0, 0, 4, 255]); // -80 dB, bottom band
+    expect(px(1, 2)).toEqual([182, 55, 122, 255]); // -40 dB: magma(0.5)
+    expect(() => matrixToRgba([1, 2, 3], 2, 2, () => [0, 0, 0], [1, 1])).toThrow(/matrix data must hold 2 × 2 values, got 3/);
+    expect(() => schemeColorMap({ scheme: 'no-such-scheme', domain: [0, 1] })).toThrow(ReportError);
+  });
+
+  it('the spectrogram raster uses the colours of its own gradient legend and lays the matrix out bottom-up', async () => {
+    const sr = 24000;
+    const mel = melDisplay(createReferenceDsp(), syntheticClip(3, 11, sr, 1.5), sr);
+    const spec = { vconcat: [spectrogramPanel(mel, { width: 330, height: 180 })] } as never;
+    const { svg } = await renderFigure(spec, { width: 600, height: 300 });
+    // Vega samples the colour scale into the legend's gradient stops; the raster's colour map must agree at each.
+    const stops = [...svg.matchAll(/<stop offset="([\d.]+)" stop-color="rgb\((\d+), (\d+), (\d+)\)"\/>/g)];
+    expect(stops.length).toBeGreaterThanOrEqual(10);
+    const colorOf = schemeColorMap({ scheme: 'magma', domain: [-80, 0] });
+    for (const m of stops) expect(colorOf(-80 + 80 * Number(m[1])), `stop ${m[1]}`).toEqual([Number(m[2]), Number(m[3]), Number(m[4])]);
+    // The embedded image: one column per frame, two rows per band (three for the outer two).
+    const [url] = embeddedImages(svg);
+    const img = decodeImageUrl(url!);
+    expect([img.width, img.height]).toEqual([mel.columns, 2 * (mel.nMels + 1)]);
+    const px = (x: number, y: number) => Array.from(img.pixels.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
+    for (const c of [0, 17, mel.columns - 1]) {
+      expect(px(c, 0), `top, column ${c}`).toEqual(colorOf(mel.db[(mel.nMels - 1) * mel.columns + c]!));
+      expect(px(c, img.height - 1), `bottom, column ${c}`).toEqual(colorOf(mel.db[c]!));
+      expect(px(c, img.height - 4), `band 1, column ${c}`).toEqual(colorOf(mel.db[mel.columns + c]!));
+    }
   });
 
   it('waveform envelope: min/max per column and a symmetric nice limit', () => {

@@ -63,7 +63,7 @@ export async function renderFigure(spec: TopLevelSpec, size: FigureSize): Promis
   } catch (err) {
     throw new ReportError(`could not render the chart '${titleOf(spec)}': ${(err as Error).message}`, { cause: err });
   }
-  const { svg, chartWidth, chartHeight, scale } = fitSvg(compactSvg(chartSvg), size);
+  const { svg, chartWidth, chartHeight, scale } = fitSvg(pixelatedImages(compactSvg(chartSvg)), size);
   const png = svgToPng(svg, size.width * PNG_SCALE);
   return { svg, png, width: size.width, height: size.height, chartWidth, chartHeight, scale };
 }
@@ -114,6 +114,19 @@ function fitSvg(chartSvg: string, size: FigureSize): { svg: string; chartWidth: 
 /** Lighter SVG: path coordinates rounded to 0.01 px (vega writes up to 15 digits). */
 function compactSvg(svg: string): string {
   return svg.replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${d.replace(/-?\d+\.\d{3,}/g, (n) => String(Math.round(Number(n) * 100) / 100))}"`);
+}
+
+/**
+ * The report's raster images are data (one pixel per spectrogram frame and half mel band):
+ * draw them nearest-neighbour, never smoothed. resvg knows only the SVG 1.1 value
+ * optimizeSpeed; Chromium knows only the CSS value pixelated and drops the declaration it
+ * cannot parse. Each renderer applies the last declaration it understands, so this order
+ * gives unsmoothed pixels in both.
+ */
+export const PIXELATED_STYLE = 'image-rendering:pixelated;image-rendering:optimizeSpeed';
+
+function pixelatedImages(svg: string): string {
+  return svg.replace(/<image /g, `<image style="${PIXELATED_STYLE}" `);
 }
 
 function assertSize(size: FigureSize): void {

@@ -5,16 +5,24 @@
  *  - spectrogram: melspectrogram(n_fft 2048, hop 512, 128 mels, fmin 0, fmax 8 kHz) in
  *    dB with ref = max (power_to_db(S, ref=np.max), top_db 80), frame j spanning
  *    [j, j+1) · hop / sr as in specshow, and a mel-scaled frequency axis labelled in Hz
- *    (Slaney mel scale, librosa.hz_to_mel).
+ *    (Slaney mel scale, librosa.hz_to_mel). The matrix is drawn as one embedded PNG (one
+ *    pixel column per frame, nearest-neighbour): one SVG rect per cell made each figure's
+ *    SVG 2-8 MB.
  */
 import type { DspBackend } from '../dsp/types.js';
 import { hzToMel } from '../reference/mel.js';
+import { encodePngRgba, pngDataUrl } from './png-encode.js';
+import { matrixToRgba, schemeColorMap } from './spectrogram-raster.js';
 
 /** The spectrogram settings of the figures (librosa defaults, fmax 8 kHz as in the brief). */
 export const SPECTROGRAM_SETTINGS = Object.freeze({ nFft: 2048, hopLength: 512, nMels: 128, fmin: 0, fmax: 8000, topDb: 80 });
 
-/** Time columns at most, so an SVG holds at most nMels × this many cells. */
-export const MAX_SPECTROGRAM_COLUMNS = 240;
+/**
+ * Columns at most in a spectrogram raster: more than the widest panel's device pixels
+ * (380 px × PNG_SCALE 2), so only clips longer than this many frames (~10.9 s at 48 kHz)
+ * are averaged down.
+ */
+export const MAX_SPECTROGRAM_COLUMNS = 1024;
 /** Envelope columns of a waveform panel. */
 export const WAVEFORM_COLUMNS = 480;
 
@@ -44,28 +52,30 @@ export function waveformEnvelope(y: Float32Array, sr: number, columns = WAVEFORM
   return out;
 }
 
-export interface SpectrogramCell {
-  t0: number;
-  t1: number;
-  m0: number;
-  m1: number;
-  db: number;
-}
-
 export interface MelDisplay {
-  cells: SpectrogramCell[];
+  /**
+   * Power in dB re the clip's maximum, row-major [nMels, columns] like librosa's
+   * [bins, frames]; row 0 is the lowest band.
+   */
+  db: Float64Array;
+  nMels: number;
+  columns: number;
+  /** STFT frames averaged into one column (1 unless the clip has more than maxColumns frames). */
+  framesPerColumn: number;
+  frames: number;
   /** Mel-scale extent of the frequency axis: hz_to_mel(fmin) .. hz_to_mel(fmax). */
   melLow: number;
   melHigh: number;
   fmax: number;
-  frames: number;
-  columns: number;
+  /** Duration the frames span, frames · hop / sr (specshow's time extent). */
   seconds: number;
+  /** Duration of one column, framesPerColumn · hop / sr. */
+  columnSeconds: number;
 }
 
 /**
- * Mel power spectrogram in dB relative to its maximum, as heat-map cells. Frames are
- * averaged (in dB) into at most `maxColumns` columns to keep the SVG light.
+ * Mel power spectrogram in dB relative to its maximum, one column per frame. Only a clip
+ * longer than `maxColumns` frames has frames averaged (in dB) into columns.
  */
 export function melDisplay(dsp: DspBackend, y: Float32Array, sr: number, maxColumns = MAX_SPECTROGRAM_COLUMNS): MelDisplay {
   const s = SPECTROGRAM_SETTINGS;
@@ -75,40 +85,52 @@ export function melDisplay(dsp: DspBackend, y: Float32Array, sr: number, maxColu
   let peak = 0;
   for (let i = 0; i < S.data.length; i++) if (S.data[i]! > peak) peak = S.data[i]!;
   // ref = np.max; a silent clip (peak 0) keeps ref at amin so everything reads 0 dB instead of failing.
-  const db = dsp.powerToDb(S, { ref: Math.max(peak, 1e-10), topDb: s.topDb });
+  const dbFrames = dsp.powerToDb(S, { ref: Math.max(peak, 1e-10), topDb: s.topDb });
 
-  const frames = db.cols;
+  const frames = dbFrames.cols;
+  const rows = dbFrames.rows;
   const perColumn = Math.ceil(frames / maxColumns);
   const columns = Math.ceil(frames / perColumn);
-  // Band i is centred on mel_frequencies(nMels + 2)[i + 1]; bands are one mel step wide.
-  const melLo = hzToMel(s.fmin);
-  const melHi = hzToMel(fmax);
-  const step = (melHi - melLo) / (s.nMels + 1);
-  const frameSeconds = s.hopLength / sr;
-  const cells: SpectrogramCell[] = [];
-  for (let c = 0; c < columns; c++) {
-    const f0 = c * perColumn;
-    const f1 = Math.min(frames, f0 + perColumn);
-    const t0 = round(f0 * frameSeconds, 4);
-    const t1 = round(f1 * frameSeconds, 4);
-    for (let r = 0; r < db.rows; r++) {
+  const db = new Float64Array(rows * columns);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const f0 = c * perColumn;
+      const f1 = Math.min(frames, f0 + perColumn);
       let sum = 0;
-      for (let f = f0; f < f1; f++) sum += db.data[r * frames + f]!;
-      // Edges midway between band centres; the outer bands reach fmin / fmax as in specshow.
-      const m0 = r === 0 ? melLo : melLo + (r + 0.5) * step;
-      const m1 = r === db.rows - 1 ? melHi : melLo + (r + 1.5) * step;
-      cells.push({ t0, t1, m0: round(m0, 4), m1: round(m1, 4), db: round(sum / (f1 - f0), 2) });
+      for (let f = f0; f < f1; f++) sum += dbFrames.data[r * frames + f]!;
+      db[r * columns + c] = sum / (f1 - f0);
     }
   }
+  const frameSeconds = s.hopLength / sr;
   return {
-    cells,
-    melLow: melLo,
-    melHigh: melHi,
-    fmax,
-    frames,
+    db,
+    nMels: rows,
     columns,
+    framesPerColumn: perColumn,
+    frames,
+    melLow: hzToMel(s.fmin),
+    melHigh: hzToMel(fmax),
+    fmax,
     seconds: frames * frameSeconds,
+    columnSeconds: perColumn * frameSeconds,
   };
+}
+
+/**
+ * Pixel rows per mel band in the raster. Band i is centred on mel_frequencies(nMels + 2)[i + 1],
+ * bands are one mel step wide with edges midway between centres, and the outer bands reach
+ * fmin / fmax as in specshow, so the axis spans nMels + 1 steps: two rows of half a step per
+ * band, three for the outer two, place every band exactly under nearest-neighbour scaling.
+ */
+export function bandRowRepeat(nMels: number): number[] {
+  if (nMels === 1) return [2];
+  return Array.from({ length: nMels }, (_, i) => (i === 0 || i === nMels - 1 ? 3 : 2));
+}
+
+/** The spectrogram as an RGBA PNG data URL coloured exactly as DB_SCALE colours the legend. */
+export function spectrogramImageUrl(mel: MelDisplay): { url: string; width: number; height: number } {
+  const { rgba, width, height } = matrixToRgba(mel.db, mel.nMels, mel.columns, schemeColorMap(DB_SCALE), bandRowRepeat(mel.nMels));
+  return { url: pngDataUrl(encodePngRgba(rgba, width, height)), width, height };
 }
 
 /** Hz values labelled on the frequency axis. */
@@ -119,7 +141,7 @@ const MEL_TO_HZ_EXPR =
   `datum.value < ${hzToMel(1000)} ? ${200 / 3} * datum.value : 1000 * exp(${Math.log(6.4) / 27} * (datum.value - ${hzToMel(1000)}))`;
 
 /** librosa.display's colour map for dB data (magma), over the top_db range below the maximum. */
-const DB_SCALE = { scheme: 'magma', domain: [-SPECTROGRAM_SETTINGS.topDb, 0], clamp: true };
+const DB_SCALE = { scheme: 'magma', domain: [-SPECTROGRAM_SETTINGS.topDb, 0] as const, clamp: true };
 
 export interface PanelSize {
   width: number;
@@ -156,40 +178,53 @@ export function waveformPanel(
   };
 }
 
-/** Mel spectrogram heat map (dB re max, magma, colour legend). */
+/**
+ * Mel spectrogram heat map (dB re max, magma, colour legend): the matrix as ONE nearest-
+ * neighbour raster (an image mark over the plot area) instead of one rect per cell, plus an
+ * empty layer that only carries the colour scale, so Vega draws the same gradient legend.
+ */
 export function spectrogramPanel(mel: MelDisplay, size: PanelSize, opts: PanelOptions & { showLegend?: boolean } = {}): Record<string, unknown> {
   const ticks = FREQUENCY_TICKS_HZ.map((hz) => hzToMel(hz)).filter((m) => m >= mel.melLow - 1e-9 && m <= mel.melHigh + 1e-9);
   const showLegend = opts.showLegend ?? true;
+  const image = spectrogramImageUrl(mel);
+  // Every column is drawn columnSeconds wide; an averaged clip's last column holds fewer
+  // frames and is cut at the axis end by the clip, where its frames end.
+  const extent = { t0: 0, t1: mel.columns * mel.columnSeconds, m0: mel.melLow, m1: mel.melHigh, url: image.url };
   return {
     ...titleOf(opts.title),
     width: size.width,
     height: size.height,
-    data: { values: mel.cells },
-    // A copy of the field for the stroke, so Vega-Lite keeps the colour legend a gradient.
-    transform: [{ calculate: 'datum.db', as: 'dbStroke' }],
-    // Thousands of cells: no per-cell ARIA labels (they would triple the SVG size). A thin
-    // stroke in the cell's own colour closes the hairline seams rasterisers leave between
-    // abutting anti-aliased rects.
-    mark: { type: 'rect', aria: false, strokeWidth: 0.5 },
-    encoding: {
-      x: { field: 't0', type: 'quantitative', title: 'Time (s)', scale: { domain: [0, opts.seconds ?? mel.seconds], nice: false } },
-      x2: { field: 't1' },
-      y: {
-        field: 'm0',
-        type: 'quantitative',
-        title: 'Frequency (Hz)',
-        scale: { domain: [mel.melLow, mel.melHigh], nice: false, zero: false },
-        axis: { values: ticks, labelExpr: `format(round(${MEL_TO_HZ_EXPR}), 'd')`, grid: false },
+    layer: [
+      {
+        data: { values: [extent] },
+        mark: { type: 'image', aspect: false, clip: true, aria: false },
+        encoding: {
+          x: { field: 't0', type: 'quantitative', title: 'Time (s)', scale: { domain: [0, opts.seconds ?? mel.seconds], nice: false } },
+          x2: { field: 't1' },
+          y: {
+            field: 'm0',
+            type: 'quantitative',
+            title: 'Frequency (Hz)',
+            scale: { domain: [mel.melLow, mel.melHigh], nice: false, zero: false },
+            axis: { values: ticks, labelExpr: `format(round(${MEL_TO_HZ_EXPR}), 'd')`, grid: false },
+          },
+          y2: { field: 'm1' },
+          url: { field: 'url', type: 'nominal' },
+        },
       },
-      y2: { field: 'm1' },
-      color: {
-        field: 'db',
-        type: 'quantitative',
-        scale: DB_SCALE,
-        legend: showLegend ? { title: 'Power (dB re max)', gradientLength: Math.max(60, size.height - 20), tickCount: 5 } : null,
+      {
+        data: { values: [] },
+        mark: { type: 'rect', aria: false },
+        encoding: {
+          color: {
+            field: 'db',
+            type: 'quantitative',
+            scale: DB_SCALE,
+            legend: showLegend ? { title: 'Power (dB re max)', gradientLength: Math.max(60, size.height - 20), tickCount: 5 } : null,
+          },
+        },
       },
-      stroke: { field: 'dbStroke', type: 'quantitative', scale: DB_SCALE, legend: null },
-    },
+    ],
   };
 }
 
