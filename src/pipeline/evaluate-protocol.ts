@@ -7,6 +7,7 @@ import { StandardScaler } from '../ml/scaler.js';
 import type { Split } from '../ml/split.js';
 import { trainCnn, type TrainCnnOptions } from '../ml/cnn/train.js';
 import { disposeCnn } from '../ml/cnn/model.js';
+import { cnnForArch, type CnnArch } from '../ml/cnn/frames-model.js';
 import { cnnPredictProba } from '../models/cnn-predict.js';
 import type { WasmCore } from '../wasm/core.js';
 import type { ModelName, ModelResult, ProtocolResult } from './results.js';
@@ -15,7 +16,11 @@ export interface EvaluateOptions {
   models: ModelName[];
   seed: number;
   core?: WasmCore;
-  cnn?: Omit<TrainCnnOptions, 'seed'>;
+  cnn?: Omit<TrainCnnOptions, 'seed' | 'model'>;
+  /** CNN architecture (default 'paper'; 'frames': frames-model.ts, needs `nMfcc` to find the frame layout). */
+  cnnArch?: CnnArch;
+  /** MFCCs per frame in the feature vectors (default 20, the paper's). */
+  nMfcc?: number;
   /** KNN train accuracy on at most this many training rows (each costs a full distance scan). */
   knnTrainSample?: number;
   log?: (line: string) => void;
@@ -79,8 +84,19 @@ export async function evaluateProtocol(table: Dataset, split: Split, opts: Evalu
       result.models.knn = score('knn', trainTruth, trainPred, test.y, testPred, table.classes, fitSeconds, predictSeconds);
       continue;
     } else {
-      const fit = await trainCnn(Xtr, train.y, nClasses, {
+      const arch = cnnForArch(opts.cnnArch ?? 'paper', { dim, nMfcc: opts.nMfcc ?? 20, nClasses, seed: opts.seed, learningRate: opts.cnn?.learningRate });
+      let XtrCnn = Xtr;
+      let XteCnn = Xte;
+      if (arch.relayout) {
+        // Re-laid-out raw rows get their own scaler, fitted on the training side only as above.
+        const rawTr = arch.relayout(train.X, train.rows);
+        const cnnScaler = new StandardScaler().fit(rawTr, train.rows, dim);
+        XtrCnn = cnnScaler.transform(rawTr, train.rows, dim);
+        XteCnn = cnnScaler.transform(arch.relayout(test.X, test.rows), test.rows, dim);
+      }
+      const fit = await trainCnn(XtrCnn, train.y, nClasses, {
         ...opts.cnn,
+        model: arch.model,
         seed: opts.seed,
         onEpoch: (epoch, l) => {
           log(`[${split.protocol}] cnn epoch ${epoch + 1}: loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(4)}` +
@@ -88,9 +104,9 @@ export async function evaluateProtocol(table: Dataset, split: Split, opts: Evalu
         },
       });
       fitSeconds = (performance.now() - t0) / 1000;
-      trainPred = argmaxRows(cnnPredictProba(fit.model, Xtr, train.rows, dim), train.rows, nClasses);
+      trainPred = argmaxRows(cnnPredictProba(fit.model, XtrCnn, train.rows, dim), train.rows, nClasses);
       const t1 = performance.now();
-      testPred = argmaxRows(cnnPredictProba(fit.model, Xte, test.rows, dim), test.rows, nClasses);
+      testPred = argmaxRows(cnnPredictProba(fit.model, XteCnn, test.rows, dim), test.rows, nClasses);
       const predictSeconds = (performance.now() - t1) / 1000;
       training = {
         backend: fit.backend,

@@ -4,6 +4,8 @@
  * report can be re-rendered later from the directory alone.
  */
 import type { FeatureRecipe } from '../features/recipe.js';
+import type { UtteranceNormMode } from '../features/utterance-norm.js';
+import type { CnnArch } from '../ml/cnn/frames-model.js';
 
 export type ProtocolName = 'paper' | 'clip' | 'speaker';
 export type ModelName = 'dt' | 'knn' | 'cnn';
@@ -80,6 +82,11 @@ export interface PipelineResults {
     speakers: string[];
   };
   recipe: FeatureRecipe;
+  /**
+   * Options beyond the paper's recipe that produced these numbers (absent in
+   * older files: the paper's recipe, i.e. cnnArch 'paper', utteranceNorm 'off').
+   */
+  options?: { cnnArch: CnnArch; utteranceNorm: UtteranceNormMode };
   augmentation: { versions: string[]; params: Record<string, unknown> };
   extraction: { seconds: number; filesPerSecond: number; workers: number; cacheHits: number; rows: number; dim: number };
   protocols: Partial<Record<ProtocolName, ProtocolResult>>;

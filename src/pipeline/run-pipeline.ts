@@ -6,6 +6,8 @@ import { writeFeatureTableBinary, writeFeatureTableCsv, type FeatureTable } from
 import { PAPER_RECIPE } from '../features/recipe.js';
 import { clipSplit, paperSplit, speakerFolds, speakerSplit, type Gender, type Split } from '../ml/split.js';
 import { initBackend } from '../ml/cnn/backend.js';
+import type { CnnArch } from '../ml/cnn/frames-model.js';
+import { utteranceNormalize, type UtteranceNormMode } from '../features/utterance-norm.js';
 import { writeSynthCorpus } from '../synth/corpus-writer.js';
 import { loadWasmCore } from '../wasm/load-node.js';
 import { evaluateProtocol, poolFolds } from './evaluate-protocol.js';
@@ -30,6 +32,10 @@ export interface PipelineOptions {
   heldOut?: string[];
   /** Speaker protocol: evaluate every fold of `speakersPerFold` held-out actors instead of one held-out pair. */
   speakerFolds?: boolean;
+  /** CNN architecture: 'paper' (default, Table 2) or 'frames' (time convolution over [frames, 22] rows; ml/cnn/frames-model.ts). */
+  cnnArch?: CnnArch;
+  /** Per-clip MFCC normalisation before the split and scaler: 'off' (default, paper), 'mean' (CMN) or 'meanvar' (CMVN). */
+  utteranceNorm?: UtteranceNormMode;
   csv?: boolean;
   report?: boolean;
   quiet?: boolean;
@@ -63,7 +69,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   log(`corpus ${dataDir}: ${corpus.items.length} files, layout ${corpus.layout}, classes ${corpus.classes.join(', ')}` +
     (corpus.skipped.length ? `, ${corpus.skipped.length} skipped` : ''));
   const augment = opts.augment ?? 'paper';
-  const { table, run } = await extractCorpus(corpus, dataDir, {
+  const { table: extracted, run } = await extractCorpus(corpus, dataDir, {
     workers: opts.workers,
     augment,
     seed,
@@ -71,11 +77,18 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     quiet: opts.quiet,
     recipe: PAPER_RECIPE,
   });
+  const utteranceNorm = opts.utteranceNorm ?? 'off';
+  const cnnArch = opts.cnnArch ?? 'paper';
+  // features.bin keeps the extracted values; the normalisation is a pure per-row function applied on top.
+  const table: FeatureTable = utteranceNorm === 'off'
+    ? extracted
+    : { ...extracted, X: utteranceNormalize(extracted.X, extracted.rows, extracted.dim, extracted.meta.recipe.nMfcc, utteranceNorm) };
   log(`extracted ${table.rows} rows × ${table.dim} from ${run.stats.ok} files in ${run.stats.seconds.toFixed(1)} s ` +
     `(${run.stats.filesPerSecond.toFixed(1)} files/s, ${run.stats.workers} workers, ${run.stats.cacheHits} cached)`);
   for (const s of table.meta.skipped) log(`skipped ${s.path}: [${s.code}] ${s.reason}`);
-  await writeFeatureTableBinary(table, join(out, 'features'));
-  if (opts.csv) await writeFeatureTableCsv(table, join(out, 'features.csv'));
+  if (utteranceNorm !== 'off') log(`utterance normalisation of the MFCCs: ${utteranceNorm} (per clip, over its real frames)`);
+  await writeFeatureTableBinary(extracted, join(out, 'features'));
+  if (opts.csv) await writeFeatureTableCsv(extracted, join(out, 'features.csv'));
 
   const models = opts.models ?? ['dt', 'knn', 'cnn'];
   const backend = models.includes('cnn') ? await initBackend(opts.backend) : undefined;
@@ -97,6 +110,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       speakers: [...new Set(table.speaker)].sort(),
     },
     recipe: table.meta.recipe,
+    options: { cnnArch, utteranceNorm },
     augmentation: { versions: table.meta.versions, params: { preset: augment, ...augmentPreset(augment).params } },
     extraction: { ...run.stats, cacheHits: run.stats.cacheHits, rows: table.rows, dim: table.dim },
     protocols: {},
@@ -105,7 +119,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   };
 
   const genderOf = genderLookup(table);
-  const evaluateOpts = { models, seed, core, cnn: { epochs: opts.epochs ?? 50, patience: opts.patience }, log };
+  const evaluateOpts = {
+    models, seed, core, cnn: { epochs: opts.epochs ?? 50, patience: opts.patience }, cnnArch, nMfcc: table.meta.recipe.nMfcc, log,
+  };
   for (const protocol of opts.protocols ?? (['paper', 'clip', 'speaker'] as ProtocolName[])) {
     if (protocol === 'speaker' && opts.speakerFolds) {
       const folds = speakerFolds(table, { seed, gender: genderOf });

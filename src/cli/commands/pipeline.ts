@@ -1,8 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
 import { runPipeline } from '../../pipeline/run-pipeline.js';
 import type { ModelName, ProtocolName } from '../../pipeline/results.js';
 import { parseIntOption } from '../options.js';
+import { CNN_ARCHS, type CnnArch } from '../../ml/cnn/frames-model.js';
+import { UTTERANCE_NORM_MODES, type UtteranceNormMode } from '../../features/utterance-norm.js';
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -22,6 +24,17 @@ export function registerPipeline(program: Command): void {
     .option('--held-out <actors>', 'speaker protocol: comma-separated held-out speakers (e.g. Actor_01,Actor_02)')
     .option('--speaker-folds', 'speaker protocol: cross-validate over folds of 2 held-out actors (one male, one female) instead of one held-out pair')
     .option('--actors <n>', 'synthetic corpus: number of actors', parseIntOption, 8)
+    .addOption(
+      new Option('--cnn-arch <arch>', 'CNN: paper (Table 2, over the flat vector) or frames (time convolution over [frames, ZCR+RMS+MFCCs])')
+        .choices(CNN_ARCHS)
+        .default('paper'),
+    )
+    .addOption(
+      new Option('--utterance-norm [mode]', 'per-clip MFCC normalisation over the real frames, before split and scaler: mean (CMN) | meanvar (CMVN) | off')
+        .choices(UTTERANCE_NORM_MODES)
+        .preset('mean')
+        .default('off'),
+    )
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu (default: best available)')
     .option('--csv', 'also write features.csv')
     .option('--no-report', 'skip report.html')
@@ -41,6 +54,8 @@ export function registerPipeline(program: Command): void {
         speakerFolds: o.speakerFolds,
         synthActors: o.actors,
         backend: o.backend,
+        cnnArch: o.cnnArch as CnnArch,
+        utteranceNorm: o.utteranceNorm as UtteranceNormMode,
         csv: o.csv,
         report: o.report,
         quiet: o.quiet,
