@@ -20,6 +20,7 @@ import {
   assertStretch, fixLength, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
 } from '../reference/phase-vocoder.js';
 import type { WasmCore } from './core.js';
+import { hannTable, requireKernels, rfftTable, type AugmentKernels } from './kernels.js';
 import { resampleRatio } from './resample.js';
 
 /** librosa.effects.time_stretch's STFT: librosa.stft defaults. */
@@ -28,48 +29,13 @@ const STRETCH_HOP = 512;
 /** assembly/stft.ts PAD_CONSTANT: zero padding, librosa >= 0.10's default. */
 const PAD_CONSTANT = 0;
 
-interface Kernels {
-  rfftTableFloats(n: number): number;
-  rfftInitTable(n: number, table: number): void;
-  hannInit(n: number, out: number): void;
-  stftWorkFloats(nFft: number): number;
-  stftComplex(
-    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
-    window: number, table: number, work: number, outRe: number, outIm: number, binStride: number, frameStride: number,
-  ): void;
-  pvToPolar(re: number, im: number, n: number): void;
-  phaseVocoder(
-    mag: number, phase: number, stride: number, bins: number, cols: number, rate: number, hop: number,
-    acc: number, outRe: number, outIm: number, outFrames: number,
-  ): void;
-  istftWorkFloats(nFft: number): number;
-  istftOverlapAdd(
-    nFft: number, hop: number, nFrames: number, table: number, window: number,
-    specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
-  ): void;
-  istftNormalize(ola: number, env: number, total: number, offset: number, out: number, length: number): void;
-}
+const AUGMENT_KERNELS: Array<keyof AugmentKernels & string> = [
+  'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
+  'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize',
+];
 
-function kernels(core: WasmCore): Kernels {
-  const e = core.exports as unknown as Record<string, unknown>;
-  const needed = [
-    'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
-    'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize',
-  ];
-  for (const name of needed) {
-    if (typeof e[name] !== 'function') {
-      throw new Error(`ser-wasm: kernel '${name}' is missing from build/ser.wasm; rebuild it with npm run build:wasm`);
-    }
-  }
-  return e as unknown as Kernels;
-}
-
-function rfftTable(core: WasmCore, k: Kernels, n: number): number {
-  return core.persistent(`rfft:${n}`, k.rfftTableFloats(n) * 4, (ptr) => k.rfftInitTable(n, ptr));
-}
-
-function hannTable(core: WasmCore, k: Kernels, n: number): number {
-  return core.persistent(`hann:${n}`, n * 4, (ptr) => k.hannInit(n, ptr));
+function kernels(core: WasmCore): AugmentKernels {
+  return requireKernels<AugmentKernels>(core, AUGMENT_KERNELS, 'augmentation');
 }
 
 /** Bins of one frame padded to whole f32x4 vectors (frame-major planes; every frame 16-byte aligned). */
@@ -139,7 +105,7 @@ export function phaseVocoder(core: WasmCore, D: ComplexMatrix, rate: number, opt
  * envelope division and length fix; returns a pointer to `length` f32 in the current frame.
  */
 function inverseInScratch(
-  core: WasmCore, k: Kernels, alloc: (bytes: number) => number, table: number, window: number,
+  core: WasmCore, k: AugmentKernels, alloc: (bytes: number) => number, table: number, window: number,
   specRe: number, specIm: number, stride: number, g: { nFft: number; hopLength: number; nFrames: number; length: number; offset: number },
 ): number {
   const total = g.nFft + g.hopLength * (g.nFrames - 1);

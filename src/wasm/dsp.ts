@@ -33,43 +33,12 @@ import {
 import { resolveMelOptions, type ResolvedMelOptions } from '../reference/mel.js';
 import { resolveStftOptions, type ResolvedStftOptions } from '../reference/stft.js';
 import type { WasmCore } from './core.js';
+import { hannTable, requireKernels, rfftTable, type DspKernels } from './kernels.js';
 // Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
 // follow literal import() specifiers and fail on node:fs; browsers pass their own core.
 const NODE_CORE_LOADER = './load-node.js';
 
-/** Signatures of the kernels this file calls (pointers are byte offsets into linear memory). */
-interface DspKernels {
-  rfftTableFloats(n: number): number;
-  rfftInitTable(n: number, table: number): void;
-  rfftForward(n: number, table: number, input: number, outRe: number, outIm: number): void;
-  rfftInverse(n: number, table: number, inRe: number, inIm: number, output: number, work: number): void;
-  hannInit(n: number, out: number): void;
-  stftWorkFloats(nFft: number): number;
-  stftComplex(
-    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
-    window: number, table: number, work: number, outRe: number, outIm: number, binStride: number, frameStride: number,
-  ): void;
-  stftPower(
-    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
-    window: number, table: number, work: number, power: number, out: number, binStride: number, frameStride: number,
-  ): void;
-  melFilterbankBytes(nFft: number, nMels: number): number;
-  melInitFilterbank(sr: number, nFft: number, nMels: number, fmin: number, fmax: number, htk: number, slaney: number, fb: number): void;
-  melSpectrogramFrames(
-    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
-    window: number, table: number, work: number, power: number,
-    fb: number, nMels: number, out: number, melStride: number, frameStride: number,
-  ): void;
-  powerToDbInPlace(ptr: number, len: number, refDb: number, amin: number, topDb: number): void;
-  dctTableBytes(nIn: number, nOut: number): number;
-  dctInitBasis(nIn: number, nOut: number, lifter: number, basis: number): void;
-  dctFrames(src: number, nFrames: number, nIn: number, basis: number, nOut: number, out: number, coefStride: number, frameStride: number): void;
-  rmsFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
-  zcrFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
-  firstNonFinite(ptr: number, n: number): number;
-}
-
-const REQUIRED_KERNELS: Array<keyof DspKernels> = [
+const REQUIRED_KERNELS: Array<keyof DspKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'hannInit', 'stftWorkFloats', 'stftComplex',
   'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'powerToDbInPlace', 'dctTableBytes',
   'dctInitBasis', 'dctFrames', 'rmsFrames', 'zcrFrames', 'firstNonFinite',
@@ -139,22 +108,18 @@ export class WasmDsp implements DspBackend {
   private readonly k: DspKernels;
 
   constructor(readonly core: WasmCore) {
-    const missing = REQUIRED_KERNELS.filter((name) => typeof core.exports[name] !== 'function');
-    if (missing.length > 0) {
-      throw new Error(`ser-wasm: build/ser.wasm lacks DSP kernels (${missing.join(', ')}); rebuild with \`npm run build:wasm\``);
-    }
-    this.k = core.exports as unknown as DspKernels;
+    this.k = requireKernels<DspKernels>(core, REQUIRED_KERNELS, 'DSP');
   }
 
   // ---- cached tables (computed in WASM once per configuration) ----
 
   /** rfft twiddle table for size n (layout documented in assembly/fft.ts). */
   rfftTable(n: number): number {
-    return this.core.persistent(`rfft:${n}`, this.k.rfftTableFloats(n) * 4, (ptr) => this.k.rfftInitTable(n, ptr));
+    return rfftTable(this.core, this.k, n);
   }
 
   private hann(n: number): number {
-    return this.core.persistent(`hann:${n}`, n * 4, (ptr) => this.k.hannInit(n, ptr));
+    return hannTable(this.core, this.k, n);
   }
 
   private melBank(m: ResolvedMelOptions): number {

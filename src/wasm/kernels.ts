@@ -1,0 +1,78 @@
+/**
+ * Typed views of build/ser.wasm's exports (pointers are byte offsets into linear
+ * memory, owned by JS: see core.ts), and the tables several bindings share.
+ * One declaration per kernel, so a signature change in assembly/ has one place
+ * to follow in TypeScript.
+ */
+import type { WasmCore } from './core.js';
+
+/** FFT, window and STFT kernels (assembly/fft.ts, window.ts, stft.ts). */
+export interface SpectralKernels {
+  rfftTableFloats(n: number): number;
+  rfftInitTable(n: number, table: number): void;
+  hannInit(n: number, out: number): void;
+  stftWorkFloats(nFft: number): number;
+  stftComplex(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, outRe: number, outIm: number, binStride: number, frameStride: number,
+  ): void;
+  rfftForward(n: number, table: number, input: number, outRe: number, outIm: number): void;
+  rfftInverse(n: number, table: number, inRe: number, inIm: number, output: number, work: number): void;
+  stftPower(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, power: number, out: number, binStride: number, frameStride: number,
+  ): void;
+}
+
+/** Feature kernels (assembly/mel.ts, power_to_db.ts, dct.ts, frame_features.ts, finite_check.ts). */
+export interface DspKernels extends SpectralKernels {
+  melFilterbankBytes(nFft: number, nMels: number): number;
+  melInitFilterbank(sr: number, nFft: number, nMels: number, fmin: number, fmax: number, htk: number, slaney: number, fb: number): void;
+  melSpectrogramFrames(
+    y: number, n: number, nFft: number, hop: number, nFrames: number, padLeft: number, mode: number,
+    window: number, table: number, work: number, power: number,
+    fb: number, nMels: number, out: number, melStride: number, frameStride: number,
+  ): void;
+  powerToDbInPlace(ptr: number, len: number, refDb: number, amin: number, topDb: number): void;
+  dctTableBytes(nIn: number, nOut: number): number;
+  dctInitBasis(nIn: number, nOut: number, lifter: number, basis: number): void;
+  dctFrames(src: number, nFrames: number, nIn: number, basis: number, nOut: number, out: number, coefStride: number, frameStride: number): void;
+  rmsFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
+  zcrFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
+  firstNonFinite(ptr: number, n: number): number;
+}
+
+/** Augmentation kernels (assembly/phase_vocoder.ts, istft.ts). */
+export interface AugmentKernels extends SpectralKernels {
+  pvToPolar(re: number, im: number, n: number): void;
+  phaseVocoder(
+    mag: number, phase: number, stride: number, bins: number, cols: number, rate: number, hop: number,
+    acc: number, outRe: number, outIm: number, outFrames: number,
+  ): void;
+  istftWorkFloats(nFft: number): number;
+  istftOverlapAdd(
+    nFft: number, hop: number, nFrames: number, table: number, window: number,
+    specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
+  ): void;
+  istftNormalize(ola: number, env: number, total: number, offset: number, out: number, length: number): void;
+}
+
+/** The exports as `T`, or a clear error naming what a stale build/ser.wasm lacks. */
+export function requireKernels<T>(core: WasmCore, names: ReadonlyArray<keyof T & string>, what: string): T {
+  const exports = core.exports as unknown as Record<string, unknown>;
+  const missing = names.filter((n) => typeof exports[n] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`ser-wasm: build/ser.wasm lacks ${what} kernels (${missing.join(', ')}); rebuild with \`npm run build:wasm\``);
+  }
+  return exports as unknown as T;
+}
+
+/** rfft twiddle table for size n (layout in assembly/fft.ts), built once per instance and size. */
+export function rfftTable(core: WasmCore, k: SpectralKernels, n: number): number {
+  return core.persistent(`rfft:${n}`, k.rfftTableFloats(n) * 4, (ptr) => k.rfftInitTable(n, ptr));
+}
+
+/** Periodic Hann window of length n, built once per instance and size. */
+export function hannTable(core: WasmCore, k: SpectralKernels, n: number): number {
+  return core.persistent(`hann:${n}`, n * 4, (ptr) => k.hannInit(n, ptr));
+}
