@@ -256,19 +256,18 @@ export class WasmDsp implements DspBackend {
   }
 
   zeroCrossingRate(y: Real, opts: FrameOptions = {}): Float32Array {
-    const f = resolveFrame(y, opts);
-    return this.core.scratch((alloc) => {
-      const yp = this.writeSignal(alloc, y);
-      const out = this.frameKernelInto(alloc, 'zcr', yp, y.length, f.frameLength, f.hop, f.frames, f.center);
-      return this.core.readF32(out, f.frames);
-    });
+    return this.frameFeature('zcr', y, opts);
   }
 
   rms(y: Real, opts: FrameOptions = {}): Float32Array {
+    return this.frameFeature('rms', y, opts);
+  }
+
+  private frameFeature(kind: 'zcr' | 'rms', y: Real, opts: FrameOptions): Float32Array {
     const f = resolveFrame(y, opts);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
-      const out = this.frameKernelInto(alloc, 'rms', yp, y.length, f.frameLength, f.hop, f.frames, f.center);
+      const out = this.frameKernelInto(alloc, kind, yp, y.length, f.frameLength, f.hop, f.frames, f.center);
       return this.core.readF32(out, f.frames);
     });
   }
