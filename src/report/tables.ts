@@ -37,7 +37,7 @@ export function classificationReportsHtml(results: PipelineResults): string {
   return protocolEntries(results)
     .map(([p, r]) => {
       const tables = modelEntries(r).map(([m, mr]) => classificationReportHtml(`${MODEL_LABELS[m]}`, mr, results.classes));
-      return `<h4>${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p><div class="table-grid">${tables.join('')}</div>`;
+      return `<h4>${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p>${foldsTableHtml(r)}<div class="table-grid">${tables.join('')}</div>`;
     })
     .join('');
 }
@@ -58,6 +58,18 @@ function classificationReportHtml(title: string, r: ModelResult, classes: readon
     avg('weighted avg', r.weighted) +
     '</tfoot></table>'
   );
+}
+
+/** Cross-validated protocols: test accuracy of each fold (the pooled figures are in the reports). */
+export function foldsTableHtml(r: ProtocolResult): string {
+  if (!r.folds?.length) return '';
+  const models = MODEL_ORDER.filter((m) => r.folds!.some((f) => f.accuracy[m] !== undefined));
+  const head = `<tr><th scope="col">Fold</th><th scope="col">Held-out speakers</th><th scope="col">Test rows</th>${models.map((m) => `<th scope="col">${escapeHtml(MODEL_LABELS[m])}</th>`).join('')}</tr>`;
+  const body = r.folds.map((f, i) => {
+    const cells = models.map((m) => `<td>${f.accuracy[m] === undefined ? '—' : pct(f.accuracy[m]!)}</td>`).join('');
+    return `<tr><th scope="row">${i + 1}</th><td>${escapeHtml(f.testSpeakers.join(', '))}</td><td>${f.testRows}</td>${cells}</tr>`;
+  });
+  return `<table class="results"><caption>Test accuracy per fold (every speaker held out once)</caption><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }
 
 function protocolDescription(r: ProtocolResult): string {
