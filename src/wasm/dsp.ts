@@ -172,14 +172,18 @@ export class WasmDsp implements DspBackend {
     });
   }
 
-  // ---- DspBackend ----
-
-  stft(y: Real, opts: StftOptions = {}): ComplexMatrix<Float32Array> {
+  /** Validated options, cached tables and output shape shared by stft() and spectrogram(). */
+  private stftPlan(y: Real, opts: StftOptions) {
     checkSignalShape(y);
     const o = this.checkStft(y, opts);
     const { table, window } = this.stftTables(o.nFft);
-    const frames = frameCount(y.length, o.nFft, o.hopLength, o.center);
-    const bins = o.nFft / 2 + 1;
+    return { o, table, window, frames: frameCount(y.length, o.nFft, o.hopLength, o.center), bins: o.nFft / 2 + 1 };
+  }
+
+  // ---- DspBackend ----
+
+  stft(y: Real, opts: StftOptions = {}): ComplexMatrix<Float32Array> {
+    const { o, table, window, frames, bins } = this.stftPlan(y, opts);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
@@ -191,12 +195,8 @@ export class WasmDsp implements DspBackend {
   }
 
   spectrogram(y: Real, opts: StftOptions & { power?: number } = {}): Matrix<Float32Array> {
-    checkSignalShape(y);
+    const { o, table, window, frames, bins } = this.stftPlan(y, opts);
     const power = resolvePower(opts.power, 1);
-    const o = this.checkStft(y, opts);
-    const { table, window } = this.stftTables(o.nFft);
-    const frames = frameCount(y.length, o.nFft, o.hopLength, o.center);
-    const bins = o.nFft / 2 + 1;
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
