@@ -18,3 +18,5 @@ export * from "./frame_features";
 export * from "./knn_distance";
 export * from "./finite_check";
 export * from "./conv1d_grad";
+export * from "./conv_filter_grad";
+export * from "./gemm";

@@ -7,8 +7,9 @@ import { initBackend } from '../src/ml/cnn/backend.js';
 import { buildPaperCnn, CnnError, describeModel, disposeCnn } from '../src/ml/cnn/model.js';
 import { trainCnn } from '../src/ml/cnn/train.js';
 import { loadCnn, saveCnn } from '../src/ml/cnn/persist.js';
-import { conv1dK3FilterGradSimd, conv2dBackpropFilterNhwc } from '../src/ml/cnn/kernels/conv2d-backprop-filter.js';
+import { conv1dK3FilterGradSimd, conv1dFilterGradSimd, conv2dBackpropFilterNhwc } from '../src/ml/cnn/kernels/conv2d-backprop-filter.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
+import { conv1dBackpropInputSimd, conv1dForwardSimd } from '../src/ml/cnn/kernels/conv1d.js';
 import { FusedAdamOptimizer } from '../src/ml/cnn/kernels/fused-adam.js';
 import { Random } from '../src/util/random.js';
 
@@ -78,6 +79,11 @@ describe('wasm training kernels agree with tfjs-backend-cpu', () => {
   const cases: Array<{ what: string; x: number[]; f: number[]; strides: number; pad: 'valid' | 'same' }> = [
     { what: 'paper Conv1D (1×3, 1→64)', x: [4, 1, 50, 1], f: [1, 3, 1, 64], strides: 1, pad: 'valid' },
     { what: '3×3, 2→5 channels, stride 2, same padding', x: [2, 7, 9, 2], f: [3, 3, 2, 5], strides: 2, pad: 'same' },
+    // Conv1D shapes of the frames / log-mel models (ser.wasm's generic 1-D kernel): odd taps, 4- and 8-wide blocks.
+    { what: 'Conv1D k5, 22→64, same padding', x: [3, 1, 37, 22], f: [1, 5, 22, 64], strides: 1, pad: 'same' },
+    { what: 'Conv1D k5, 64→132, same padding', x: [2, 1, 19, 64], f: [1, 5, 64, 132], strides: 1, pad: 'same' },
+    { what: 'Conv1D k3, 7→12, stride 2, valid', x: [5, 1, 23, 7], f: [1, 3, 7, 12], strides: 2, pad: 'valid' },
+    { what: 'Conv1D k4, 3→8, stride 3, same (asymmetric padding)', x: [2, 1, 16, 3], f: [1, 4, 3, 8], strides: 3, pad: 'same' },
   ];
   for (const c of cases) {
     it(`Conv2DBackpropFilter: ${c.what}`, async () => {
@@ -106,6 +112,70 @@ describe('wasm training kernels agree with tfjs-backend-cpu', () => {
     const bytes = core.memoryBytes;
     conv1dK3FilterGradSimd(core, x, dy, info);
     expect(core.memoryBytes).toBe(bytes); // scratch reused, no growth after warm-up
+  });
+
+  // Conv2D forward and Conv2DBackpropInput for Conv1D shapes run in ser.wasm (kernels/conv1d.ts).
+  const conv1dCases: Array<{ what: string; x: number[]; f: number[]; strides: number; pad: 'valid' | 'same' }> = [
+    { what: 'k5, 22→64, same', x: [3, 1, 37, 22], f: [1, 5, 22, 64], strides: 1, pad: 'same' },
+    { what: 'k3, 7→7 (O not a multiple of 4), stride 2, valid', x: [5, 1, 23, 7], f: [1, 3, 7, 7], strides: 2, pad: 'valid' },
+    { what: 'k4, 3→12, stride 3, same (asymmetric padding)', x: [2, 1, 16, 3], f: [1, 4, 3, 12], strides: 3, pad: 'same' },
+    { what: 'k1, 128→20 (pointwise)', x: [6, 1, 9, 128], f: [1, 1, 128, 20], strides: 1, pad: 'valid' },
+  ];
+  for (const c of conv1dCases) {
+    it(`Conv1D forward and both gradients: ${c.what}`, async () => {
+      const x = randomTensor(c.x, 3);
+      const f = randomTensor(c.f, 4);
+      const { cpu, wasm } = await onBothBackends(() => {
+        const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
+        const loss = (xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.strides, c.pad).square().sum();
+        const [dx, dw] = tf.grads(loss)([x, f]);
+        return [y, dx!, dw!];
+      });
+      for (let i = 0; i < 3; i++) {
+        const scale = Math.max(...cpu[i]!.map(Math.abs));
+        expect(maxAbsDiff(cpu[i]!, wasm[i]!) / scale).toBeLessThan(1e-5);
+      }
+      tf.dispose([x, f]);
+    });
+  }
+
+  it('Conv1D forward and input gradient in ser.wasm do not grow its memory', async () => {
+    const core = await loadWasmCore();
+    const info = tf.backend_util.computeConv2DInfo([4, 1, 50, 22], [1, 5, 22, 64], 1, 1, 'same');
+    const rng = new Random(5);
+    const x = Float32Array.from({ length: 4 * 50 * 22 }, () => rng.gaussian());
+    const w = Float32Array.from({ length: 5 * 22 * 64 }, () => rng.gaussian());
+    const dy = Float32Array.from({ length: 4 * 50 * 64 }, () => rng.gaussian());
+    conv1dForwardSimd(core, x, w, info);
+    conv1dBackpropInputSimd(core, dy, w, info);
+    const bytes = core.memoryBytes;
+    for (let i = 0; i < 500; i++) {
+      conv1dForwardSimd(core, x, w, info);
+      conv1dBackpropInputSimd(core, dy, w, info);
+    }
+    expect(core.memoryBytes).toBe(bytes);
+  });
+
+  it('the ser.wasm generic Conv1D filter gradient equals the JS loop and does not grow memory', async () => {
+    const core = await loadWasmCore();
+    const rng = new Random(17);
+    for (const [shape, filter, stride, pad] of [
+      [[4, 1, 45, 22], [1, 5, 22, 64], 1, 'same'],
+      [[3, 1, 30, 9], [1, 7, 9, 20], 2, 'valid'],
+      [[1, 1, 8, 1], [1, 2, 1, 4], 1, 'same'],
+    ] as Array<[[number, number, number, number], [number, number, number, number], number, 'same' | 'valid']>) {
+      const info = tf.backend_util.computeConv2DInfo(shape, filter, stride, 1, pad);
+      const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.gaussian());
+      const dy = Float32Array.from({ length: info.batchSize * info.outWidth * info.outChannels }, () => rng.gaussian());
+      const js = conv2dBackpropFilterNhwc(x, dy, info);
+      const simd = conv1dFilterGradSimd(core, x, dy, info);
+      // float32 sums in a different order within an image: relative to the largest weight gradient.
+      const scale = Math.max(...Array.from(js, Math.abs));
+      expect(maxAbsDiff(js, simd) / scale).toBeLessThan(1e-5);
+      const bytes = core.memoryBytes;
+      for (let i = 0; i < 200; i++) conv1dFilterGradSimd(core, x, dy, info);
+      expect(core.memoryBytes).toBe(bytes);
+    }
   });
 
   it('conv2dBackpropFilterNhwc matches the defining sum on a tiny case', () => {

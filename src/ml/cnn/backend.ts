@@ -20,6 +20,7 @@ import { fastBatchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { fastMaxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fastSumConfig } from './kernels/sum.js';
 import { sharedIdentityConfig } from './kernels/identity.js';
+import { conv1dBackpropInputConfig, conv1dForwardConfig, useSerWasmForConv1d } from './kernels/conv1d.js';
 import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL } from './kernels/fused-adam.js';
 
 export type BackendPreference = 'node' | 'wasm' | 'cpu';
@@ -35,7 +36,7 @@ const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
 export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL] as const;
-export const WASM_KERNELS_REPLACED = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity'] as const;
+export const WASM_KERNELS_REPLACED = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 let wasmKernelsRegistered = false;
 let stockBaseline = false;
@@ -66,6 +67,8 @@ export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}
   replace(tf.MaxPoolGrad, fastMaxPoolGradConfig);
   replace(tf.Sum, fastSumConfig);
   replace(tf.Identity, sharedIdentityConfig);
+  replace(tf.Conv2D, conv1dForwardConfig);
+  replace(tf.Conv2DBackpropInput, conv1dBackpropInputConfig);
   wasmKernelsRegistered = true;
 }
 
@@ -108,10 +111,13 @@ async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
       };
     }
     try {
-      if (useSerWasmForConvGrad(await loadWasmCore())) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
+      const core = await loadWasmCore();
+      if (useSerWasmForConvGrad(core)) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
       else serWasm = 'ser.wasm lacks conv1dFilterGradK3 (rebuild): Conv2DBackpropFilter in JS';
+      if (useSerWasmForConv1d(core)) serWasm += '; Conv1D forward and input gradient via ser.wasm SIMD GEMM';
     } catch {
       useSerWasmForConvGrad(null);
+      useSerWasmForConv1d(null);
     }
     return {
       name: 'wasm',

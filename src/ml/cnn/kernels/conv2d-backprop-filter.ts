@@ -63,6 +63,55 @@ export function conv1dK3FilterGradSimd(core: WasmCore, x: Float32Array, dy: Floa
   });
 }
 
+type ConvFilterGrad1d = (
+  xPtr: number, dyPtr: number, accPtr: number, totalPtr: number,
+  batch: number, rowFloats: number, outWidth: number, strideFloats: number, taps: number, outChannels: number,
+) => void;
+
+/**
+ * Whether the generic 1-D kernel (assembly/conv_filter_grad.ts) applies: a
+ * Conv1D as tfjs-layers lowers it (input and filter one row high, NHWC),
+ * outChannels a multiple of 4 (its narrowest SIMD block).
+ */
+function isConv1dShape(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.inHeight === 1 && info.filterHeight === 1 && info.outHeight === 1 && info.outChannels % 4 === 0 &&
+    info.dilationWidth === 1 && info.padInfo.top === 0 && info.padInfo.bottom === 0
+  );
+}
+
+/**
+ * Any Conv1D filter gradient in ser.wasm: each image is copied in zero-padded
+ * ([padLeft zeros | inWidth × inChannels | padRight zeros]) so every filter
+ * window is one contiguous run, then a register-tiled GEMM sums window × dY.
+ */
+export function conv1dFilterGradSimd(core: WasmCore, x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inWidth, inChannels: C, outWidth, outChannels, filterWidth, strideWidth } = info;
+  const padLeft = info.padInfo.left;
+  const padRight = info.padInfo.right;
+  // Windows must stay inside the padded row: (outWidth − 1)·stride + filterWidth ≤ padded width.
+  const paddedWidth = Math.max(padLeft + inWidth + padRight, (outWidth - 1) * strideWidth + filterWidth);
+  const rowFloats = paddedWidth * C;
+  const taps = filterWidth * C;
+  return core.scratch((alloc) => {
+    const xPtr = alloc(batchSize * rowFloats * 4);
+    const dyPtr = alloc(dy.length * 4);
+    const accPtr = alloc(taps * outChannels * 4);
+    const totalPtr = alloc(taps * outChannels * 8);
+    const f32 = core.f32;
+    const x0 = xPtr >> 2;
+    f32.fill(0, x0, x0 + batchSize * rowFloats); // scratch is not zeroed: the padding must be
+    for (let b = 0; b < batchSize; b++) {
+      f32.set(x.subarray(b * inWidth * C, (b + 1) * inWidth * C), x0 + b * rowFloats + padLeft * C);
+    }
+    f32.set(dy, dyPtr >> 2);
+    (core.exports['convFilterGrad1d'] as ConvFilterGrad1d)(
+      xPtr, dyPtr, accPtr, totalPtr, batchSize, rowFloats, outWidth, strideWidth * C, taps, outChannels,
+    );
+    return Float32Array.from(core.readF64(totalPtr, taps * outChannels));
+  });
+}
+
 /** Filter gradient for an NHWC convolution (dilation 1), on plain Float32Arrays. */
 export function conv2dBackpropFilterNhwc(
   x: Float32Array,
@@ -169,8 +218,13 @@ function conv2dBackpropFilterWasm(args: {
     xVals = toNhwc(xVals, x.shape);
     dyVals = toNhwc(dyVals, dy.shape);
   }
-  const simd = serWasm !== null && isPaperConv1d(info) && info.strideHeight === 1 && info.outChannels % 4 === 0;
-  const dW = simd ? conv1dK3FilterGradSimd(serWasm!, xVals, dyVals, info) : conv2dBackpropFilterNhwc(xVals, dyVals, info);
+  const paperSimd = serWasm !== null && isPaperConv1d(info) && info.strideHeight === 1 && info.outChannels % 4 === 0;
+  const conv1dSimd = serWasm !== null && !paperSimd && isConv1dShape(info) && typeof serWasm.exports['convFilterGrad1d'] === 'function';
+  const dW = paperSimd
+    ? conv1dK3FilterGradSimd(serWasm!, xVals, dyVals, info)
+    : conv1dSimd
+      ? conv1dFilterGradSimd(serWasm!, xVals, dyVals, info)
+      : conv2dBackpropFilterNhwc(xVals, dyVals, info);
   // makeOutput allocates on the wasm heap (may grow it): take the view afterwards.
   const out = backend.makeOutput(info.filterShape, 'float32');
   (backend.typedArrayFromHeap(out) as Float32Array).set(dW);
