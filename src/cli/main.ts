@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { commands } from './commands/index.js';
+import { EXIT_CODES_HELP, EXIT_FAILURE, setExitCode } from './exit-codes.js';
 
 // `ser` — one subcommand per file in ./commands, each exporting register(program).
 const program = new Command();
@@ -8,12 +9,13 @@ program
   .name('ser')
   .description('Speech emotion recognition with librosa-compatible DSP in WebAssembly')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText('after', EXIT_CODES_HELP);
 
 for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`ser: ${message}\n`);
-  process.exitCode = 1;
+  setExitCode(EXIT_FAILURE);
 });
