@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,39 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
     // A different seed must not hit.
     const third = await extractCorpus(corpus, corpusDir, { workers: 0, cacheDir, quiet: true, seed: 4 });
     expect(third.run.stats.cacheHits).toBe(0);
+  });
+
+  it('recomputes damaged cache entries (truncated, bit flip, bad JSON, mismatched pair) and counts them', async () => {
+    const corpus = loadCorpus(corpusDir);
+    for (const workers of [2, 0]) {
+      const cacheDir = mkdtempSync(join(tmpdir(), `ser-cache-damage-${workers}-`));
+      const first = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
+      expect(first.run.stats.cacheRecomputed).toBe(0);
+      const entries = readdirSync(cacheDir).filter((f) => f.endsWith('.f32')).map((f) => f.slice(0, -4)).sort();
+      expect(entries.length).toBe(first.run.stats.ok);
+      const [a, b, c, d, e] = entries as [string, string, string, string, string];
+      truncateSync(join(cacheDir, `${a}.f32`), 1000); // truncated vectors
+      const bytes = readFileSync(join(cacheDir, `${b}.f32`));
+      bytes[4 * 700 + 3] ^= 0x40; // one bit flip in one float's exponent
+      writeFileSync(join(cacheDir, `${b}.f32`), bytes);
+      writeFileSync(join(cacheDir, `${c}.json`), '{"format": 2, "hash": '); // metadata cut short
+      copyFileSync(join(cacheDir, `${e}.json`), join(cacheDir, `${d}.json`)); // .json of another entry
+      const second = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
+      expect(second.run.stats.cacheRecomputed).toBe(4);
+      expect(second.run.stats.cacheHits).toBe(first.run.stats.ok - 4);
+      expect(second.table.meta.extraction?.cacheRecomputed).toBe(4);
+      expect(second.table.X).toEqual(first.table.X);
+      // The recomputed entries were rewritten: a third run hits everything.
+      const third = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
+      expect(third.run.stats.cacheRecomputed).toBe(0);
+      expect(third.run.stats.cacheHits).toBe(first.run.stats.ok);
+    }
+  });
+
+  it('refuses worker counts outside 0 … 4 × cores, naming the option', async () => {
+    await expect(runExtractionPool([], { workers: -1, quiet: true })).rejects.toThrow(/workers must be an integer from 0 to \d+/);
+    await expect(runExtractionPool([], { workers: 1_000_000, quiet: true })).rejects.toThrow(/workers must be an integer/);
+    await expect(runExtractionPool([], { workers: 1.5, quiet: true })).rejects.toThrow(/workers must be an integer/);
   });
 
   it('replaces a crashed worker and retries its task once', async () => {

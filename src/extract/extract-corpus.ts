@@ -65,9 +65,12 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
       recipe, versions, seed,
       corpus: absRoot,
       layout: corpus.layout,
-      skipped: [...corpus.skipped.map((s) => ({ key: relative(absRoot, s.path), path: s.path, code: 'BAD_NAME', reason: s.reason })), ...run.skipped],
+      skipped: [...corpus.skipped.map((s) => ({ key: relative(absRoot, s.path), path: s.path, code: s.code ?? 'BAD_NAME', reason: s.reason })), ...run.skipped],
       createdAt: new Date().toISOString(),
-      extraction: { seconds: run.stats.seconds, filesPerSecond: run.stats.filesPerSecond, workers: run.stats.workers, cacheHits: run.stats.cacheHits },
+      extraction: {
+        seconds: run.stats.seconds, filesPerSecond: run.stats.filesPerSecond, workers: run.stats.workers,
+        cacheHits: run.stats.cacheHits, cacheRecomputed: run.stats.cacheRecomputed,
+      },
     },
   };
   let row = 0;

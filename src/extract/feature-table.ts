@@ -1,10 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { stringify } from 'csv-stringify';
 import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/recipe.js';
+import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 import type { SkippedFile } from './pool.js';
 
 /**
@@ -26,66 +26,217 @@ export interface FeatureTable extends Dataset {
     layout: string;
     skipped: SkippedFile[];
     createdAt: string;
-    extraction?: { seconds: number; filesPerSecond: number; workers: number; cacheHits: number };
+    extraction?: { seconds: number; filesPerSecond: number; workers: number; cacheHits: number; cacheRecomputed?: number };
   };
 }
 
-const BIN_MAGIC = 'SERF1';
-
-/**
- * Binary form: <out>.bin holds the float32 matrix, <out>.json everything else.
- * About 4 bytes per value against ~12 in CSV, and it loads with one read.
- */
-export async function writeFeatureTableBinary(table: FeatureTable, basePath: string): Promise<{ bin: string; json: string }> {
-  await mkdir(dirname(basePath), { recursive: true });
-  const bin = `${basePath}.bin`;
-  const json = `${basePath}.json`;
-  await writeFile(bin, new Uint8Array(table.X.buffer, table.X.byteOffset, table.X.byteLength));
-  const { X: _x, ...rest } = table;
-  await writeFile(json, JSON.stringify({ format: BIN_MAGIC, ...rest, y: Array.from(table.y) }));
-  return { bin, json };
+/** A feature table file that cannot be trusted: names the file and the offending field. */
+export class FeatureTableError extends Error {
+  override readonly name = 'FeatureTableError';
+  constructor(readonly file: string, readonly field: string, reason: string) {
+    super(`${file}: ${field === '' ? '' : `field '${field}': `}${reason}`);
+  }
 }
 
+/** Current format tag of the .json part. */
+export const FEATURE_TABLE_FORMAT = 'SERF2';
+/** Previous format (no run id or digest): still read, with every check except the pair check. */
+const LEGACY_FORMAT = 'SERF1';
+
+/** Where the .json part says its .bin part came from. */
+interface BinDigest {
+  /** Shared by the .bin and .json written in one call. */
+  runId: string;
+  /** File name of the .bin, for messages. */
+  file: string;
+  /** Exact byte length and sha256 of the .bin. */
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Binary form: <base>.bin holds the float32 matrix (raw little-endian, rows × dim, no header,
+ * so numpy.fromfile reads it), <base>.json everything else plus a digest of the .bin: the run id
+ * shared by both parts, its byte length and sha256. Each part is written atomically (temporary
+ * file + rename), the .bin first; the reader recomputes the digest and refuses a .json whose
+ * .bin is from another run (an interrupted or mixed write) with an error naming both files.
+ */
+export async function writeFeatureTableBinary(table: FeatureTable, basePath: string): Promise<{ bin: string; json: string; runId: string }> {
+  const bin = `${basePath}.bin`;
+  const json = `${basePath}.json`;
+  validateFeatureTable(table, json);
+  const bytes = new Uint8Array(table.X.buffer, table.X.byteOffset, table.X.byteLength);
+  const digest: BinDigest = {
+    runId: randomUUID(),
+    file: basename(bin),
+    bytes: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  await writeFileAtomic(bin, bytes);
+  const { X: _x, ...rest } = table;
+  await writeFileAtomic(json, JSON.stringify({ format: FEATURE_TABLE_FORMAT, bin: digest, ...rest, y: Array.from(table.y) }));
+  return { bin, json, runId: digest.runId };
+}
+
+/**
+ * Reads <base>.json + <base>.bin (either name, or the base, is accepted) and validates what it
+ * loads: format, dims, the .bin's run digest and length, metadata array lengths (speaker,
+ * recordingId, version, path, gender, params and y all have `rows` entries), labels within the
+ * classes, finite values. Anything wrong throws a {@link FeatureTableError} naming the file and field.
+ */
 export async function readFeatureTableBinary(basePath: string): Promise<FeatureTable> {
   const base = basePath.replace(/\.(bin|json)$/, '');
-  const meta = JSON.parse(await readFile(`${base}.json`, 'utf8'));
-  if (meta.format !== BIN_MAGIC) throw new Error(`${base}.json: not a ser-wasm feature table (format ${meta.format})`);
-  const bytes = await readFile(`${base}.bin`);
-  if (bytes.byteLength !== meta.rows * meta.dim * 4) {
-    throw new Error(`${base}.bin: expected ${meta.rows} × ${meta.dim} float32 values, found ${bytes.byteLength} bytes`);
+  const jsonFile = `${base}.json`;
+  const binFile = `${base}.bin`;
+  let text: string;
+  try {
+    text = await readFile(jsonFile, 'utf8');
+  } catch (err) {
+    throw new FeatureTableError(jsonFile, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const X = new Float32Array(meta.rows * meta.dim);
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(text);
+  } catch (err) {
+    throw new FeatureTableError(jsonFile, '', `not JSON (${(err as Error).message})`);
+  }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new FeatureTableError(jsonFile, '', 'not a JSON object');
+  if (meta.format !== FEATURE_TABLE_FORMAT && meta.format !== LEGACY_FORMAT) {
+    throw new FeatureTableError(jsonFile, 'format', `not a ser-wasm feature table (format ${JSON.stringify(meta.format)}, expected ${FEATURE_TABLE_FORMAT})`);
+  }
+  const rows = meta.rows;
+  const dim = meta.dim;
+  if (!isCount(rows)) throw new FeatureTableError(jsonFile, 'rows', `must be a positive integer, got ${JSON.stringify(rows)}`);
+  if (!isCount(dim)) throw new FeatureTableError(jsonFile, 'dim', `must be a positive integer, got ${JSON.stringify(dim)}`);
+  if (rows * dim * 4 > 2 ** 31) throw new FeatureTableError(jsonFile, 'rows', `${rows} × ${dim} values is more than this reader accepts (2 GiB)`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(binFile);
+  } catch (err) {
+    throw new FeatureTableError(binFile, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it belongs with ${jsonFile}`);
+  }
+  if (meta.format === FEATURE_TABLE_FORMAT) {
+    const d = meta.bin as Partial<BinDigest> | undefined;
+    if (!d || typeof d !== 'object' || typeof d.runId !== 'string' || typeof d.sha256 !== 'string' || !Number.isInteger(d.bytes)) {
+      throw new FeatureTableError(jsonFile, 'bin', 'run digest of the .bin part missing or malformed');
+    }
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (bytes.byteLength !== d.bytes || sha !== d.sha256) {
+      throw new FeatureTableError(jsonFile, 'bin',
+        `${binFile} is not the matrix written with ${jsonFile} (run ${d.runId}: expected ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…; ` +
+        `found ${bytes.byteLength} bytes, sha256 ${sha.slice(0, 12)}…): the pair is from different or interrupted writes; re-run \`ser extract\``);
+    }
+  }
+  if (bytes.byteLength !== rows * dim * 4) {
+    throw new FeatureTableError(binFile, 'rows', `expected ${rows} × ${dim} float32 values (${rows * dim * 4} bytes) as ${jsonFile} says, found ${bytes.byteLength} bytes`);
+  }
+  const X = new Float32Array(rows * dim);
   new Uint8Array(X.buffer).set(bytes);
-  return { ...meta, X, y: Int32Array.from(meta.y) };
+  if (!Array.isArray(meta.y)) throw new FeatureTableError(jsonFile, 'y', 'must be an array of class indices');
+  const y = new Int32Array(meta.y.length);
+  for (let i = 0; i < y.length; i++) {
+    const c = meta.y[i];
+    if (!Number.isInteger(c) || (c as number) < -(2 ** 31) || (c as number) >= 2 ** 31) {
+      throw new FeatureTableError(jsonFile, 'y', `entry ${i} is ${JSON.stringify(c)}, not a class index`);
+    }
+    y[i] = c as number;
+  }
+  const { format: _f, bin: _b, ...rest } = meta;
+  const table = { ...rest, X, y } as unknown as FeatureTable;
+  validateFeatureTable(table, jsonFile, binFile);
+  return table;
+}
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n > 0;
+}
+
+const STRING_COLUMNS = ['speaker', 'recordingId', 'version', 'path', 'gender'] as const;
+
+/**
+ * Checks a table's internal consistency (used before writing and after reading): positive
+ * rows and dim, X of rows × dim finite values, one label in [0, classes) and one entry of each
+ * metadata column per row, a recipe whose vector length is dim. Throws FeatureTableError.
+ */
+export function validateFeatureTable(t: FeatureTable, file: string, binFile = file): void {
+  if (!isCount(t.rows)) throw new FeatureTableError(file, 'rows', `must be a positive integer, got ${JSON.stringify(t.rows)}`);
+  if (!isCount(t.dim)) throw new FeatureTableError(file, 'dim', `must be a positive integer, got ${JSON.stringify(t.dim)}`);
+  if (!(t.X instanceof Float32Array) || t.X.length !== t.rows * t.dim) {
+    throw new FeatureTableError(binFile, 'X', `expected ${t.rows} × ${t.dim} float32 values, got ${t.X?.length}`);
+  }
+  for (let i = 0; i < t.X.length; i++) {
+    if (!Number.isFinite(t.X[i]!)) {
+      throw new FeatureTableError(binFile, 'X', `non-finite value ${t.X[i]} at row ${Math.floor(i / t.dim)}, column ${i % t.dim}`);
+    }
+  }
+  if (!Array.isArray(t.classes) || t.classes.length === 0 || !t.classes.every((c) => typeof c === 'string' && c !== '')) {
+    throw new FeatureTableError(file, 'classes', 'must be a non-empty array of class names');
+  }
+  if (new Set(t.classes).size !== t.classes.length) throw new FeatureTableError(file, 'classes', `has duplicate names (${t.classes.join(', ')})`);
+  if (t.y.length !== t.rows) throw new FeatureTableError(file, 'y', `has ${t.y.length} entries, expected rows = ${t.rows}`);
+  for (let i = 0; i < t.rows; i++) {
+    const c = t.y[i]!;
+    if (c < 0 || c >= t.classes.length) {
+      throw new FeatureTableError(file, 'y', `row ${i} has label ${c}, outside the ${t.classes.length} classes [0, ${t.classes.length - 1}]`);
+    }
+  }
+  for (const name of STRING_COLUMNS) {
+    const col = t[name] as unknown;
+    if (!Array.isArray(col)) throw new FeatureTableError(file, name, 'missing (expected one string per row)');
+    if (col.length !== t.rows) throw new FeatureTableError(file, name, `has ${col.length} entries, expected rows = ${t.rows}`);
+    const bad = col.findIndex((v) => typeof v !== 'string');
+    if (bad >= 0) throw new FeatureTableError(file, name, `entry ${bad} is ${JSON.stringify(col[bad])}, not a string`);
+  }
+  if (!Array.isArray(t.params)) throw new FeatureTableError(file, 'params', 'missing (expected one object per row)');
+  if (t.params.length !== t.rows) throw new FeatureTableError(file, 'params', `has ${t.params.length} entries, expected rows = ${t.rows}`);
+  const badParams = t.params.findIndex((p) => p === null || typeof p !== 'object' || Array.isArray(p));
+  if (badParams >= 0) throw new FeatureTableError(file, 'params', `entry ${badParams} is not an object`);
+  const m = t.meta as Partial<FeatureTable['meta']> | undefined;
+  if (!m || typeof m !== 'object') throw new FeatureTableError(file, 'meta', 'missing');
+  if (!m.recipe || typeof m.recipe !== 'object') throw new FeatureTableError(file, 'meta.recipe', 'missing');
+  if (m.recipe.vectorLength !== t.dim) {
+    throw new FeatureTableError(file, 'meta.recipe.vectorLength', `is ${JSON.stringify(m.recipe.vectorLength)} but dim is ${t.dim}`);
+  }
+  if (!Array.isArray(m.versions)) throw new FeatureTableError(file, 'meta.versions', 'missing');
+  if (!Array.isArray(m.skipped)) throw new FeatureTableError(file, 'meta.skipped', 'missing');
 }
 
 /**
  * The paper's "CSV ready for ML": a header, then one row per (clip, version)
  * with path, speaker, gender, label, version, recording id and the features.
  * Values are written with 9 significant digits, enough to round-trip float32.
+ * Written atomically: an interrupted write leaves the previous file as it was.
  */
 export async function writeFeatureTableCsv(table: FeatureTable, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const out = createWriteStream(path);
-  const header = ['path', 'speaker', 'gender', 'label', 'version', 'recording'];
-  for (let j = 0; j < table.dim; j++) header.push(`f${j}`);
-  const csv = stringify({ header: true, columns: header });
-  csv.pipe(out);
-  for (let i = 0; i < table.rows; i++) {
-    const row: Array<string | number> = [
-      table.path[i]!,
-      table.speaker[i]!,
-      table.gender[i]!,
-      table.classes[table.y[i]!]!,
-      table.version[i]!,
-      table.recordingId[i]!,
-    ];
-    const base = i * table.dim;
-    for (let j = 0; j < table.dim; j++) row.push(formatFloat32(table.X[base + j]!));
-    if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
-  }
-  csv.end();
-  await finished(out);
+  validateFeatureTable(table, path);
+  await writeStreamAtomic(path, async (out) => {
+    const header = ['path', 'speaker', 'gender', 'label', 'version', 'recording'];
+    for (let j = 0; j < table.dim; j++) header.push(`f${j}`);
+    const csv = stringify({ header: true, columns: header });
+    let failed: Error | undefined;
+    csv.on('error', (err) => (failed ??= err));
+    csv.pipe(out, { end: false });
+    for (let i = 0; i < table.rows; i++) {
+      if (failed) throw failed;
+      const row: Array<string | number> = [
+        table.path[i]!,
+        table.speaker[i]!,
+        table.gender[i]!,
+        table.classes[table.y[i]!]!,
+        table.version[i]!,
+        table.recordingId[i]!,
+      ];
+      const base = i * table.dim;
+      for (let j = 0; j < table.dim; j++) row.push(formatFloat32(table.X[base + j]!));
+      if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
+    }
+    await new Promise<void>((resolve, reject) => {
+      csv.once('end', resolve);
+      csv.once('error', reject);
+      csv.end();
+    });
+    if (failed) throw failed;
+  });
 }
 
 function formatFloat32(v: number): string {

@@ -2,12 +2,30 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { takeDamagedEntryCount } from './cache.js';
 import { createProgress } from './progress.js';
 import { processTask } from './process-task.js';
 import type { ExtractResult, ExtractTask } from './types.js';
 
+/** Upper bound of `workers`: this many threads per available core (more only adds memory and contention). */
+export const MAX_WORKERS_PER_CORE = 4;
+
+/** The largest accepted `workers` value on this machine: {@link MAX_WORKERS_PER_CORE} × availableParallelism(). */
+export function maxWorkers(): number {
+  return MAX_WORKERS_PER_CORE * availableParallelism();
+}
+
+/** Throws a RangeError naming `workers` unless it is an integer in [0, maxWorkers()]. */
+export function checkWorkers(workers: number): number {
+  const max = maxWorkers();
+  if (!Number.isInteger(workers) || workers < 0 || workers > max) {
+    throw new RangeError(`workers must be an integer from 0 to ${max} (${MAX_WORKERS_PER_CORE} × ${availableParallelism()} available cores), got ${workers}`);
+  }
+  return workers;
+}
+
 export interface PoolOptions {
-  /** Worker threads; default: available cores. 0 runs every task on this thread (same code path). */
+  /** Worker threads, 0 … maxWorkers(); default: available cores. 0 runs every task on this thread (same code path). */
   workers?: number;
   /** Directory of the per-clip cache; null disables it. */
   cacheDir?: string | null;
@@ -28,7 +46,12 @@ export interface PoolRun {
   /** Successful results in task order (a skipped file simply has no entry). */
   results: Array<Extract<ExtractResult, { ok: true }>>;
   skipped: SkippedFile[];
-  stats: { files: number; ok: number; skipped: number; cacheHits: number; retried: number; seconds: number; filesPerSecond: number; workers: number };
+  stats: {
+    files: number; ok: number; skipped: number; cacheHits: number;
+    /** Cache entries found damaged (truncated, bit flips, bad JSON, mismatched pair) and recomputed. */
+    cacheRecomputed: number;
+    retried: number; seconds: number; filesPerSecond: number; workers: number;
+  };
 }
 
 /**
@@ -53,20 +76,22 @@ export function workerFilename(): string {
  * fresh worker (Piscina replaces dead workers by itself).
  */
 export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions = {}): Promise<PoolRun> {
-  const workers = opts.workers ?? availableParallelism();
+  const workers = checkWorkers(opts.workers ?? availableParallelism());
   const cacheDir = opts.cacheDir ?? null;
   const started = performance.now();
   const progress = createProgress(opts.label ?? 'extract', tasks.length, { quiet: opts.quiet });
   const outcomes: Array<ExtractResult | undefined> = new Array(tasks.length);
   let cacheHits = 0;
+  let cacheRecomputed = 0;
   let retried = 0;
+  if (workers === 0) takeDamagedEntryCount(); // start this run's count from zero on this thread
 
   const pool =
     workers > 0
       ? new Piscina({ filename: opts.workerFile ?? workerFilename(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
       : null;
 
-  const runOne = async (task: ExtractTask): Promise<ExtractResult & { cacheHit?: boolean }> => {
+  const runOne = async (task: ExtractTask): Promise<ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }> => {
     if (!pool) return processTask(task, cacheDir);
     return pool.run({ task, cacheDir });
   };
@@ -74,7 +99,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
   try {
     await Promise.all(
       tasks.map(async (task, i) => {
-        let outcome: (ExtractResult & { cacheHit?: boolean }) | undefined;
+        let outcome: (ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }) | undefined;
         for (let attempt = 0; attempt < 2 && outcome === undefined; attempt++) {
           try {
             outcome = await runOne(task);
@@ -88,6 +113,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
           }
         }
         if (outcome!.cacheHit) cacheHits++;
+        cacheRecomputed += outcome!.cacheRecomputed ?? 0;
         outcomes[i] = outcome;
         progress.tick();
       }),
@@ -96,6 +122,8 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
     progress.stop();
     await pool?.destroy();
   }
+  // Inline runs (workers 0) count damaged cache entries on this thread; workers report theirs per task.
+  if (!pool) cacheRecomputed += takeDamagedEntryCount();
 
   const results: PoolRun['results'] = [];
   const skipped: SkippedFile[] = [];
@@ -112,6 +140,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
       ok: results.length,
       skipped: skipped.length,
       cacheHits,
+      cacheRecomputed,
       retried,
       seconds,
       filesPerSecond: tasks.length / Math.max(seconds, 1e-9),

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { takeDamagedEntryCount } from './cache.js';
 import { processTask } from './process-task.js';
 import type { ExtractResult, ExtractTask } from './types.js';
 
@@ -8,7 +9,9 @@ import type { ExtractResult, ExtractTask } from './types.js';
  */
 export default async function extractWorker(msg: { task: ExtractTask; cacheDir: string | null }): Promise<unknown> {
   const result = await processTask(msg.task, msg.cacheDir);
-  return result.ok ? movable(result) : result;
+  // Damaged cache entries met by this task (recomputed, never trusted), for the pool's stats.
+  const cacheRecomputed = takeDamagedEntryCount();
+  return result.ok ? movable({ ...result, cacheRecomputed }) : { ...result, cacheRecomputed };
 }
 
 /**
@@ -16,7 +19,7 @@ export default async function extractWorker(msg: { task: ExtractTask; cacheDir: 
  * under transferableSymbol, and delivers its valueSymbol: so the vectors' buffer
  * changes owner instead of being copied.
  */
-function movable(result: ExtractResult & { ok: true }): unknown {
+function movable(result: ExtractResult & { ok: true; cacheRecomputed?: number }): unknown {
   return Piscina.move({
     get [Piscina.transferableSymbol]() {
       return [result.vectors.buffer];
