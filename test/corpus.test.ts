@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -243,6 +243,48 @@ describe('generic layouts', () => {
     writeFileSync(join(dir, 'bad.csv'), 'path,emotion\nx.wav,angry\n');
     expect(() => loadCsvManifest(join(dir, 'bad.csv'))).toThrow("CSV manifest header has no 'label' column");
     expect(() => loadCsvManifest(join(dir, 'absent.csv'))).toThrow(CorpusError);
+  });
+});
+
+describe('symbolic links in a corpus (followed, never silently dropped)', () => {
+  it('folder layout: linked label folders and linked WAVs are loaded; duplicates, loops and broken links are reported with a code', () => {
+    const base = join(tmp, 'links');
+    const store = join(base, 'store');
+    touch(store, 'happy/a.wav', 'happy/a2.wav', 'sadfiles/b.wav');
+    const dir = join(base, 'corpus');
+    touch(dir, 'angry/real.wav');
+    symlinkSync(join(store, 'happy'), join(dir, 'happy')); // label folder outside the corpus
+    mkdirSync(join(dir, 'sad'));
+    symlinkSync(join(store, 'sadfiles', 'b.wav'), join(dir, 'sad', 'b.wav')); // a linked WAV
+    symlinkSync(join(dir, 'angry', 'real.wav'), join(dir, 'sad', 'same.wav')); // the same file under a second label
+    symlinkSync(dir, join(dir, 'angry', 'loop')); // a loop back to the corpus root
+    symlinkSync(join(dir, 'angry'), join(dir, 'neutral')); // a label folder that is another label's folder
+    symlinkSync(join(base, 'nowhere.wav'), join(dir, 'sad', 'gone.wav')); // broken
+    const c = loadFolderPerLabel(dir);
+    expect(c.items.map((i) => `${i.label}:${basename(i.path)}`)).toEqual(['angry:real.wav', 'happy:a.wav', 'happy:a2.wav', 'sad:b.wav']);
+    const codes = Object.fromEntries(c.skipped.map((s) => [s.path.slice(dir.length + 1), s.code]));
+    expect(codes).toEqual({
+      'angry/loop': 'SYMLINK_LOOP',
+      neutral: 'SYMLINK_DUPLICATE',
+      'sad/gone.wav': 'BROKEN_SYMLINK',
+      'sad/same.wav': 'SYMLINK_DUPLICATE',
+    });
+    expect(c.skipped.find((s) => s.code === 'SYMLINK_DUPLICATE' && s.path.endsWith('same.wav'))!.reason).toContain(join(dir, 'angry', 'real.wav'));
+    expect(c.skipped.find((s) => s.code === 'BROKEN_SYMLINK')!.reason).toContain('does not exist');
+    // Auto-detection sees the linked files too.
+    expect(loadCorpus(dir).items).toHaveLength(4);
+  });
+
+  it('RAVDESS: a linked Actor folder is loaded; a second link to the same folder is reported, not loaded twice', () => {
+    const base = join(tmp, 'ravdess-links');
+    touch(join(base, 'elsewhere', 'Actor_03'), ...ravdessActorNames(3));
+    const dir = join(base, 'corpus');
+    touch(dir, ...ravdessActorNames(1).map((n) => `Actor_01/${n}`));
+    symlinkSync(join(base, 'elsewhere', 'Actor_03'), join(dir, 'Actor_03'));
+    symlinkSync(join(base, 'elsewhere', 'Actor_03'), join(dir, 'Actor_03_again'));
+    const c = loadRavdess(dir);
+    expect(countBy(c, (i) => i.speaker)).toEqual({ Actor_01: 60, Actor_03: 60 });
+    expect(c.skipped.map((s) => [basename(s.path), s.code])).toEqual([['Actor_03_again', 'SYMLINK_DUPLICATE']]);
   });
 });
 

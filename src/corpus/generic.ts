@@ -9,27 +9,100 @@
  * any other label after them alphabetically. Pass `classes` to fix the vocabulary
  * (e.g. the full 7 classes for cross-corpus work); items outside it are skipped.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AUDIO_EXTENSIONS, CorpusError, EMOTIONS_8, type Corpus, type CorpusItem, type SkippedFile } from './types.js';
 import type { NameParser } from './parsers.js';
 
-/** All audio files under `dir` (recursive), sorted, absolute. Hidden entries are ignored. */
-export function listAudioFiles(dir: string): string[] {
+/**
+ * All audio files under `dir` (recursive), sorted, absolute, plus what was left out and why.
+ * Hidden entries are ignored. Symbolic links are followed, never silently dropped:
+ *  - a link to a file is listed under the link's path, unless the same file (same real path)
+ *    is also in the tree: then the real path is kept and the link reported (SYMLINK_DUPLICATE);
+ *  - a link to a folder outside the corpus is walked like a folder (a second link to the same
+ *    folder is reported as SYMLINK_DUPLICATE);
+ *  - a link to a folder inside the corpus would list the same files twice under two labels or
+ *    speakers: reported (SYMLINK_DUPLICATE), or SYMLINK_LOOP when it points at one of its own
+ *    parent folders; a link that points nowhere is BROKEN_SYMLINK.
+ */
+export function scanAudioFiles(dir: string): { files: string[]; skipped: SkippedFile[] } {
   const root = resolve(dir);
   if (!existsSync(root)) throw new CorpusError(`corpus folder not found: ${root}`);
   if (!statSync(root).isDirectory()) throw new CorpusError(`corpus path is not a folder: ${root}`);
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
+  const realRoot = realpathSync(root);
+  const inside = (real: string, folder: string): boolean => real === folder || real.startsWith(folder + sep);
+  const skipped: SkippedFile[] = [];
+  const found: Array<{ path: string; real: string; viaLink: boolean }> = [];
+  const walked = new Set<string>([realRoot]);
+  const walk = (d: string, ancestors: string[], viaLink: boolean): void => {
+    // Sorted, so which of two routes to one folder or file is kept does not depend on the file system.
+    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && (AUDIO_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) out.push(p);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      const link = entry.isSymbolicLink();
+      if (link) {
+        let target = '?';
+        try {
+          target = readlinkSync(p);
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          skipped.push({ path: p, code: 'BROKEN_SYMLINK', reason: `symbolic link to ${target}, which does not exist` });
+          continue;
+        }
+      }
+      if (isDir) {
+        const real = realpathSync(p);
+        if (link) {
+          if (ancestors.some((a) => inside(a, real))) {
+            skipped.push({ path: p, code: 'SYMLINK_LOOP', reason: `symbolic link to ${real}, one of its own parent folders (a loop): not followed` });
+            continue;
+          }
+          if (inside(real, realRoot) || walked.has(real)) {
+            skipped.push({ path: p, code: 'SYMLINK_DUPLICATE', reason: `symbolic link to ${real}, a folder already in the corpus: its files are listed once, under their own path` });
+            continue;
+          }
+        }
+        walked.add(real);
+        walk(p, [...ancestors, real], viaLink || link);
+      } else if (isFile && (AUDIO_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) {
+        found.push({ path: p, real: link || viaLink ? realpathSync(p) : p, viaLink: link || viaLink });
+      }
     }
   };
-  walk(root);
-  return out.sort();
+  walk(root, [realRoot], false);
+  // One entry per real file: a plain path beats a path through a link, then the first in sorted order.
+  found.sort((a, b) => Number(a.viaLink) - Number(b.viaLink) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byReal = new Map<string, string>();
+  const files: string[] = [];
+  for (const f of found) {
+    const real = f.viaLink ? f.real : realpathOrSelf(f.path);
+    const first = byReal.get(real);
+    if (first !== undefined) {
+      skipped.push({ path: f.path, code: 'SYMLINK_DUPLICATE', reason: `the same file as ${first} (reached through a symbolic link)` });
+      continue;
+    }
+    byReal.set(real, f.path);
+    files.push(f.path);
+  }
+  return { files: files.sort(), skipped };
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** All audio files under `dir` (see {@link scanAudioFiles}; what it skips is dropped here). */
+export function listAudioFiles(dir: string): string[] {
+  return scanAudioFiles(dir).files;
 }
 
 /** Default class order: RAVDESS emotion names first in their order, then the rest alphabetically. */
@@ -101,8 +174,9 @@ function speakerFromName(pattern: RegExp | undefined, fileName: string): string 
 export function loadFolderPerLabel(dir: string, opts: GenericOptions = {}): Corpus {
   const root = resolve(dir);
   const items: Omit<CorpusItem, 'labelIndex'>[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const path of listAudioFiles(root)) {
+  const scan = scanAudioFiles(root);
+  const skipped: SkippedFile[] = scan.skipped;
+  for (const path of scan.files) {
     const parts = relative(root, path).split(sep);
     if (parts.length < 2) {
       skipped.push({ path, reason: 'file is directly in the corpus folder, not inside a label folder' });
@@ -254,8 +328,9 @@ export function loadCsvManifest(manifestPath: string, opts: GenericOptions = {})
 export function loadWithNameParser(dir: string, layout: string, parser: NameParser, opts: { classes?: string[] } = {}): Corpus {
   const root = resolve(dir);
   const items: Omit<CorpusItem, 'labelIndex'>[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const path of listAudioFiles(root)) {
+  const scan = scanAudioFiles(root);
+  const skipped: SkippedFile[] = scan.skipped;
+  for (const path of scan.files) {
     const parsed = parser(path);
     if (typeof parsed === 'string') {
       skipped.push({ path, reason: parsed });

@@ -71,7 +71,7 @@ export function loadCorpus(path: string, opts: LoadCorpusOptions = {}): Corpus {
 export * from './types.js';
 export { loadRavdess, parseRavdessName, formatRavdessName, ravdessActorFolder, RAVDESS_STATEMENTS } from './ravdess.js';
 export type { RavdessName, RavdessOptions } from './ravdess.js';
-export { loadFolderPerLabel, loadCsvManifest, loadWithNameParser, listAudioFiles, parseCsv, defaultClassOrder } from './generic.js';
+export { loadFolderPerLabel, loadCsvManifest, loadWithNameParser, listAudioFiles, scanAudioFiles, parseCsv, defaultClassOrder } from './generic.js';
 export type { GenericOptions } from './generic.js';
 export { parseTessName, parseCremaDName, parseSaveeName, parseEmoDbName, NAME_PARSERS } from './parsers.js';
 export type { NameParser, ParsedName, NamedLayout } from './parsers.js';

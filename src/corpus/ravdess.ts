@@ -21,7 +21,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { EMOTIONS_7, EMOTIONS_8, type Corpus, type CorpusItem, type SkippedFile } from './types.js';
-import { listAudioFiles, finishCorpus } from './generic.js';
+import { scanAudioFiles, finishCorpus } from './generic.js';
 
 export interface RavdessOptions {
   /** 7 (calm merged into neutral, default) or 8 (RAVDESS's own emotions). */
@@ -104,8 +104,9 @@ export function loadRavdess(dir: string, opts: RavdessOptions = {}): Corpus {
   if (nClasses !== 7 && nClasses !== 8) throw new RangeError(`RAVDESS classes must be 7 or 8, got ${String(nClasses)}`);
   const classes: string[] = nClasses === 8 ? [...EMOTIONS_8] : [...EMOTIONS_7];
   const items: Omit<CorpusItem, 'labelIndex'>[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const path of listAudioFiles(dir)) {
+  const scan = scanAudioFiles(dir);
+  const skipped: SkippedFile[] = scan.skipped;
+  for (const path of scan.files) {
     const parsed = parseRavdessName(path);
     if (typeof parsed === 'string') {
       skipped.push({ path, reason: parsed });

@@ -28,6 +28,8 @@ export interface SkippedFile {
   path: string;
   /** Why the file was left out, precise enough to fix the name. */
   reason: string;
+  /** Machine-readable cause when it is not the name: BROKEN_SYMLINK, SYMLINK_LOOP, SYMLINK_DUPLICATE. */
+  code?: string;
 }
 
 export interface Corpus {
