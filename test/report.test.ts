@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
@@ -55,10 +55,21 @@ describe('writeReport on the hand-made fixture', () => {
 
   beforeAll(async () => {
     ({ dir } = await makeResultsDir());
+    // An earlier report.html that is a hard link to another file: an atomic replacement (temporary
+    // file + rename) swaps the name and leaves the other file alone; writing in place would change both.
+    writeFileSync(join(dir, 'earlier.html'), 'EARLIER REPORT');
+    linkSync(join(dir, 'earlier.html'), join(dir, 'report.html'));
     result = await writeReport(dir);
     html = readFileSync(result.html, 'utf8');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replaces report.html atomically: renamed into place, the previous file never rewritten, no temporary left', () => {
+    expect(readFileSync(join(dir, 'earlier.html'), 'utf8')).toBe('EARLIER REPORT');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(result.omitted).toEqual([]);
+  });
 
   it('writes every figure as SVG and PNG and nothing is left out', () => {
     const names = Object.keys(EXPECTED);

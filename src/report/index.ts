@@ -4,7 +4,6 @@
  * waveforms and mel spectrograms, augmentation comparison, CNN training curves,
  * confusion matrices) and its results tables.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { referenceAugmentBackend, type AugmentBackend } from '../augment/index.js';
 import type { DspBackend } from '../dsp/types.js';
@@ -20,6 +19,7 @@ import { readResults } from './load-results.js';
 import { renderFigure, writeFigureFiles } from './render.js';
 import { accuracyTableHtml, classificationReportsHtml } from './tables.js';
 import { trainingCurveFigures } from './training-curves.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export { ReportError } from './errors.js';
 export { EMOTION_COLORS, emotionColor, emotionColors } from './colors.js';
@@ -43,6 +43,8 @@ export interface WriteReportResult {
   figures: string[];
   /** Figures that were left out and why (missing example files, ...); also listed on the page. */
   notes: string[];
+  /** The notes that say a figure was omitted because an input was missing or unreadable (`ser report` then exits 2). */
+  omitted: string[];
 }
 
 export async function writeReport(resultsDir: string, opts: WriteReportOptions = {}): Promise<WriteReportResult> {
@@ -90,8 +92,8 @@ export async function writeReport(resultsDir: string, opts: WriteReportOptions =
     classificationReports: classificationReportsHtml(results),
   });
   const htmlPath = join(resultsDir, REPORT_FILE);
-  await writeFile(htmlPath, html, 'utf8');
-  return { html: htmlPath, figures: written, notes };
+  await writeFileAtomic(htmlPath, html);
+  return { html: htmlPath, figures: written, notes, omitted: notes.filter((n) => /\bomitted\b/.test(n)) };
 }
 
 async function openBackends(kind: 'wasm' | 'js'): Promise<{ dsp: DspBackend; augment: AugmentBackend; name: string }> {

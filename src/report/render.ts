@@ -4,7 +4,8 @@
  * Vega lays out is centred on that canvas and scaled down (never up) if it would not
  * fit, so file sizes are predictable whatever the labels measure.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -72,8 +73,8 @@ export async function renderFigure(spec: TopLevelSpec, size: FigureSize): Promis
 export async function writeFigureFiles(dir: string, name: string, fig: RenderedFigure): Promise<{ svg: string; png: string }> {
   await mkdir(dir, { recursive: true });
   const paths = { svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) };
-  await writeFile(paths.svg, fig.svg, 'utf8');
-  await writeFile(paths.png, fig.png);
+  await writeFileAtomic(paths.svg, fig.svg);
+  await writeFileAtomic(paths.png, fig.png);
   return paths;
 }
 

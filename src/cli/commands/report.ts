@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeReport } from '../../report/index.js';
+import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 
 /**
  * `ser report RESULTS_DIR`: re-renders RESULTS_DIR/report.html and RESULTS_DIR/figures/
@@ -30,5 +31,9 @@ export function registerReport(program: Command): void {
       for (const note of result.notes) process.stderr.write(`report: note: ${note}\n`);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       process.stdout.write(`wrote ${result.html} and ${result.figures.length} figure files in ${secs} s\n`);
+      if (result.omitted.length) {
+        process.stderr.write(`report: ${result.omitted.length} figure(s) omitted (see the notes above)\n`);
+        setExitCode(EXIT_PARTIAL);
+      }
     });
 }
