@@ -20,3 +20,6 @@ export * from "./finite_check";
 export * from "./conv1d_grad";
 export * from "./conv_filter_grad";
 export * from "./gemm";
+export * from "./delta";
+export * from "./yin";
+export * from "./trim";

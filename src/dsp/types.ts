@@ -68,6 +68,43 @@ export interface FrameOptions {
   center?: boolean; // true
 }
 
+/** librosa.feature.delta options (mode 'interp', axis -1: along the columns = frames). */
+export interface DeltaOptions {
+  /** Savitzky-Golay window length, odd >= 3 and <= the number of frames (9). */
+  width?: number;
+  /** Derivative order: 1 = delta, 2 = delta-delta (1). */
+  order?: 1 | 2;
+}
+
+/**
+ * librosa.yin options. fmin and fmax are required (librosa has no defaults either); librosa's
+ * recommended range is C2..C7 (65.4 .. 2093 Hz), speech usually needs 50/60 .. 400/500 Hz.
+ * Padding when centred is always zeros (librosa's default pad_mode='constant').
+ */
+export interface YinOptions {
+  fmin: number; // Hz, > 0
+  fmax: number; // Hz, fmin < fmax <= sr / 2
+  sr?: number; // 22050
+  frameLength?: number; // 2048
+  winLength?: number; // frameLength / 2 (floor)
+  hopLength?: number; // frameLength / 4 (floor)
+  troughThreshold?: number; // 0.1
+  center?: boolean; // true
+}
+
+/** librosa.effects.trim options (ref = np.max of the frame RMS, aggregate irrelevant for mono). */
+export interface TrimOptions {
+  topDb?: number; // 60
+  frameLength?: number; // 2048
+  hopLength?: number; // 512
+}
+
+/** The non-silent part of a signal as [start, end) sample indices (both 0 when all is silent). */
+export interface TrimRange {
+  start: number;
+  end: number;
+}
+
 export interface DspBackend {
   readonly name: string;
   stft(y: Real, opts?: StftOptions): ComplexMatrix;
@@ -79,6 +116,14 @@ export interface DspBackend {
   mfcc(y: Real, opts?: MfccOptions): Matrix;
   zeroCrossingRate(y: Real, opts?: FrameOptions): Real;
   rms(y: Real, opts?: FrameOptions): Real;
+  /** librosa.feature.delta(data, width, order, axis=-1, mode='interp'): same shape as data. */
+  delta(data: Matrix, opts?: DeltaOptions): Matrix;
+  /** librosa.yin: F0 in Hz per frame. */
+  yin(y: Real, opts: YinOptions): Real;
+  /** YIN's aperiodicity per frame: the CMNDF at the lag yin() picks (0 = periodic; 1 for digital silence). */
+  yinAperiodicity(y: Real, opts: YinOptions): Real;
+  /** librosa.effects.trim: [start, end) of the non-silent part. */
+  trim(y: Real, opts?: TrimOptions): TrimRange;
 }
 
 export const DEFAULTS = {

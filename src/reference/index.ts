@@ -4,9 +4,12 @@
  * against, not a fast path.
  */
 import type {
-  ComplexMatrix, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
-  PowerToDbOptions, Real, StftOptions,
+  ComplexMatrix, DeltaOptions, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
+  PowerToDbOptions, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
 } from '../dsp/types.js';
+import { delta } from './delta.js';
+import { trim } from './trim.js';
+import { yin, yinAperiodicity, yinTrack, type YinTrack } from './yin.js';
 import { melFilterbank, melSpectrogram } from './mel.js';
 import { mfcc } from './mfcc.js';
 import { powerToDb } from './power-to-db.js';
@@ -48,6 +51,31 @@ export class ReferenceDsp implements DspBackend {
   rms(y: Real, opts?: FrameOptions): Float64Array {
     return rms(y, opts);
   }
+
+  /** librosa.feature.delta (width 9, order 1, mode 'interp'): [features, frames] -> same shape. */
+  delta(data: Matrix, opts?: DeltaOptions): Matrix<Float64Array> {
+    return delta(data, opts);
+  }
+
+  /** librosa.yin: F0 in Hz per frame (fmin, fmax required). */
+  yin(y: Real, opts: YinOptions): Float64Array {
+    return yin(y, opts);
+  }
+
+  /** CMNDF at the lag yin() picks, per frame (1 for digital silence). */
+  yinAperiodicity(y: Real, opts: YinOptions): Float64Array {
+    return yinAperiodicity(y, opts);
+  }
+
+  /** yin() and yinAperiodicity() from one pass. */
+  yinTrack(y: Real, opts: YinOptions): YinTrack {
+    return yinTrack(y, opts);
+  }
+
+  /** librosa.effects.trim (top_db 60, ref max RMS, frame 2048, hop 512): [start, end) samples. */
+  trim(y: Real, opts?: TrimOptions): TrimRange {
+    return trim(y, opts);
+  }
 }
 
 export function createReferenceDsp(): ReferenceDsp {
@@ -60,3 +88,6 @@ export { padBothSides, type PadKind } from './pad.js';
 export { resolveStftOptions } from './stft.js';
 export { hzToMel, melToHz, melFrequencies, fftFrequencies, resolveMelOptions } from './mel.js';
 export { dctIIOrtho } from './dct.js';
+export { delta, polyfitDerivativeWeights } from './delta.js';
+export { yin, yinAperiodicity, yinTrack, type YinTrack } from './yin.js';
+export { trim, trimFromRms } from './trim.js';

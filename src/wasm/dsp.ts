@@ -1,6 +1,6 @@
 /**
  * The WASM DSP backend ('wasm'): typed bindings over the AssemblyScript kernels in
- * assembly/ (fft, window, stft, mel, power_to_db, dct, frame_features, finite_check).
+ * assembly/ (fft, window, stft, mel, power_to_db, dct, frame_features, finite_check, delta, yin, trim).
  *
  * Validation: option checks run in JS before anything reaches WASM, with the same
  * validators and messages as the JS reference (src/dsp/validate.ts and the reference's
@@ -20,12 +20,13 @@
  * repeats itself).
  */
 import type {
-  ComplexMatrix, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
-  PadMode, PowerToDbOptions, Real, StftOptions,
+  ComplexMatrix, DeltaOptions, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
+  PadMode, PowerToDbOptions, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
 } from '../dsp/types.js';
 import { DEFAULTS, frameCount } from '../dsp/types.js';
 import { DspError } from '../dsp/errors.js';
 import { resolveDbOptions, resolveFrameOptions } from '../dsp/options.js';
+import { resolveDeltaOptions, resolveTrimOptions, resolveYinOptions } from '../dsp/contour-options.js';
 import {
   assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive, assertPositiveInt,
   assertPowerOfTwo, assertSignal,
@@ -33,7 +34,7 @@ import {
 import { resolveMelOptions, type ResolvedMelOptions } from '../reference/mel.js';
 import { resolveStftOptions, type ResolvedStftOptions } from '../reference/stft.js';
 import type { WasmCore } from './core.js';
-import { hannTable, requireKernels, rfftTable, type DspKernels } from './kernels.js';
+import { CONTOUR_KERNELS, hannTable, requireKernels, rfftTable, type ContourKernels, type DspKernels } from './kernels.js';
 // Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
 // follow literal import() specifiers and fail on node:fs; browsers pass their own core.
 const NODE_CORE_LOADER = './load-node.js';
@@ -103,9 +104,18 @@ function resolvePower(power: number | undefined, fallback: number): number {
   return p;
 }
 
+/** F0 and the YIN aperiodicity per frame (WasmDsp.yinTrack). */
+export interface YinTrack<T extends Real = Float32Array> {
+  /** F0 in Hz per frame (librosa.yin). */
+  f0: T;
+  /** CMNDF at the chosen lag per frame (see WasmDsp.yinAperiodicity). */
+  aperiodicity: T;
+}
+
 export class WasmDsp implements DspBackend {
   readonly name = 'wasm';
   private readonly k: DspKernels;
+  private contourK: ContourKernels | null = null;
 
   constructor(readonly core: WasmCore) {
     this.k = requireKernels<DspKernels>(core, REQUIRED_KERNELS, 'DSP');
@@ -272,6 +282,116 @@ export class WasmDsp implements DspBackend {
     });
   }
 
+  // ---- contours for emotion features: delta, YIN, trim (assembly/delta.ts, yin.ts, trim.ts) ----
+
+  /**
+   * librosa.feature.delta(data, width=9, order=1, axis=-1, mode='interp'): the Savitzky-Golay
+   * derivative (polynomial of degree `order`) along time, i.e. along each row of a row-major
+   * [features, frames] matrix (librosa's layout, e.g. an MFCC matrix).
+   *
+   * @param data  [rows, cols] = [features, frames]; cols >= width.
+   * @param opts  width: odd >= 3 (9); order: 1 = delta, 2 = delta-delta (1).
+   * @returns     [rows, cols] float32, the same layout. The first and last width / 2 frames
+   *              repeat the nearest full-window value (scipy's 'interp' edge fit, which for
+   *              polyorder = deriv is exactly that).
+   */
+  delta(data: Matrix, opts: DeltaOptions = {}): Matrix<Float32Array> {
+    const { width, order } = resolveDeltaOptions(data, opts);
+    checkSignalShape(data.data, 'delta input');
+    const k = this.contourKernels();
+    const weights = this.core.persistent(`delta:${width}:${order}`, width * 8, (p) => k.deltaInitWeights(width, order, p));
+    const { rows, cols } = data;
+    return this.core.scratch((alloc) => {
+      const inp = this.writeSignal(alloc, data.data, 'delta input');
+      const out = alloc(rows * cols * 4);
+      k.deltaRows(inp, rows, cols, width, weights, out);
+      return { data: this.core.readF32(out, rows * cols), rows, cols };
+    });
+  }
+
+  /**
+   * librosa.yin(y, fmin, fmax, sr=22050, frame_length=2048, win_length=frame_length // 2,
+   * hop_length=frame_length // 4, trough_threshold=0.1, center=True, pad_mode='constant').
+   *
+   * @param y     mono signal, float32 or float64 (computed in float32).
+   * @param opts  fmin, fmax (Hz, required; 0 < fmin < fmax <= sr / 2), sr, frameLength (any
+   *              length up to 65536; the FFT runs at the next power of two), winLength,
+   *              hopLength, troughThreshold, center.
+   * @returns     F0 in Hz per frame, shape [frames], frames = 1 + floor(len / hop) when centred
+   *              (1 + floor((len - frameLength) / hop) otherwise). Every frame gets a value,
+   *              as in librosa: unvoiced frames are not marked (see yinAperiodicity).
+   */
+  yin(y: Real, opts: YinOptions): Float32Array {
+    return this.yinTrack(y, opts).f0;
+  }
+
+  /**
+   * Voicing measure from YIN, per frame (same options and frames as yin()): the cumulative mean
+   * normalised difference at the lag yin() picks, YIN's aperiodicity. About 0 for a clean
+   * periodic frame, below troughThreshold when yin() found a thresholded trough, around 1
+   * (up to ~2) for noise; frames of digital silence get 1. 1 - aperiodicity is a simple
+   * voicing score.
+   */
+  yinAperiodicity(y: Real, opts: YinOptions): Float32Array {
+    return this.yinTrack(y, opts).aperiodicity;
+  }
+
+  /** yin() and yinAperiodicity() from one pass. */
+  yinTrack(y: Real, opts: YinOptions): YinTrack {
+    checkSignalShape(y);
+    const o = resolveYinOptions(y, opts);
+    if (o.frameLength > MAX_FFT) throw new DspError(`frameLength must be at most ${MAX_FFT} for yin, got ${o.frameLength}`);
+    const k = this.contourKernels();
+    const m = Math.max(4, 1 << Math.ceil(Math.log2(o.frameLength)));
+    const table = this.rfftTable(m);
+    const pad = o.center ? o.frameLength >> 1 : 0;
+    return this.core.scratch((alloc) => {
+      const total = y.length + 2 * pad;
+      const yp = alloc(total * 4);
+      const base = yp >> 2;
+      this.core.f32.fill(0, base, base + pad);
+      this.core.f32.fill(0, base + pad + y.length, base + total);
+      this.writeSignalAt(yp + pad * 4, y);
+      const work = alloc(k.yinWorkBytes(m, o.frameLength, o.maxPeriod));
+      const f0 = alloc(o.frames * 4);
+      const ap = alloc(o.frames * 4);
+      k.yinFrames(
+        yp, o.frames, o.hopLength, o.frameLength, o.winLength, o.minPeriod, o.maxPeriod, o.sr, o.troughThreshold,
+        m, table, work, f0, ap,
+      );
+      return { f0: this.core.readF32(f0, o.frames), aperiodicity: this.core.readF32(ap, o.frames) };
+    });
+  }
+
+  /**
+   * librosa.effects.trim(y, top_db=60, ref=np.max, frame_length=2048, hop_length=512):
+   * the [start, end) sample range of the non-silent part. Frames are RMS (centred, zero
+   * padding) in dB against the loudest frame; frames above -topDb are kept; start = first
+   * kept frame * hop, end = min(len, (last kept frame + 1) * hop); { start: 0, end: 0 } when
+   * no frame is kept. A signal of constant RMS (including all zeros) is not trimmed.
+   * Take the samples with y.subarray(start, end).
+   */
+  trim(y: Real, opts: TrimOptions = {}): TrimRange {
+    checkSignalShape(y);
+    const o = resolveTrimOptions(opts);
+    const k = this.contourKernels();
+    const frames = frameCount(y.length, o.frameLength, o.hopLength, true);
+    return this.core.scratch((alloc) => {
+      const yp = this.writeSignal(alloc, y);
+      const rms = this.frameKernelInto(alloc, 'rms', yp, y.length, o.frameLength, o.hopLength, frames, true);
+      const out = alloc(8);
+      k.trimFrames(rms, frames, o.topDb, out);
+      const [first, last] = new Int32Array(this.core.exports.memory.buffer, out, 2);
+      if (first! < 0) return { start: 0, end: 0 };
+      return { start: first! * o.hopLength, end: Math.min(y.length, (last! + 1) * o.hopLength) };
+    });
+  }
+
+  private contourKernels(): ContourKernels {
+    this.contourK ??= requireKernels<ContourKernels>(this.core, CONTOUR_KERNELS, 'delta/yin/trim');
+    return this.contourK;
+  }
+
   /**
    * The paper's per-frame features in one pass over WASM: ZCR and RMS (frameLength = nFft,
    * centred) and MFCC (librosa.feature.mfcc defaults otherwise: Slaney mel, power 2,
@@ -353,6 +473,16 @@ export class WasmDsp implements DspBackend {
     if (kind === 'zcr') this.k.zcrFrames(yp, n, frameLength, hop, frames, left, blocks, out);
     else this.k.rmsFrames(yp, n, frameLength, hop, frames, left, blocks, out);
     return out;
+  }
+
+  /** Copies y as float32 to `p` (room for y.length values) and rejects what writeSignal rejects. */
+  private writeSignalAt(p: number, y: Real, what = 'signal'): void {
+    this.core.writeF32(p, y);
+    const bad = this.k.firstNonFinite(p, y.length);
+    if (bad >= 0) {
+      assertSignal(y, what);
+      throw new DspError(`${what} value ${y[bad]} at sample ${bad} is outside the float32 range`);
+    }
   }
 
   /** Copies y into scratch as float32 and rejects NaN, Infinity and values beyond the float32 range. */

@@ -42,6 +42,23 @@ export interface DspKernels extends SpectralKernels {
   firstNonFinite(ptr: number, n: number): number;
 }
 
+/** Contour kernels for emotion features (assembly/delta.ts, yin.ts, trim.ts). */
+export interface ContourKernels extends SpectralKernels {
+  deltaInitWeights(width: number, order: number, weights: number): void;
+  deltaRows(data: number, rows: number, cols: number, width: number, weights: number, out: number): void;
+  yinWorkBytes(fftSize: number, frameLength: number, maxPeriod: number): number;
+  yinFrames(
+    y: number, nFrames: number, hop: number, frameLength: number, winLength: number, minPeriod: number, maxPeriod: number,
+    sr: number, threshold: number, fftSize: number, table: number, work: number, outF0: number, outAperiodicity: number,
+  ): void;
+  trimFrames(rms: number, nFrames: number, topDb: number, out: number): void;
+}
+
+export const CONTOUR_KERNELS: Array<keyof ContourKernels & string> = [
+  'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'deltaInitWeights', 'deltaRows', 'yinWorkBytes',
+  'yinFrames', 'trimFrames',
+];
+
 /** Augmentation kernels (assembly/phase_vocoder.ts, istft.ts). */
 export interface AugmentKernels extends SpectralKernels {
   pvToPolar(re: number, im: number, n: number): void;

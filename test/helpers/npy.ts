@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /** A NumPy .npy array (format 1.0/2.0/3.0, little-endian float32/float64/int). */
 export interface NpyArray {
-  data: Float32Array | Float64Array | Int32Array | BigInt64Array;
+  data: Float32Array | Float64Array | Int16Array | Int32Array | BigInt64Array;
   shape: number[];
   dtype: string;
 }
@@ -32,6 +32,7 @@ export function readNpy(path: string): NpyArray {
   switch (descr) {
     case '<f4': data = new Float32Array(ab); break;
     case '<f8': data = new Float64Array(ab); break;
+    case '<i2': data = new Int16Array(ab); break;
     case '<i4': data = new Int32Array(ab); break;
     case '<i8': data = new BigInt64Array(ab); break;
     default: throw new Error(`${path}: unsupported dtype ${descr}`);
