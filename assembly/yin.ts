@@ -16,8 +16,9 @@
 // The cumulative sum of x^2 is replayed in float32 in numpy's order, so energy matches
 // librosa bit for bit.
 //
-// Also written per frame: the aperiodicity, cmndf at the picked lag (1 when d is all zero,
-// i.e. digital silence, where librosa's cmndf is 0 / tiny = 0 everywhere).
+// Also written per frame: the aperiodicity, cmndf at the picked lag, except 1 when d is zero
+// at every lag up to the picked one (digital silence, or a level under librosa's 1e-6 floors:
+// there cmndf is 0 / tiny = 0, which would read as "perfectly periodic").
 //
 // Memory: `y` is the (already padded) signal, frame t starts at y + t * hop; `work` holds
 // yinWorkBytes(M, frameLength, maxPeriod) bytes of scratch; nothing is allocated here.
@@ -154,7 +155,7 @@ export function yinFrames(
 
     // difference function and its cumulative mean normalisation (f64)
     let cum: f64 = 0;
-    let silent = true;
+    let firstActive = maxPeriod + 1; // first lag with d != 0
     for (let tau = 0; tau <= maxPeriod; tau++) {
       let e: f32 = load<f32>(cs + (<usize>(w + tau) << 2)) - load<f32>(cs + (<usize>tau << 2));
       if (abs<f32>(e) < FLOOR32) e = 0;
@@ -163,13 +164,14 @@ export function yinFrames(
       const dv = <f64>(e0 + e) - 2 * a;
       if (tau == 0) continue; // d(0) only enters librosa's arrays, never the CMNDF
       cum += dv;
-      if (dv != 0) silent = false;
+      if (dv != 0 && firstActive > maxPeriod) firstActive = tau;
       if (tau >= minPeriod) store<f64>(cm + (<usize>(tau - minPeriod) << 3), dv / (cum / <f64>tau + TINY64));
     }
 
     const i = pick(cm, lags, threshold);
     const period = <f64>(minPeriod + i) + parabolicShift(cm, lags, i);
     store<f32>(outF0 + (<usize>t << 2), <f32>(sr / period));
-    store<f32>(outAperiodicity + (<usize>t << 2), silent ? 1 : <f32>load<f64>(cm + (<usize>i << 3)));
+    const quiet = firstActive > minPeriod + i;
+    store<f32>(outAperiodicity + (<usize>t << 2), quiet ? 1 : <f32>load<f64>(cm + (<usize>i << 3)));
   }
 }

@@ -42,6 +42,9 @@ export interface ResolvedYin {
   frames: number;
 }
 
+/** Longest YIN frame (the WASM kernel correlates with a real FFT of at most 65536 points). */
+export const MAX_YIN_FRAME = 1 << 16;
+
 /** librosa.yin defaults and its __check_yin_params, plus the usual framing checks. */
 export function resolveYinOptions(y: Real, opts: YinOptions): ResolvedYin {
   if (opts === undefined || opts === null || typeof opts !== 'object') throw new DspError('yin needs options with fmin and fmax');
@@ -53,6 +56,7 @@ export function resolveYinOptions(y: Real, opts: YinOptions): ResolvedYin {
   assertFinite(fmax, 'fmax');
   const frameLength = opts.frameLength ?? DEFAULTS.nFft;
   assertPositiveInt(frameLength, 'frameLength');
+  if (frameLength > MAX_YIN_FRAME) throw new DspError(`frameLength must be at most ${MAX_YIN_FRAME} for yin, got ${frameLength}`);
   const winLength = opts.winLength ?? Math.floor(frameLength / 2);
   assertPositiveInt(winLength, 'winLength');
   const hopLength = opts.hopLength ?? Math.floor(frameLength / 4);

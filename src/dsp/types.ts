@@ -120,7 +120,7 @@ export interface DspBackend {
   delta(data: Matrix, opts?: DeltaOptions): Matrix;
   /** librosa.yin: F0 in Hz per frame. */
   yin(y: Real, opts: YinOptions): Real;
-  /** YIN's aperiodicity per frame: the CMNDF at the lag yin() picks (0 = periodic; 1 for digital silence). */
+  /** YIN's aperiodicity per frame: the CMNDF at the lag yin() picks (0 = periodic; 1 for silence). */
   yinAperiodicity(y: Real, opts: YinOptions): Real;
   /** librosa.effects.trim: [start, end) of the non-silent part. */
   trim(y: Real, opts?: TrimOptions): TrimRange;

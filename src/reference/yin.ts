@@ -11,7 +11,7 @@ const TINY64 = 2.2250738585072014e-308;
 export interface YinTrack {
   /** F0 per frame in Hz (librosa.yin). */
   f0: Float64Array;
-  /** CMNDF at the chosen lag per frame; 1 where the difference function is all zero (silence). */
+  /** CMNDF at the chosen lag per frame; 1 where the difference function is zero up to that lag (silence). */
   aperiodicity: Float64Array;
 }
 
@@ -24,9 +24,9 @@ export interface YinTrack {
  *   energy(tau) = sum_{k=tau+1}^{tau+W} x[k]^2
  *   d(tau)      = energy(0) + energy(tau) - 2 acf(tau)      (acf, energy with |v| < 1e-6 set to 0)
  *   cmndf(tau)  = d(tau) / (sum_{j=1}^{tau} d(j) / tau + tiny)
- * Returns the CMNDF values and whether d was identically zero over 1..maxPeriod.
+ * Returns the CMNDF values and the first lag >= 1 with d != 0 (maxPeriod + 1 if none).
  */
-export function cmndfFrame(frame: ArrayLike<number>, offset: number, o: ResolvedYin): { cmndf: Float64Array; silent: boolean } {
+export function cmndfFrame(frame: ArrayLike<number>, offset: number, o: ResolvedYin): { cmndf: Float64Array; firstActive: number } {
   const W = o.winLength;
   const d = new Float64Array(o.maxPeriod + 1);
   const x = (k: number): number => frame[offset + k]!;
@@ -48,13 +48,13 @@ export function cmndfFrame(frame: ArrayLike<number>, offset: number, o: Resolved
   const lags = o.maxPeriod - o.minPeriod + 1;
   const cmndf = new Float64Array(lags);
   let cum = 0;
-  let silent = true;
+  let firstActive = o.maxPeriod + 1;
   for (let tau = 1; tau <= o.maxPeriod; tau++) {
     cum += d[tau]!;
-    if (d[tau] !== 0) silent = false;
+    if (d[tau] !== 0 && firstActive > o.maxPeriod) firstActive = tau;
     if (tau >= o.minPeriod) cmndf[tau - o.minPeriod] = d[tau]! / (cum / tau + TINY64);
   }
-  return { cmndf, silent };
+  return { cmndf, firstActive };
 }
 
 /** librosa's _parabolic_interpolation at one index: 0 at the ends or when the vertex is more than a bin away. */
@@ -95,10 +95,11 @@ export function yinTrack(y: Real, opts: YinOptions): YinTrack {
   const f0 = new Float64Array(o.frames);
   const aperiodicity = new Float64Array(o.frames);
   for (let t = 0; t < o.frames; t++) {
-    const { cmndf, silent } = cmndfFrame(padded, t * o.hopLength, o);
+    const { cmndf, firstActive } = cmndfFrame(padded, t * o.hopLength, o);
     const i = yinPick(cmndf, o.troughThreshold);
     f0[t] = o.sr / (o.minPeriod + i + parabolicShift(cmndf, i));
-    aperiodicity[t] = silent ? 1 : cmndf[i]!;
+    // d = 0 up to the picked lag: silence (or under the 1e-6 floors), not a perfect period
+    aperiodicity[t] = firstActive > o.minPeriod + i ? 1 : cmndf[i]!;
   }
   return { f0, aperiodicity };
 }
@@ -116,9 +117,10 @@ export function yin(y: Real, opts: YinOptions): Float64Array {
 /**
  * Aperiodicity per frame: the cumulative mean normalised difference at the lag yin() picks
  * (de Cheveigné & Kawahara's aperiodicity measure). About 0 for a clean periodic frame, below
- * troughThreshold when the trough passed the threshold, around 1 (up to ~2) for noise;
- * digital silence (difference function all zero) gives 1. 1 - aperiodicity is a simple
- * voicing score.
+ * troughThreshold when the trough passed the threshold, around 1 (up to ~2) for noise.
+ * Frames whose difference function is zero at every lag up to the picked one (digital
+ * silence, or a level under librosa's 1e-6 energy floor, where the CMNDF is 0 / tiny = 0)
+ * get 1, not 0. 1 - aperiodicity is a simple voicing score.
  */
 export function yinAperiodicity(y: Real, opts: YinOptions): Float64Array {
   return yinTrack(y, opts).aperiodicity;

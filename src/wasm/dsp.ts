@@ -329,8 +329,9 @@ export class WasmDsp implements DspBackend {
    * Voicing measure from YIN, per frame (same options and frames as yin()): the cumulative mean
    * normalised difference at the lag yin() picks, YIN's aperiodicity. About 0 for a clean
    * periodic frame, below troughThreshold when yin() found a thresholded trough, around 1
-   * (up to ~2) for noise; frames of digital silence get 1. 1 - aperiodicity is a simple
-   * voicing score.
+   * (up to ~2) for noise. Frames whose difference function is zero at every lag up to the
+   * picked one (digital silence, or a level under librosa's 1e-6 energy floor, where the CMNDF
+   * is 0 / tiny = 0) get 1, not 0. 1 - aperiodicity is a simple voicing score.
    */
   yinAperiodicity(y: Real, opts: YinOptions): Float32Array {
     return this.yinTrack(y, opts).aperiodicity;
@@ -340,7 +341,6 @@ export class WasmDsp implements DspBackend {
   yinTrack(y: Real, opts: YinOptions): YinTrack {
     checkSignalShape(y);
     const o = resolveYinOptions(y, opts);
-    if (o.frameLength > MAX_FFT) throw new DspError(`frameLength must be at most ${MAX_FFT} for yin, got ${o.frameLength}`);
     const k = this.contourKernels();
     const m = Math.max(4, 1 << Math.ceil(Math.log2(o.frameLength)));
     const table = this.rfftTable(m);
