@@ -1,7 +1,7 @@
 /**
  * WASM kernels against the project's pure-JS float64 reference, on the same inputs in the
- * same run: real FFT, STFT, mel spectrogram, MFCC chain, ZCR, RMS, resampling, time
- * stretch and pitch shift (the peers of the FFT and MFCC rows live in bench/peers.ts).
+ * same run: real FFT, STFT, mel spectrogram, MFCC chain, ZCR, RMS, delta, YIN, trim,
+ * resampling, time stretch and pitch shift (the peers of the FFT and MFCC rows live in bench/peers.ts).
  */
 import type { WasmCore } from '../src/wasm/core.js';
 import type { WasmDsp } from '../src/wasm/dsp.js';
@@ -93,6 +93,16 @@ export function benchFeatures(dsp: WasmDsp, clip: BenchClip, timing: MeasureOpti
     () => [ref.zeroCrossingRate(y), ref.rms(y), ref.mfcc(y, { sr, nMfcc: 20 })],
     'fused WasmDsp.frameFeatures vs the three reference calls',
   );
+  const mfcc = dsp.mfcc(y, { sr, nMfcc: 20 });
+  pair('delta (MFCC-20, width 9)', () => dsp.delta(mfcc), () => ref.delta(mfcc));
+  const yinOpts = { fmin: 60, fmax: 500, sr };
+  pair(
+    'YIN F0 + aperiodicity (fmin 60, fmax 500)',
+    () => dsp.yinTrack(y, yinOpts),
+    () => ref.yinTrack(y, yinOpts),
+    'float32 FFT correlation (3 real FFTs per frame); the reference sums the correlation directly in float64',
+  );
+  pair('trim (top_db 60)', () => dsp.trim(y), () => ref.trim(y));
   return rows;
 }
 
