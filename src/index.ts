@@ -9,14 +9,14 @@ export * from './audio/index.js';
 // DSP backends: WASM (build/ser.wasm) and the float64 JavaScript reference.
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from './wasm/core.js';
 export { loadWasmCore, wasmPath } from './wasm/load-node.js';
-export { WasmDsp, createWasmDsp, MAX_FFT } from './wasm/dsp.js';
+export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack } from './wasm/dsp.js';
 export { resample, resampleRatio } from './wasm/resample.js';
 export { createReferenceDsp, ReferenceDsp } from './reference/index.js';
 export { DspError } from './dsp/errors.js';
 export { DEFAULTS, frameCount } from './dsp/types.js';
 export type {
-  ComplexMatrix, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions, PadMode,
-  PowerToDbOptions, Real, StftOptions,
+  ComplexMatrix, DeltaOptions, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions, PadMode,
+  PowerToDbOptions, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
 } from './dsp/types.js';
 
 // The paper's features.

@@ -13,12 +13,12 @@ export { loadWasmCoreFrom, createWasmDspFromCore, wasmResampler, type WasmSource
 export { loadBundleFromUrl, predictProbabilities, ModelBundleError, type BrowserModelBundle } from './model-bundle.js';
 
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from '../wasm/core.js';
-export { WasmDsp, MAX_FFT } from '../wasm/dsp.js';
+export { WasmDsp, MAX_FFT, type YinTrack } from '../wasm/dsp.js';
 export { resample } from '../wasm/resample.js';
 export { createReferenceDsp, ReferenceDsp } from '../reference/index.js';
 export { DspError } from '../dsp/errors.js';
 export { DEFAULTS, frameCount } from '../dsp/types.js';
-export type { ComplexMatrix, DspBackend, Matrix, Real } from '../dsp/types.js';
+export type { ComplexMatrix, DeltaOptions, DspBackend, Matrix, Real, TrimOptions, TrimRange, YinOptions } from '../dsp/types.js';
 
 export { loadAudioBytes, DEFAULT_SR, type LoadBytesOptions, type LoadedAudio, type Resampler } from '../audio/load.js';
 export { decodeWav, readWavInfo } from '../audio/wav-decode.js';
