@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_WASM)('ser extract: exit codes and odd inputs', () => {
     expect(existsSync(join(dir, 'out-broken'))).toBe(false);
   });
 
-  it('refuses --workers outside 0 … 4 × cores, a bad --seed and an empty --out, naming the option', async () => {
+  it('refuses --workers outside 0 … 4 × cores, a bad --seed and an empty --out (extract, synth, augment), naming the option', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--workers', '-1'], /--workers must be an integer from 0 to \d+/],
       [['--workers', '1000000'], /--workers must be an integer from 0 to \d+/],
@@ -86,9 +86,15 @@ describe.skipIf(!HAVE_WASM)('ser extract: exit codes and odd inputs', () => {
       expect(r.code, cases[i]![0].join(' ')).toBe(1);
       expect(r.stderr).toMatch(cases[i]![1]);
     });
-    const empty = await ser(['extract', '--data', good, '--out', '']);
-    expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain('--out must not be empty');
+    const empties = await Promise.all([
+      ser(['extract', '--data', good, '--out', '']),
+      ser(['synth', '--out', '']),
+      ser(['augment', join(good, 'Actor_01', readdirSync(join(good, 'Actor_01'))[0]!), '--noise', '0.01', '--out', ' ']),
+    ]);
+    for (const empty of empties) {
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toContain('--out must not be empty');
+    }
     const folder = await ser(['extract', '--data', good, '--out', `${dir}/`]);
     expect(folder.code).toBe(1);
     expect(folder.stderr).toContain('--out must name a file');

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { HAVE_LIBROSA, LIBROSA_DIR, fixtureArray } from './helpers/fixtures.js';
+import { encodeWav } from '../src/audio/wav-encode.js';
+import { emptyMelFilters } from '../src/reference/mel.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,6 +119,17 @@ describe.skipIf(!HAVE_LIBROSA)('ser features --json', () => {
   });
 });
 
+describe('empty mel filters (librosa.filters.mel rule)', () => {
+  it('none at the paper settings, some when n_mels is too large for n_fft', () => {
+    expect(emptyMelFilters({ sr: 22050, nFft: 2048, nMels: 128 })).toEqual([]);
+    const empty = emptyMelFilters({ sr: 22050, nFft: 2048, nMels: 1000 });
+    expect(empty.length).toBeGreaterThan(0);
+    expect(empty[0]).toBeGreaterThan(0); // the lowest band starts at 0 Hz and is never counted
+    expect(emptyMelFilters({ sr: 22050, nFft: 256, nMels: 128 }).length).toBeGreaterThan(0);
+    expect(emptyMelFilters({ sr: 22050, nFft: 512, nMels: 128 })).toEqual([]);
+  });
+});
+
 describe('ser features errors', () => {
   it('a missing file: exit code 1, the path on stderr', async () => {
     const r = await ser(['features', '/nonexistent/clip.wav', '--json', '--backend', 'js']);
@@ -132,6 +145,17 @@ describe('ser features errors', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(path);
     expect(r.stderr).toMatch(/not a WAV/i);
+  });
+
+  it('warns like librosa when --n-mels leaves mel filters empty, and about samples beyond ±1 (exit 0)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ser-features-')), 'loud.wav');
+    const y = Float32Array.from({ length: 22050 }, (_, i) => 0.5 * Math.sin(i / 10));
+    y[10] = 1.25;
+    writeFileSync(path, encodeWav(y, 22050, { format: 'float32' }));
+    const r = await ser(['features', path, '--backend', 'js', '--sr', 'native', '--n-mels', '1000', '--n-mfcc', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: ${path}: 1 float sample(s) exceed ±1 (peak 1.250)`);
+    expect(r.stderr).toMatch(/warning: Empty filters detected in mel frequency basis\. .* \(\d+ of 1000 mel bands are empty at n_fft 2048, 22050 Hz\)/);
   });
 
   it('an invalid option value is refused', async () => {

@@ -154,6 +154,34 @@ describe('resampling hook', () => {
   });
 });
 
+describe('warnings for tolerated damage (issue 12, row 13)', () => {
+  it('float samples beyond ±1 are kept and reported; in-range audio has no warnings', async () => {
+    const y = Float32Array.from({ length: 22050 }, (_, i) => 0.5 * Math.sin(i / 10));
+    expect((await loadAudioBytes(encodeWav(y, 22050, { format: 'float32' }), { sr: null })).warnings).toBeUndefined();
+    y[100] = 1.5;
+    y[200] = -2.25;
+    const loud = await loadAudioBytes(encodeWav(y, 22050, { format: 'float32' }), { sr: null });
+    expect(loud.y[100]).toBe(1.5); // not clipped: librosa keeps them too
+    expect(loud.warnings).toEqual(['2 float sample(s) exceed ±1 (peak 2.250): kept as they are, as librosa does']);
+    // Also seen on one channel of a stereo file whose mono mix is in range.
+    const left = Float32Array.from({ length: 1000 }, () => 0.1);
+    const right = left.slice();
+    left[5] = 1.8;
+    right[5] = -1.6;
+    const stereo = await loadAudioBytes(encodeWav([left, right], 22050, { format: 'float32' }), { sr: null });
+    expect(Math.abs(stereo.y[5]!)).toBeLessThan(1);
+    expect(stereo.warnings?.[0]).toMatch(/^2 float sample\(s\) exceed ±1 \(peak 1\.800\)/);
+  });
+
+  it('a data chunk cut short by the end of the file is read up to the end, with a warning', async () => {
+    const wav = encodeWav(Float32Array.from({ length: 8000 }, (_, i) => Math.sin(i / 7) * 0.3), 8000, { format: 'pcm16' });
+    const cut = wav.subarray(0, wav.length - 1000);
+    const r = await loadAudioBytes(cut, { sr: null });
+    expect(r.y).toHaveLength(7500);
+    expect(r.warnings).toEqual(['data chunk declares 16000 bytes (8000 frames) but the file holds 7500 frames: the file is truncated; read the frames present']);
+  });
+});
+
 describe('paths', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ser-load-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,7 +16,7 @@
  * WASM module from disk; browser code passes its own `resampler`.
  */
 import { AudioError, BYTES_SOURCE } from './errors.js';
-import { decodeWav, readWavInfo } from './wav-decode.js';
+import { decodeWav, mixToMono, readWavInfo, type WavInfo } from './wav-decode.js';
 
 // Node-only modules, imported through variables: bundlers follow literal import() specifiers
 // even in code a browser never runs, and fail on node:fs (see test/browser-entry.test.ts).
@@ -57,6 +57,12 @@ export interface LoadedAudio<Y extends Float32Array | Float32Array[] = Float32Ar
   channels: number;
   /** Path, or the `file` name given for bytes, or '<bytes>'. */
   file: string;
+  /**
+   * Things that were tolerated but deserve a word, present only when there are any: a data chunk
+   * that claims more bytes than the file holds (read up to the end, as soundfile does), float
+   * samples beyond ±1 (kept as they are, as librosa does). The CLI prints them on stderr.
+   */
+  warnings?: string[];
 }
 
 type MonoOptions = { mono?: true };
@@ -112,14 +118,41 @@ export async function loadAudioBytes(
   if (wantFrames === 0) {
     throw new AudioError(file, 'TOO_SHORT', `duration ${duration} s is shorter than one frame at ${nativeSr} Hz`);
   }
-  const decoded = decodeWav(bytes, { start: startFrame, frames: wantFrames, mono, file });
+  // Decoded per channel so the range check sees every channel; then mixed as decodeWav's mono does.
+  const decoded = decodeWav(bytes, { start: startFrame, frames: wantFrames, mono: false, file });
+  const warnings = loadWarnings(info, decoded.data);
   const target = sr ?? nativeSr;
-  let channels = decoded.data;
+  let channels = mono && decoded.data.length > 1 ? [mixToMono(decoded.data, decoded.frames)] : decoded.data;
   if (target !== nativeSr) {
     const resampler = opts.resampler ?? (await defaultResampler(file));
     channels = await Promise.all(channels.map((ch) => runResampler(resampler, ch, nativeSr, target, file)));
   }
-  return { y: mono ? channels[0]! : channels, sr: target, nativeSr, channels: info.channels, file };
+  return { y: mono ? channels[0]! : channels, sr: target, nativeSr, channels: info.channels, file, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** What {@link LoadedAudio.warnings} reports for a decoded range. */
+function loadWarnings(info: WavInfo, planar: Float32Array[]): string[] {
+  const out: string[] = [];
+  if (info.truncated) {
+    const frameBytes = info.channels * (info.bitsPerSample >> 3);
+    out.push(`data chunk declares ${info.declaredDataBytes} bytes (${Math.floor(info.declaredDataBytes / frameBytes)} frames) ` +
+      `but the file holds ${info.frames} frames: the file is truncated; read the frames present`);
+  }
+  if (info.format === 'float32' || info.format === 'float64') {
+    let over = 0;
+    let peak = 0;
+    for (const ch of planar) {
+      for (let i = 0; i < ch.length; i++) {
+        const a = Math.abs(ch[i]!);
+        if (a > 1) {
+          over++;
+          if (a > peak) peak = a;
+        }
+      }
+    }
+    if (over > 0) out.push(`${over} float sample(s) exceed ±1 (peak ${peak.toPrecision(4)}): kept as they are, as librosa does`);
+  }
+  return out;
 }
 
 async function runResampler(resampler: Resampler, y: Float32Array, srIn: number, srOut: number, file: string): Promise<Float32Array> {

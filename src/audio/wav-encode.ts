@@ -206,8 +206,8 @@ function quantise(x: number, scale: number): number {
 }
 
 /**
- * Encodes and writes a WAV file (Node only: node:fs is imported on demand so
- * this module stays usable in browsers). Errors carry the path.
+ * Encodes and writes a WAV file atomically (Node only: node:fs is imported on
+ * demand so this module stays usable in browsers). Errors carry the path.
  */
 export async function writeWav(
   path: string,
@@ -217,10 +217,11 @@ export async function writeWav(
 ): Promise<void> {
   const bytes = encodeWavFor(path, channels, sampleRate, opts);
   // Through a variable so bundlers do not try to resolve node:fs for browser builds.
-  const NODE_FS = 'node:fs/promises';
-  const { writeFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
+  const ATOMIC_WRITE = '../util/atomic-write.js';
+  const { writeFileAtomic } = (await import(/* @vite-ignore */ ATOMIC_WRITE)) as typeof import('../util/atomic-write.js');
   try {
-    await writeFile(path, bytes);
+    // Temporary file + rename: an interrupted write leaves any previous file at `path` intact.
+    await writeFileAtomic(path, bytes);
   } catch (err) {
     throw new AudioError(path, 'WRITE_FAILED', `could not write: ${(err as Error).message}`, { cause: err });
   }

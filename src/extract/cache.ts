@@ -128,8 +128,9 @@ export class FeatureCache {
     const entry: EntryFile = { format: CACHE_FORMAT_VERSION, hash, meta, bytes: bytes.byteLength, sha256: entryDigest(hash, JSON.stringify(meta), bytes) };
     // Vectors first, then the metadata that vouches for them: a crash in between leaves a
     // pair whose digest does not match, which the next read recomputes.
-    writeFileAtomicSync(join(this.dir, `${hash}.f32`), bytes);
-    writeFileAtomicSync(join(this.dir, `${hash}.json`), JSON.stringify(entry));
+    // Not fsynced: an entry lost or damaged by a power cut fails verification and is recomputed.
+    writeFileAtomicSync(join(this.dir, `${hash}.f32`), bytes, { durable: false });
+    writeFileAtomicSync(join(this.dir, `${hash}.json`), JSON.stringify(entry), { durable: false });
   }
 }
 

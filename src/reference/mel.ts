@@ -90,6 +90,28 @@ export function melFilterbank(opts: MelOptions = {}): Matrix<Float64Array> {
   return { data, rows: nMels, cols: bins };
 }
 
+/**
+ * Indices of the empty filters of a mel filterbank, by librosa.filters.mel's rule: a band whose
+ * lower edge is above 0 Hz but that covers no FFT bin (too many mels for the FFT size and rate).
+ * librosa warns about them; so does the CLI ({@link EMPTY_MEL_FILTERS_WARNING}).
+ */
+export function emptyMelFilters(opts: MelOptions = {}): number[] {
+  const fb = melFilterbank(opts);
+  const r = resolveMelOptions(opts);
+  const edges = melFrequencies(r.nMels + 2, r.fmin, r.fmax, r.htk);
+  const empty: number[] = [];
+  for (let m = 0; m < fb.rows; m++) {
+    let max = 0;
+    for (let k = 0; k < fb.cols; k++) max = Math.max(max, fb.data[m * fb.cols + k]!);
+    if (edges[m] !== 0 && !(max > 0)) empty.push(m);
+  }
+  return empty;
+}
+
+/** librosa's wording for {@link emptyMelFilters}. */
+export const EMPTY_MEL_FILTERS_WARNING =
+  'Empty filters detected in mel frequency basis. Some channels will produce empty responses. Try increasing your sampling rate (and fmax) or reducing n_mels.';
+
 /** Plain matrix product A [m, k] x B [k, n]. */
 export function matmul(A: Matrix, B: Matrix): Matrix<Float64Array> {
   if (A.cols !== B.rows) throw new DspError(`matmul: inner sizes differ (${A.cols} vs ${B.rows})`);

@@ -13,7 +13,8 @@
  * depend on which other files are generated or in what order, and the same seed
  * gives byte-identical files. OUT/SYNTH.json records the settings.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { join, resolve } from 'node:path';
 import { encodeWav } from '../audio/wav-encode.js';
 import { EMOTIONS_8, type Emotion8 } from '../corpus/types.js';
@@ -119,11 +120,12 @@ export function writeSynthCorpus(opts: SynthCorpusOptions): SynthCorpusSummary {
   files.forEach((spec, i) => {
     const samples = synthesizeCorpusFile(spec, seed, sampleRate);
     seconds += samples.length / sampleRate;
-    writeFileSync(join(out, spec.relativePath), encodeWav(samples, sampleRate, { format: 'pcm16' }));
+    // Atomic, so an interrupted run never leaves a half-written WAV behind.
+    writeFileAtomicSync(join(out, spec.relativePath), encodeWav(samples, sampleRate, { format: 'pcm16' }), { durable: false });
     opts.onProgress?.(i + 1, files.length);
   });
   const summary: SynthCorpusSummary = { out, files: files.length, actors, seed, sampleRate, seconds };
-  writeFileSync(
+  writeFileAtomicSync(
     join(out, 'SYNTH.json'),
     JSON.stringify({ generator: 'ser-wasm synth (source-filter, RAVDESS layout)', actors, seed, sampleRate, files: files.length, seconds: Number(seconds.toFixed(3)) }, null, 2) + '\n',
   );

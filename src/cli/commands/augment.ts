@@ -5,6 +5,7 @@ import {
 } from '../../augment/index.js';
 import { loadAudio } from '../../audio/load.js';
 import { writeWav } from '../../audio/wav-encode.js';
+import { parsePathOption } from '../options.js';
 
 /**
  * `ser augment FILE (--stretch R | --pitch N | --noise A | --shift MS) --out OUT.wav`:
@@ -122,12 +123,13 @@ export function registerAugment(program: Command): void {
     .option('--shift <ms>', 'circular shift drawn in ±ms milliseconds (paper: 5)', finite('--shift', (n) => n >= 0, 'a number >= 0'))
     .option('--seed <n>', 'seed for every random choice', finite('--seed', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'an integer in [0, 2^32)'), 0)
     .option('--sr <hz>', 'load (and write) at this sample rate', finite('--sr', (n) => Number.isInteger(n) && n > 0, 'a positive integer'), 22050)
-    .requiredOption('--out <file>', 'output WAV file')
+    .requiredOption('--out <file>', 'output WAV file', parsePathOption('--out'))
     .option('--format <format>', 'output sample format: float32 or pcm16', choice('--format', ['float32', 'pcm16'] as const), 'float32')
     .option('--backend <backend>', 'wasm or js (the float64 reference)', choice('--backend', ['wasm', 'js'] as const), 'wasm')
     .action(async (file: string, opts: AugmentCliOptions) => {
       const { version, params } = requested(opts);
       const audio = await loadAudio(file, { sr: opts.sr });
+      for (const w of audio.warnings ?? []) process.stderr.write(`warning: ${file}: ${w}\n`);
       const backend = await openBackend(opts.backend);
       const { y, applied } = augmentClip(version, audio.y, audio.sr, opts.seed, params, backend);
       let clipped = 0;

@@ -5,6 +5,7 @@ import { computeFrameFeatures } from '../../features/frame-features.js';
 import { assemblePaperVector } from '../../features/paper-vector.js';
 import { PAPER_RECIPE, makeRecipe } from '../../features/recipe.js';
 import { createReferenceDsp } from '../../reference/index.js';
+import { EMPTY_MEL_FILTERS_WARNING, emptyMelFilters } from '../../reference/mel.js';
 import { createWasmDsp } from '../../wasm/dsp.js';
 
 /**
@@ -108,8 +109,13 @@ export function registerFeatures(program: Command): void {
         });
       }
       const audio = await loadAudio(file, { sr: opts.sr === 'native' ? null : opts.sr, offset: opts.offset, duration: opts.duration ?? null });
+      for (const w of audio.warnings ?? []) process.stderr.write(`warning: ${file}: ${w}\n`);
       const sampleRate = audio.sr;
       const shape = { sr: sampleRate, nFft: opts.nFft, hopLength: opts.hop, nMfcc: opts.nMfcc, nMels: opts.nMels };
+      const empty = emptyMelFilters({ sr: sampleRate, nFft: opts.nFft, nMels: opts.nMels });
+      if (empty.length > 0) {
+        process.stderr.write(`warning: ${EMPTY_MEL_FILTERS_WARNING} (${empty.length} of ${opts.nMels} mel bands are empty at n_fft ${opts.nFft}, ${sampleRate} Hz)\n`);
+      }
       const recipe = makeRecipe({
         ...shape,
         offset: opts.offset,

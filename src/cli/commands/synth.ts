@@ -6,6 +6,7 @@ import {
   DEFAULT_SYNTH_SEED,
   writeSynthCorpus,
 } from '../../synth/corpus-writer.js';
+import { parsePathOption } from '../options.js';
 
 /**
  * `ser synth --out DIR [--actors N] [--seed S] [--sr HZ]`: writes the built-in synthetic
@@ -35,7 +36,7 @@ export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description('write the built-in synthetic emotional-speech corpus (RAVDESS layout and naming, 60 files per actor)')
-    .requiredOption('--out <dir>', 'output folder (created if missing)')
+    .requiredOption('--out <dir>', 'output folder (created if missing)', parsePathOption('--out'))
     .option('--actors <n>', 'number of actors, 1..24 (odd male, even female)', integer('--actors', 1, 24), DEFAULT_SYNTH_ACTORS)
     .option('--seed <s>', 'random seed (unsigned 32-bit)', integer('--seed', 0, 0xffffffff), DEFAULT_SYNTH_SEED)
     .option('--sr <hz>', 'sample rate in Hz, 8000..48000', integer('--sr', 8000, 48000), DEFAULT_SYNTH_RATE)
