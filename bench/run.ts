@@ -1,16 +1,16 @@
 /**
- * `npm run bench [-- --quick] [-- --only fft,features,augment,extraction,training] [-- --out file]`
+ * `npm run bench [-- --quick] [-- --only fft,features,augment,extraction,training,soak] [-- --soak] [-- --out file]`
  *
  * WASM kernels against the pure-JS reference and peer libraries, end-to-end extraction and
  * CNN training throughput. Prints Markdown to stdout (progress goes to stderr) and writes
  * every raw number, with the machine description, to bench/results.json.
  * --quick: short sampling, one RAVDESS actor, fewer training rows (under a minute).
+ * --soak: also the soak test (10,000 predictions in one process, memory sampled); --only soak runs it alone.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadWasmCore } from '../src/wasm/load-node.js';
 import { createWasmDsp } from '../src/wasm/dsp.js';
 import { benchClip } from './clip.js';
@@ -20,9 +20,10 @@ import { benchExtraction, type ExtractionResult } from './extraction.js';
 import { benchCnnTraining, formatCnnTrainBench, type CnnTrainBenchResult } from './cnn-train.js';
 import { FULL_TIMING, QUICK_TIMING, computeRatios, type BenchRow } from './measure.js';
 import { extractionTable, kernelTable, targetsList, type TargetCheck } from './table.js';
+import { benchSoak, formatSoak, type SoakResult } from './soak.js';
+import { parseBenchArgs, USAGE, type BenchSection } from './args.js';
 
-const SECTIONS = ['fft', 'features', 'augment', 'extraction', 'training'] as const;
-type Section = (typeof SECTIONS)[number];
+type Section = BenchSection;
 
 /** The package root: the nearest parent holding package.json (bench/ under tsx, dist/bench/ compiled). */
 function packageRoot(): string {
@@ -78,22 +79,18 @@ interface BenchResults {
   targets: TargetCheck[];
   extraction?: ExtractionResult;
   training?: CnnTrainBenchResult;
+  soak?: SoakResult;
   seconds: number;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      only: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
-  const quick = values.quick ?? false;
-  const sections = (values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS]) as Section[];
-  for (const s of sections) {
-    if (!SECTIONS.includes(s)) throw new Error(`bench: unknown section '${s}' (expected ${SECTIONS.join(', ')})`);
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return;
   }
+  const { quick, sections } = args;
+  const values = { out: args.out };
   const timing = quick ? QUICK_TIMING : FULL_TIMING;
   const log = (line: string) => console.error(line);
   const started = performance.now();
@@ -143,6 +140,12 @@ async function main(): Promise<void> {
     training = await benchCnnTraining(quick ? { quick, log, rows: { wasm: 160, node: 160, cpu: 8 } } : { log });
   }
 
+  let soak: SoakResult | undefined;
+  if (sections.includes('soak')) {
+    log('soak');
+    soak = await benchSoak({ modelDir: join(packageRoot(), 'demo', 'model'), predictions: args.soakPredictions ?? (quick ? 1000 : 10_000), log });
+  }
+
   const targets = checkTargets(rows);
   const results: BenchResults = {
     machine: {
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
     targets,
     ...(extraction ? { extraction } : {}),
     ...(training ? { training } : {}),
+    ...(soak ? { soak } : {}),
     seconds: (performance.now() - started) / 1000,
   };
   const out = values.out ?? join(packageRoot(), 'bench', 'results.json');
@@ -196,14 +200,16 @@ function report(r: BenchResults, out: string): string {
   }
   if (r.extraction) parts.push('', extractionTable(r.extraction));
   if (r.training) parts.push('', formatCnnTrainBench(r.training));
-  parts.push('', '## Targets', '', targetsList(r.targets));
+  if (r.soak) parts.push('', formatSoak(r.soak));
+  if (r.rows.length > 0) parts.push('', '## Targets', '', targetsList(r.targets));
   parts.push('', `Raw numbers: ${out} (${r.seconds.toFixed(0)} s in total).`);
   return parts.join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    console.error(err);
+    // Usage errors are one readable message; anything else keeps its stack.
+    console.error(err instanceof Error && err.message.startsWith('bench: ') ? err.message : err);
     process.exit(1);
   });
 }

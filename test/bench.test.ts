@@ -1,5 +1,8 @@
 // The benchmark's bookkeeping (ratios, verdicts, tables, inputs); no timing claims are tested here.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../bench/args.js';
+import { benchSoak, formatSoak } from '../bench/soak.js';
 import { computeRatios, measure, type BenchRow } from '../bench/measure.js';
 import { kernelTable, targetsList, formatOps, formatTime } from '../bench/table.js';
 import { benchClip, CLIP_SAMPLES } from '../bench/clip.js';
@@ -101,4 +104,29 @@ describe('measure', () => {
     };
     expect(() => measure({ kernel: 'k', impl: 'broken', role: 'peer', fn: fail }, timing)).toThrow(/'k \/ broken' failed: boom/);
   });
+});
+
+describe('command line (npm run bench -- …)', () => {
+  it('refuses unknown options and sections with the usage, and takes --help, --only, --soak', () => {
+    expect(() => parseBenchArgs(['--quik'])).toThrow(/bench: Unknown option '--quik'[\s\S]*usage: npm run bench/);
+    expect(() => parseBenchArgs(['--only', 'fft,nope'])).toThrow(/unknown section 'nope'/);
+    expect(() => parseBenchArgs(['stray'])).toThrow(/usage: npm run bench/);
+    expect(() => parseBenchArgs(['--soak-predictions', '0'])).toThrow(/--soak-predictions must be a positive integer/);
+    expect(parseBenchArgs(['--help']).help).toBe(true);
+    expect(parseBenchArgs([]).sections).toEqual(['fft', 'features', 'augment', 'extraction', 'training']);
+    expect(parseBenchArgs(['--soak']).sections).toContain('soak');
+    expect(parseBenchArgs(['--only', 'soak', '--soak-predictions', '50'])).toMatchObject({ sections: ['soak'], soakPredictions: 50 });
+  });
+});
+
+describe.skipIf(!existsSync('build/ser.wasm'))('soak (short run)', () => {
+  it('repeated predictions leave the tensor count and ser.wasm memory flat after warm-up', async () => {
+    const s = await benchSoak({ modelDir: 'demo/model', predictions: 120, every: 30, warmup: 30 });
+    expect(s.samples.map((x) => x.predictions)).toEqual([0, 30, 60, 90, 120]);
+    expect(s.growthAfterWarmup.tensors).toBe(0);
+    expect(s.growthAfterWarmup.serWasmMb).toBe(0);
+    if (s.growthAfterWarmup.tfWasmMb !== null) expect(s.growthAfterWarmup.tfWasmMb).toBe(0);
+    expect(Object.values(s.predicted).reduce((a, b) => a + b, 0)).toBe(120);
+    expect(formatSoak(s)).toMatch(/\| 120 \| [\d.]+ \| [\d.]+ \|/);
+  }, 120_000);
 });
