@@ -66,7 +66,7 @@ export async function writeStreamAtomic(path: string, produce: (out: Writable) =
     const out = new Writable({
       highWaterMark: 1 << 16,
       write(chunk: Buffer, _enc, done) {
-        handle.write(chunk).then(() => done(), done);
+        writeAll(handle, chunk).then(() => done(), done);
       },
     });
     let streamError: Error | undefined;
@@ -78,6 +78,13 @@ export async function writeStreamAtomic(path: string, produce: (out: Writable) =
     });
     if (streamError) throw streamError;
   });
+}
+
+async function writeAll(handle: import('node:fs/promises').FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let off = 0; off < chunk.byteLength; ) {
+    const { bytesWritten } = await handle.write(chunk, off, chunk.byteLength - off);
+    off += bytesWritten;
+  }
 }
 
 async function writeAtomicWith(path: string, body: (handle: import('node:fs/promises').FileHandle) => Promise<void>): Promise<void> {
