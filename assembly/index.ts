@@ -23,3 +23,4 @@ export * from "./gemm";
 export * from "./delta";
 export * from "./yin";
 export * from "./trim";
+export * from "./pyin";

@@ -106,14 +106,13 @@ function parabolicShift(c: usize, len: i32, i: i32): f64 {
 }
 
 /**
- * F0 (Hz) and aperiodicity for nFrames frames (f32 outputs). m: FFT size (power of two >=
- * frameLength), table: its rfft table. Requires 1 <= minPeriod < maxPeriod <= frameLength - winLength - 1
- * (JS validates, as librosa's __check_yin_params does).
+ * CMNDF of one frame at x (lags minPeriod .. maxPeriod, f64 at `cm`); `work` as laid out by
+ * yinWorkBytes, with its zero tails already in place. Returns the first lag >= 1 with d != 0
+ * (maxPeriod + 1 if none).
  */
-export function yinFrames(
-  y: usize, nFrames: i32, hop: i32, frameLength: i32, winLength: i32, minPeriod: i32, maxPeriod: i32,
-  sr: f64, threshold: f64, m: i32, table: usize, work: usize, outF0: usize, outAperiodicity: usize,
-): void {
+function cmndfFrame(
+  x: usize, frameLength: i32, w: i32, minPeriod: i32, maxPeriod: i32, m: i32, table: usize, work: usize, cm: usize,
+): i32 {
   const bins = (m >> 1) + 1;
   const binsUp = roundUp4(bins);
   const fa = work;
@@ -125,53 +124,91 @@ export function yinFrames(
   const acf = bIm + (<usize>binsUp << 2);
   const iw = acf + (<usize>m << 2);
   const cs = iw + (<usize>m << 2);
-  const cm = cs + (<usize>roundUp4(frameLength) << 2); // f64 cmndf, `lags` values
-  const w = winLength;
-  const lags = maxPeriod - minPeriod + 1;
   const csEnd = w + maxPeriod + 1; // cumsum entries needed: [0, w + maxPeriod]
 
-  // zero tails: fa beyond frameLength, fb beyond winLength (the loads below never touch them)
+  memory.copy(fa, x, <usize>frameLength << 2);
+  reverseWindow(x, w, fb);
+  rfftForward(m, table, fa, aRe, aIm);
+  rfftForward(m, table, fb, bRe, bIm);
+  complexMulInPlace(aRe, aIm, bRe, bIm, bins);
+  rfftInverse(m, table, aRe, aIm, acf, iw);
+
+  // float32 running sum of x^2, numpy's cumsum order
+  let run: f32 = 0;
+  for (let k = 0; k < csEnd; k++) {
+    const v = load<f32>(x + (<usize>k << 2));
+    run += v * v;
+    store<f32>(cs + (<usize>k << 2), run);
+  }
+  let e0: f32 = load<f32>(cs + (<usize>w << 2)) - load<f32>(cs);
+  if (abs<f32>(e0) < FLOOR32) e0 = 0;
+
+  // difference function and its cumulative mean normalisation (f64)
+  let cum: f64 = 0;
+  let firstActive = maxPeriod + 1;
+  for (let tau = 1; tau <= maxPeriod; tau++) {
+    let e: f32 = load<f32>(cs + (<usize>(w + tau) << 2)) - load<f32>(cs + (<usize>tau << 2));
+    if (abs<f32>(e) < FLOOR32) e = 0;
+    let a = <f64>load<f32>(acf + (<usize>(w + tau) << 2));
+    if (Math.abs(a) < FLOOR64) a = 0;
+    const dv = <f64>(e0 + e) - 2 * a;
+    cum += dv;
+    if (dv != 0 && firstActive > maxPeriod) firstActive = tau;
+    if (tau >= minPeriod) store<f64>(cm + (<usize>(tau - minPeriod) << 3), dv / (cum / <f64>tau + TINY64));
+  }
+  return firstActive;
+}
+
+/** Zeroes the tails of the two FFT inputs in `work` (fa beyond frameLength, fb beyond w); the frame loads never touch them. */
+function zeroTails(work: usize, m: i32, frameLength: i32, w: i32): void {
+  const fa = work;
+  const fb = fa + (<usize>m << 2);
   if (m > frameLength) memory.fill(fa + (<usize>frameLength << 2), 0, <usize>(m - frameLength) << 2);
   memory.fill(fb + (<usize>w << 2), 0, <usize>(m - w) << 2);
+}
 
+/** Bytes of `work` before the f64 cmndf slot (yinFrames keeps one frame's cmndf there). */
+function cmndfSlot(m: i32, frameLength: i32): usize {
+  const binsUp = roundUp4((m >> 1) + 1);
+  return <usize>(4 * m + 4 * binsUp + roundUp4(frameLength)) << 2;
+}
+
+/**
+ * F0 (Hz) and aperiodicity for nFrames frames (f32 outputs). m: FFT size (power of two >=
+ * frameLength), table: its rfft table. Requires 1 <= minPeriod < maxPeriod <= frameLength - winLength - 1
+ * (JS validates, as librosa's __check_yin_params does).
+ */
+export function yinFrames(
+  y: usize, nFrames: i32, hop: i32, frameLength: i32, winLength: i32, minPeriod: i32, maxPeriod: i32,
+  sr: f64, threshold: f64, m: i32, table: usize, work: usize, outF0: usize, outAperiodicity: usize,
+): void {
+  const lags = maxPeriod - minPeriod + 1;
+  const cm = work + cmndfSlot(m, frameLength);
+  zeroTails(work, m, frameLength, winLength);
   for (let t = 0; t < nFrames; t++) {
     const x = y + (<usize>(t * hop) << 2);
-    memory.copy(fa, x, <usize>frameLength << 2);
-    reverseWindow(x, w, fb);
-    rfftForward(m, table, fa, aRe, aIm);
-    rfftForward(m, table, fb, bRe, bIm);
-    complexMulInPlace(aRe, aIm, bRe, bIm, bins);
-    rfftInverse(m, table, aRe, aIm, acf, iw);
-
-    // float32 running sum of x^2, numpy's cumsum order
-    let run: f32 = 0;
-    for (let k = 0; k < csEnd; k++) {
-      const v = load<f32>(x + (<usize>k << 2));
-      run += v * v;
-      store<f32>(cs + (<usize>k << 2), run);
-    }
-    let e0: f32 = load<f32>(cs + (<usize>w << 2)) - load<f32>(cs);
-    if (abs<f32>(e0) < FLOOR32) e0 = 0;
-
-    // difference function and its cumulative mean normalisation (f64)
-    let cum: f64 = 0;
-    let firstActive = maxPeriod + 1; // first lag with d != 0
-    for (let tau = 0; tau <= maxPeriod; tau++) {
-      let e: f32 = load<f32>(cs + (<usize>(w + tau) << 2)) - load<f32>(cs + (<usize>tau << 2));
-      if (abs<f32>(e) < FLOOR32) e = 0;
-      let a = <f64>load<f32>(acf + (<usize>(w + tau) << 2));
-      if (Math.abs(a) < FLOOR64) a = 0;
-      const dv = <f64>(e0 + e) - 2 * a;
-      if (tau == 0) continue; // d(0) only enters librosa's arrays, never the CMNDF
-      cum += dv;
-      if (dv != 0 && firstActive > maxPeriod) firstActive = tau;
-      if (tau >= minPeriod) store<f64>(cm + (<usize>(tau - minPeriod) << 3), dv / (cum / <f64>tau + TINY64));
-    }
-
+    const firstActive = cmndfFrame(x, frameLength, winLength, minPeriod, maxPeriod, m, table, work, cm);
     const i = pick(cm, lags, threshold);
     const period = <f64>(minPeriod + i) + parabolicShift(cm, lags, i);
     store<f32>(outF0 + (<usize>t << 2), <f32>(sr / period));
+    // d = 0 up to the picked lag: silence (or under the 1e-6 floors), not a perfect period
     const quiet = firstActive > minPeriod + i;
     store<f32>(outAperiodicity + (<usize>t << 2), quiet ? 1 : <f32>load<f64>(cm + (<usize>i << 3)));
+  }
+}
+
+/**
+ * The CMNDF of every frame, f64, frame-major: out[t * lags + (tau - minPeriod)] (lags =
+ * maxPeriod - minPeriod + 1), for pyin (assembly/pyin.ts). Same framing and work as yinFrames.
+ */
+export function cmndfFrames(
+  y: usize, nFrames: i32, hop: i32, frameLength: i32, winLength: i32, minPeriod: i32, maxPeriod: i32,
+  m: i32, table: usize, work: usize, out: usize,
+): void {
+  const lags = maxPeriod - minPeriod + 1;
+  zeroTails(work, m, frameLength, winLength);
+  for (let t = 0; t < nFrames; t++) {
+    const x = y + (<usize>(t * hop) << 2);
+    cmndfFrame(x, frameLength, winLength, minPeriod, maxPeriod, m, table, work, out + (<usize>(t * lags) << 3));
   }
 }

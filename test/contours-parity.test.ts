@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DspBackend, Matrix, Real, YinOptions } from '../src/dsp/types.js';
+import type { DspBackend, Matrix, PyinOptions, PyinResult, Real, YinOptions } from '../src/dsp/types.js';
 import { DspError } from '../src/dsp/errors.js';
 import { createReferenceDsp } from '../src/reference/index.js';
 import { createWasmDsp } from '../src/wasm/dsp.js';
@@ -18,9 +18,12 @@ import { extraArray, extraClip, extraManifest, extraSignals, type ExtraSignal } 
  *  - yin: relative F0 error |ours - librosa| / librosa on EVERY frame (voiced or not) <= 2e-5, and
  *    the median <= 1e-6. The WASM correlation uses a float32 FFT where librosa's is float64;
  *    the energy term replays librosa's float32 cumsum exactly.
+ *  - pyin: voiced flags identical on every frame, F0 identical up to float32 rounding (relative
+ *    1e-6; the pitch grid is 0.1 semitone = 0.58 %, so any decoding difference would show) with
+ *    NaN on the same unvoiced frames, voiced probability within 1e-6 absolute.
  *  - trim: start and end sample indices exactly equal.
  */
-const TOL = { deltaRel: 2.5e-7, yinMaxRel: 2e-5, yinMedianRel: 1e-6 };
+const TOL = { deltaRel: 2.5e-7, yinMaxRel: 2e-5, yinMedianRel: 1e-6, pyinF0Rel: 1e-6, pyinProbAbs: 1e-6 };
 
 const reference = createReferenceDsp();
 const wasm = await createWasmDsp();
@@ -194,6 +197,73 @@ describe('yinAperiodicity (the voicing measure)', () => {
   });
 });
 
+function comparePyin(ours: PyinResult, f0: ArrayLike<number>, flag: ArrayLike<number>, prob: ArrayLike<number>) {
+  expect(ours.f0.length).toBe(f0.length);
+  let flagsDiffer = 0;
+  let f0Rel = 0;
+  let probAbs = 0;
+  for (let t = 0; t < f0.length; t++) {
+    if (ours.voicedFlag[t] !== flag[t]) flagsDiffer++;
+    if (Number.isNaN(f0[t]!)) expect(Number.isNaN(ours.f0[t]!), `frame ${t} unvoiced`).toBe(true);
+    else f0Rel = Math.max(f0Rel, Math.abs(ours.f0[t]! / f0[t]! - 1));
+    probAbs = Math.max(probAbs, Math.abs(ours.voicedProb[t]! - prob[t]!));
+  }
+  return { flagsDiffer, f0Rel, probAbs };
+}
+
+describe('pyin vs librosa.pyin', () => {
+  for (const { label, dsp } of backends) {
+    for (const s of SIGNALS) {
+      it(`${label} ${s.name}: voiced flag, F0 and voiced probability on every frame`, () => {
+        const y = extraClip(s.name);
+        const r = dsp.pyin(y, { fmin: s.pyin.fmin, fmax: s.pyin.fmax, sr: s.sr, frameLength: s.pyin.frame_length });
+        const { flagsDiffer, f0Rel, probAbs } = comparePyin(
+          r, extraArray(s.name, 'pyin_f0').data, extraArray(s.name, 'pyin_voiced_flag').data, extraArray(s.name, 'pyin_voiced_prob').data,
+        );
+        note(label, 'pyin f0', f0Rel);
+        note(label, 'pyin voiced prob', probAbs);
+        note(label, 'pyin flags differing', flagsDiffer);
+        perSignal.push(`  ${label} ${s.name} pyin flags differing ${flagsDiffer}, f0 ${f0Rel.toExponential(1)} rel, prob ${probAbs.toExponential(1)}`);
+        expect(flagsDiffer).toBe(0);
+        expect(f0Rel).toBeLessThanOrEqual(TOL.pyinF0Rel);
+        expect(probAbs).toBeLessThanOrEqual(TOL.pyinProbAbs);
+      });
+    }
+  }
+
+  it('WASM (banded Viterbi) and the reference (dense Viterbi) decode the same path off the fixtures', () => {
+    const rng = new Random(77);
+    const sr = 16000;
+    // a voiced signal with octave jumps (out-of-band transitions), noise gaps and silence
+    const y = Float32Array.from({ length: sr * 2 }, (_, i) => {
+      const sec = i / sr;
+      if (sec > 1.7) return 0;
+      if (sec > 0.8 && sec < 1.0) return 0.05 * rng.range(-1, 1);
+      const f = sec < 0.4 ? 150 : sec < 0.8 ? 300 : sec < 1.3 ? 140 : 280;
+      return 0.4 * Math.sin(2 * Math.PI * f * sec) + 0.2 * Math.sin(4 * Math.PI * f * sec) + 0.003 * rng.range(-1, 1);
+    });
+    const cases: PyinOptions[] = [
+      { fmin: 60, fmax: 500, sr },
+      { fmin: 80, fmax: 900, sr, frameLength: 1024, hopLength: 160, switchProb: 0.05, fillNa: null },
+      { fmin: 65, fmax: 2000, sr, maxTransitionRate: 10, betaParameters: [1.5, 12.5], boltzmannParameter: 1, nThresholds: 60 },
+      { fmin: 100, fmax: 400, sr, frameLength: 800, winLength: 400, hopLength: 100, center: false, noTroughProb: 0.2 },
+      // a one-bin transition band and (almost) no voicing switches: librosa's dense matrix lets the
+      // path jump out of the band at log(tiny), and here that decides 26 of the 63 frames (checked
+      // against a decoder that forbids it), so this case covers the WASM out-of-band bookkeeping
+      { fmin: 60, fmax: 500, sr, maxTransitionRate: 1, switchProb: 1e-300 },
+    ];
+    for (const opts of cases) {
+      const a = wasm.pyin(y, opts);
+      const b = reference.pyin(y, opts);
+      const { flagsDiffer, f0Rel, probAbs } = comparePyin(a, b.f0, b.voicedFlag, b.voicedProb);
+      expect(flagsDiffer, JSON.stringify(opts)).toBe(0);
+      expect(f0Rel, JSON.stringify(opts)).toBeLessThanOrEqual(TOL.pyinF0Rel);
+      expect(probAbs, JSON.stringify(opts)).toBeLessThanOrEqual(TOL.pyinProbAbs);
+      if (opts.fillNa === null) expect(a.f0.every((v) => Number.isFinite(v))).toBe(true);
+    }
+  });
+});
+
 describe('trim vs librosa.effects.trim', () => {
   for (const { label, dsp } of backends) {
     it(`${label}: exact [start, end) on every fixture and configuration`, () => {
@@ -289,6 +359,15 @@ describe('bad parameters raise DspError (same message on both backends), never a
     ['yin short uncentred', (d) => d.yin(new Float32Array(100), { fmin: 60, fmax: 400, center: false }), /too short/],
     ['yin empty', (d) => d.yin(new Float32Array(0), { fmin: 60, fmax: 400 }), /empty/],
     ['yin Infinity', (d) => d.yin(new Float32Array([0, Infinity, 0]), { fmin: 60, fmax: 400 }), /non-finite/],
+    ['pyin no fmin', (d) => d.pyin(y, { fmax: 400 } as PyinOptions), /fmin and fmax/],
+    ['pyin switchProb 1', (d) => d.pyin(y, { fmin: 60, fmax: 400, switchProb: 1 }), /switchProb must be in \(0, 1\)/],
+    ['pyin noTroughProb 0', (d) => d.pyin(y, { fmin: 60, fmax: 400, noTroughProb: 0 }), /noTroughProb/],
+    ['pyin beta shape', (d) => d.pyin(y, { fmin: 60, fmax: 400, betaParameters: [2] as unknown as [number, number] }), /pair/],
+    ['pyin beta negative', (d) => d.pyin(y, { fmin: 60, fmax: 400, betaParameters: [-1, 18] }), /betaParameters\[0\]/],
+    ['pyin nThresholds 0', (d) => d.pyin(y, { fmin: 60, fmax: 400, nThresholds: 0 }), /nThresholds/],
+    ['pyin boltzmann 0', (d) => d.pyin(y, { fmin: 60, fmax: 400, boltzmannParameter: 0 }), /boltzmannParameter/],
+    ['pyin range narrower than a transition', (d) => d.pyin(y, { fmin: 200, fmax: 220 }), /narrower than one pitch transition/],
+    ['pyin fillNa string', (d) => d.pyin(y, { fmin: 60, fmax: 400, fillNa: 'x' as unknown as number }), /fillNa/],
     ['trim topDb 0', (d) => d.trim(y, { topDb: 0 }), /topDb/],
     ['trim topDb NaN', (d) => d.trim(y, { topDb: NaN }), /topDb/],
     ['trim hop 0', (d) => d.trim(y, { hopLength: 0 }), /hopLength/],

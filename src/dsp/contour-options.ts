@@ -1,5 +1,7 @@
 import { DspError } from './errors.js';
-import { DEFAULTS, frameCount, type DeltaOptions, type Matrix, type Real, type TrimOptions, type YinOptions } from './types.js';
+import {
+  DEFAULTS, frameCount, type DeltaOptions, type Matrix, type PyinOptions, type Real, type TrimOptions, type YinOptions,
+} from './types.js';
 import { assertFinite, assertFrameable, assertMatrix, assertPositive, assertPositiveInt } from './validate.js';
 
 // Option resolution for delta, yin and trim, shared by the WASM backend and the JS reference
@@ -81,6 +83,67 @@ export function resolveYinOptions(y: Real, opts: YinOptions): ResolvedYin {
     sr, fmin, fmax, frameLength, winLength, hopLength, troughThreshold, center, minPeriod, maxPeriod,
     frames: frameCount(y.length, frameLength, hopLength, center),
   };
+}
+
+export interface ResolvedPyin extends ResolvedYin {
+  nThresholds: number;
+  betaParameters: readonly [number, number];
+  boltzmannParameter: number;
+  switchProb: number;
+  noTroughProb: number;
+  fillNa: number | null;
+  /** ceil(1 / resolution) with resolution 0.1. */
+  binsPerSemitone: number;
+  /** floor(12 * binsPerSemitone * log2(fmax / fmin)) + 1 voiced states (as many unvoiced). */
+  nPitchBins: number;
+  /** round(maxTransitionRate * 12 * hop / sr) * binsPerSemitone + 1 (odd): the pitch-transition band. */
+  transitionWidth: number;
+}
+
+/** Largest pYIN state count accepted (2 x pitch bins; fmin 1 Hz .. fmax 24 kHz needs ~1,750 bins). */
+const MAX_PITCH_BINS = 4096;
+
+/** librosa.pyin defaults and checks (its yin checks plus the HMM parameters). */
+export function resolvePyinOptions(y: Real, opts: PyinOptions): ResolvedPyin {
+  const base = resolveYinOptions(y, opts);
+  const nThresholds = opts.nThresholds ?? 100;
+  assertPositiveInt(nThresholds, 'nThresholds');
+  if (nThresholds > 10000) throw new DspError(`nThresholds must be at most 10000, got ${nThresholds}`);
+  const betaParameters = opts.betaParameters ?? ([2, 18] as const);
+  if (!Array.isArray(betaParameters) || betaParameters.length !== 2) throw new DspError('betaParameters must be a pair [a, b]');
+  assertPositive(betaParameters[0], 'betaParameters[0]');
+  assertPositive(betaParameters[1], 'betaParameters[1]');
+  const boltzmannParameter = opts.boltzmannParameter ?? 2;
+  assertPositive(boltzmannParameter, 'boltzmannParameter');
+  const maxTransitionRate = opts.maxTransitionRate ?? 35.92;
+  assertPositive(maxTransitionRate, 'maxTransitionRate');
+  const switchProb = opts.switchProb ?? 0.01;
+  const noTroughProb = opts.noTroughProb ?? 0.01;
+  for (const [v, name] of [[switchProb, 'switchProb'], [noTroughProb, 'noTroughProb']] as const) {
+    if (!Number.isFinite(v) || v <= 0 || v >= 1) throw new DspError(`${name} must be in (0, 1), got ${v}`);
+  }
+  const fillNa = opts.fillNa === undefined ? NaN : opts.fillNa;
+  if (fillNa !== null && typeof fillNa !== 'number') throw new DspError('fillNa must be a number (NaN allowed) or null');
+  const binsPerSemitone = 10;
+  const nPitchBins = Math.floor(12 * binsPerSemitone * Math.log2(base.fmax / base.fmin)) + 1;
+  if (nPitchBins > MAX_PITCH_BINS) throw new DspError(`fmax / fmin spans ${nPitchBins} pitch bins; at most ${MAX_PITCH_BINS}`);
+  const transitionWidth = pythonRound((maxTransitionRate * 12 * base.hopLength) / base.sr) * binsPerSemitone + 1;
+  if (nPitchBins < 2 || transitionWidth > nPitchBins) {
+    throw new DspError(
+      `the pitch range fmin=${base.fmin}..fmax=${base.fmax} (${nPitchBins} bins of 0.1 semitone) is narrower than one ` +
+        `pitch transition (${transitionWidth} bins): widen it or lower maxTransitionRate / hopLength`,
+    );
+  }
+  return {
+    ...base, nThresholds, betaParameters: [betaParameters[0], betaParameters[1]], boltzmannParameter, switchProb, noTroughProb,
+    fillNa, binsPerSemitone, nPitchBins, transitionWidth,
+  };
+}
+
+/** Python's round(): half to even. */
+function pythonRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export interface ResolvedTrim {

@@ -92,6 +92,31 @@ export interface YinOptions {
   center?: boolean; // true
 }
 
+/**
+ * librosa.pyin options: the YIN framing (pad_mode 'constant', resolution fixed at librosa's 0.1
+ * semitone, i.e. 10 pitch bins per semitone) plus the pYIN priors and HMM.
+ */
+export interface PyinOptions extends YinOptions {
+  nThresholds?: number; // 100
+  betaParameters?: readonly [number, number]; // [2, 18]
+  boltzmannParameter?: number; // 2
+  maxTransitionRate?: number; // 35.92 octaves per second
+  switchProb?: number; // 0.01
+  noTroughProb?: number; // 0.01
+  /** Value of f0 on unvoiced frames (NaN); null = the decoded pitch bin's frequency anyway. */
+  fillNa?: number | null;
+}
+
+/** librosa.pyin's three outputs, one value per frame each. */
+export interface PyinResult<T extends Real = Real> {
+  /** F0 in Hz (the Viterbi path's pitch bin), fillNa on unvoiced frames. */
+  f0: T;
+  /** 1 where the decoded state is voiced. */
+  voicedFlag: Uint8Array;
+  /** Probability that the frame is voiced (before decoding): the voiced states' observation mass. */
+  voicedProb: T;
+}
+
 /** librosa.effects.trim options (ref = np.max of the frame RMS, aggregate irrelevant for mono). */
 export interface TrimOptions {
   topDb?: number; // 60
@@ -122,6 +147,8 @@ export interface DspBackend {
   yin(y: Real, opts: YinOptions): Real;
   /** YIN's aperiodicity per frame: the CMNDF at the lag yin() picks (0 = periodic; 1 for silence). */
   yinAperiodicity(y: Real, opts: YinOptions): Real;
+  /** librosa.pyin: F0, voiced flag and voiced probability per frame. */
+  pyin(y: Real, opts: PyinOptions): PyinResult;
   /** librosa.effects.trim: [start, end) of the non-silent part. */
   trim(y: Real, opts?: TrimOptions): TrimRange;
 }

@@ -5,8 +5,9 @@
  */
 import type {
   ComplexMatrix, DeltaOptions, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
-  PowerToDbOptions, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
+  PowerToDbOptions, PyinOptions, PyinResult, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
 } from '../dsp/types.js';
+import { pyin } from './pyin.js';
 import { delta } from './delta.js';
 import { trim } from './trim.js';
 import { yin, yinAperiodicity, yinTrack, type YinTrack } from './yin.js';
@@ -72,6 +73,11 @@ export class ReferenceDsp implements DspBackend {
     return yinTrack(y, opts);
   }
 
+  /** librosa.pyin: f0 (NaN unvoiced), voiced flag, voiced probability per frame (dense Viterbi, float64). */
+  pyin(y: Real, opts: PyinOptions): PyinResult<Float64Array> {
+    return pyin(y, opts);
+  }
+
   /** librosa.effects.trim (top_db 60, ref max RMS, frame 2048, hop 512): [start, end) samples. */
   trim(y: Real, opts?: TrimOptions): TrimRange {
     return trim(y, opts);
@@ -91,3 +97,4 @@ export { dctIIOrtho } from './dct.js';
 export { delta, polyfitDerivativeWeights } from './delta.js';
 export { yin, yinAperiodicity, yinTrack, type YinTrack } from './yin.js';
 export { trim, trimFromRms } from './trim.js';
+export { pyin } from './pyin.js';

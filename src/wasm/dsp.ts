@@ -21,12 +21,15 @@
  */
 import type {
   ComplexMatrix, DeltaOptions, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions,
-  PadMode, PowerToDbOptions, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
+  PadMode, PowerToDbOptions, PyinOptions, PyinResult, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
 } from '../dsp/types.js';
 import { DEFAULTS, frameCount } from '../dsp/types.js';
 import { DspError } from '../dsp/errors.js';
 import { resolveDbOptions, resolveFrameOptions } from '../dsp/options.js';
-import { resolveDeltaOptions, resolveTrimOptions, resolveYinOptions } from '../dsp/contour-options.js';
+import {
+  resolveDeltaOptions, resolvePyinOptions, resolveTrimOptions, resolveYinOptions, type ResolvedYin,
+} from '../dsp/contour-options.js';
+import { pyinThresholdPrior, pyinTransitionBand, TINY64 } from '../reference/pyin.js';
 import {
   assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive, assertPositiveInt,
   assertPowerOfTwo, assertSignal,
@@ -342,16 +345,9 @@ export class WasmDsp implements DspBackend {
     checkSignalShape(y);
     const o = resolveYinOptions(y, opts);
     const k = this.contourKernels();
-    const m = Math.max(4, 1 << Math.ceil(Math.log2(o.frameLength)));
-    const table = this.rfftTable(m);
-    const pad = o.center ? o.frameLength >> 1 : 0;
+    const { m, table } = this.yinFft(o);
     return this.core.scratch((alloc) => {
-      const total = y.length + 2 * pad;
-      const yp = alloc(total * 4);
-      const base = yp >> 2;
-      this.core.f32.fill(0, base, base + pad);
-      this.core.f32.fill(0, base + pad + y.length, base + total);
-      this.writeSignalAt(yp + pad * 4, y);
+      const yp = this.writeYinSignal(alloc, y, o);
       const work = alloc(k.yinWorkBytes(m, o.frameLength, o.maxPeriod));
       const f0 = alloc(o.frames * 4);
       const ap = alloc(o.frames * 4);
@@ -361,6 +357,99 @@ export class WasmDsp implements DspBackend {
       );
       return { f0: this.core.readF32(f0, o.frames), aperiodicity: this.core.readF32(ap, o.frames) };
     });
+  }
+
+  /**
+   * librosa.pyin(y, fmin, fmax, sr=22050, frame_length=2048, win_length=frame_length // 2,
+   * hop_length=frame_length // 4, n_thresholds=100, beta_parameters=(2, 18),
+   * boltzmann_parameter=2, resolution=0.1, max_transition_rate=35.92, switch_prob=0.01,
+   * no_trough_prob=0.01, fill_na=np.nan, center=True, pad_mode='constant').
+   *
+   * @param y     mono signal (computed in float32 up to the CMNDF, float64 after).
+   * @param opts  the yin() options plus the pYIN priors and HMM (PyinOptions); the pitch grid is
+   *              librosa's default 0.1 semitone from fmin, nPitchBins = floor(120 log2(fmax / fmin)) + 1.
+   * @returns     per frame (same frames as yin()): f0 in Hz (the decoded pitch bin, fillNa = NaN
+   *              where unvoiced), voicedFlag (1 = voiced state on the Viterbi path) and voicedProb
+   *              (the probability mass of the voiced states before decoding: a smooth voicing contour).
+   */
+  pyin(y: Real, opts: PyinOptions): PyinResult<Float32Array> {
+    checkSignalShape(y);
+    const o = resolvePyinOptions(y, opts);
+    const k = this.contourKernels();
+    const { m, table } = this.yinFft(o);
+    const n = o.nPitchBins;
+    const width = o.transitionWidth;
+    const lags = o.maxPeriod - o.minPeriod + 1;
+    const [a, b] = o.betaParameters;
+    const prior = this.core.persistent(`pyin:prior:${o.nThresholds}:${a}:${b}`, (2 * o.nThresholds + 1) * 8, (p) => {
+      const { thresholds, betaProbs } = pyinThresholdPrior(o);
+      this.core.writeF64(p, thresholds);
+      this.core.writeF64(p + (o.nThresholds + 1) * 8, betaProbs);
+    });
+    const trans = this.core.persistent(`pyin:trans:${n}:${width}:${o.switchProb}`, 2 * n * width * 8, (p) => {
+      // log(p * T[k][j] + tiny) by target j: entry [j * width + q] is the source k = j - half + q
+      const band = pyinTransitionBand(n, width);
+      const half = width >> 1;
+      const byTarget = (q: number): Float64Array => {
+        const col = new Float64Array(n * width);
+        for (let j = 0; j < n; j++) {
+          for (let i = 0; i < width; i++) {
+            const k = j - half + i;
+            if (k >= 0 && k < n) col[j * width + i] = Math.log(q * band[k * width + (width - 1 - i)]! + TINY64);
+          }
+        }
+        return col;
+      };
+      this.core.writeF64(p, byTarget(1 - o.switchProb));
+      this.core.writeF64(p + n * width * 8, byTarget(o.switchProb));
+    });
+    const frames = o.frames;
+    return this.core.scratch((alloc) => {
+      const yp = this.writeYinSignal(alloc, y, o);
+      const work = alloc(Math.max(
+        k.yinWorkBytes(m, o.frameLength, o.maxPeriod), k.pyinObservationWorkBytes(lags, n), k.pyinViterbiWorkBytes(n),
+      ));
+      const cmndf = alloc(frames * lags * 8);
+      k.cmndfFrames(yp, frames, o.hopLength, o.frameLength, o.winLength, o.minPeriod, o.maxPeriod, m, table, work, cmndf);
+      const obs = alloc(frames * n * 8);
+      const vp = alloc(frames * 8);
+      k.pyinObservations(
+        cmndf, frames, lags, o.minPeriod, o.sr, o.fmin, n, o.binsPerSemitone, prior, prior + (o.nThresholds + 1) * 8,
+        o.nThresholds, o.boltzmannParameter, o.noTroughProb, work, obs, vp,
+      );
+      const ptr = alloc(frames * 2 * n * 4);
+      const states = alloc(frames * 4);
+      k.pyinViterbi(
+        obs, vp, frames, n, width, trans, trans + n * width * 8, Math.log(TINY64), Math.log(1 / n + TINY64), work, ptr, states,
+      );
+      const path = new Int32Array(this.core.exports.memory.buffer, states, frames);
+      const f0 = new Float32Array(frames);
+      const voicedFlag = new Uint8Array(frames);
+      for (let t = 0; t < frames; t++) {
+        const s = path[t]!;
+        voicedFlag[t] = s < n ? 1 : 0;
+        f0[t] = s < n || o.fillNa === null ? o.fmin * 2 ** ((s % n) / (12 * o.binsPerSemitone)) : o.fillNa;
+      }
+      return { f0, voicedFlag, voicedProb: Float32Array.from(this.core.readF64(vp, frames)) };
+    });
+  }
+
+  /** FFT size (next power of two >= frameLength, at least 4) and its cached rfft table. */
+  private yinFft(o: ResolvedYin): { m: number; table: number } {
+    const m = Math.max(4, 2 ** Math.ceil(Math.log2(o.frameLength)));
+    return { m, table: this.rfftTable(m) };
+  }
+
+  /** y in scratch with librosa.yin's zero padding of frameLength / 2 on both sides when centred. */
+  private writeYinSignal(alloc: (bytes: number) => number, y: Real, o: ResolvedYin): number {
+    const pad = o.center ? o.frameLength >> 1 : 0;
+    const total = y.length + 2 * pad;
+    const yp = alloc(total * 4);
+    const base = yp >> 2;
+    this.core.f32.fill(0, base, base + pad);
+    this.core.f32.fill(0, base + pad + y.length, base + total);
+    this.writeSignalAt(yp + pad * 4, y);
+    return yp;
   }
 
   /**

@@ -42,7 +42,7 @@ export interface DspKernels extends SpectralKernels {
   firstNonFinite(ptr: number, n: number): number;
 }
 
-/** Contour kernels for emotion features (assembly/delta.ts, yin.ts, trim.ts). */
+/** Contour kernels for emotion features (assembly/delta.ts, yin.ts, pyin.ts, trim.ts). */
 export interface ContourKernels extends SpectralKernels {
   deltaInitWeights(width: number, order: number, weights: number): void;
   deltaRows(data: number, rows: number, cols: number, width: number, weights: number, out: number): void;
@@ -52,11 +52,27 @@ export interface ContourKernels extends SpectralKernels {
     sr: number, threshold: number, fftSize: number, table: number, work: number, outF0: number, outAperiodicity: number,
   ): void;
   trimFrames(rms: number, nFrames: number, topDb: number, out: number): void;
+  cmndfFrames(
+    y: number, nFrames: number, hop: number, frameLength: number, winLength: number, minPeriod: number, maxPeriod: number,
+    fftSize: number, table: number, work: number, out: number,
+  ): void;
+  pyinObservationWorkBytes(lags: number, nBins: number): number;
+  pyinObservations(
+    cmndf: number, nFrames: number, lags: number, minPeriod: number, sr: number, fmin: number, nBins: number,
+    binsPerSemitone: number, thresholds: number, betaProbs: number, nThresholds: number, lambda: number,
+    noTroughProb: number, work: number, obs: number, voicedProb: number,
+  ): void;
+  pyinViterbiWorkBytes(nBins: number): number;
+  pyinViterbi(
+    obs: number, voicedProb: number, nFrames: number, nBins: number, width: number, logStay: number, logSwitch: number,
+    logTiny: number, logInitUnvoiced: number, work: number, ptr: number, states: number,
+  ): void;
 }
 
 export const CONTOUR_KERNELS: Array<keyof ContourKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'deltaInitWeights', 'deltaRows', 'yinWorkBytes',
-  'yinFrames', 'trimFrames',
+  'yinFrames', 'trimFrames', 'cmndfFrames', 'pyinObservationWorkBytes', 'pyinObservations', 'pyinViterbiWorkBytes',
+  'pyinViterbi',
 ];
 
 /** Augmentation kernels (assembly/phase_vocoder.ts, istft.ts). */
