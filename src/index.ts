@@ -16,7 +16,7 @@ export { DspError } from './dsp/errors.js';
 export { DEFAULTS, frameCount } from './dsp/types.js';
 export type {
   ComplexMatrix, DeltaOptions, DspBackend, FrameOptions, Matrix, MelOptions, MelSpectrogramOptions, MfccOptions, PadMode,
-  PowerToDbOptions, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
+  PowerToDbOptions, PyinOptions, PyinResult, Real, StftOptions, TrimOptions, TrimRange, YinOptions,
 } from './dsp/types.js';
 
 // The paper's features.

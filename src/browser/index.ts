@@ -18,7 +18,9 @@ export { resample } from '../wasm/resample.js';
 export { createReferenceDsp, ReferenceDsp } from '../reference/index.js';
 export { DspError } from '../dsp/errors.js';
 export { DEFAULTS, frameCount } from '../dsp/types.js';
-export type { ComplexMatrix, DeltaOptions, DspBackend, Matrix, Real, TrimOptions, TrimRange, YinOptions } from '../dsp/types.js';
+export type {
+  ComplexMatrix, DeltaOptions, DspBackend, Matrix, PyinOptions, PyinResult, Real, TrimOptions, TrimRange, YinOptions,
+} from '../dsp/types.js';
 
 export { loadAudioBytes, DEFAULT_SR, type LoadBytesOptions, type LoadedAudio, type Resampler } from '../audio/load.js';
 export { decodeWav, readWavInfo } from '../audio/wav-decode.js';
