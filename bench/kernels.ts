@@ -1,6 +1,6 @@
 /**
  * WASM kernels against the project's pure-JS float64 reference, on the same inputs in the
- * same run: real FFT, STFT, mel spectrogram, MFCC chain, ZCR, RMS, delta, YIN, trim,
+ * same run: real FFT, STFT, mel spectrogram, MFCC chain, ZCR, RMS, delta, YIN, pYIN, trim,
  * resampling, time stretch and pitch shift (the peers of the FFT and MFCC rows live in bench/peers.ts).
  */
 import type { WasmCore } from '../src/wasm/core.js';
@@ -101,6 +101,12 @@ export function benchFeatures(dsp: WasmDsp, clip: BenchClip, timing: MeasureOpti
     () => dsp.yinTrack(y, yinOpts),
     () => ref.yinTrack(y, yinOpts),
     'float32 FFT correlation (3 real FFTs per frame); the reference sums the correlation directly in float64',
+  );
+  pair(
+    'pYIN (fmin 60, fmax 500)',
+    () => dsp.pyin(y, yinOpts),
+    () => ref.pyin(y, yinOpts),
+    'banded Viterbi over 2 x 368 states; the reference decodes the dense matrix as librosa does',
   );
   pair('trim (top_db 60)', () => dsp.trim(y), () => ref.trim(y));
   return rows;
