@@ -141,8 +141,9 @@ export function pyinObservations(
 /** Scratch bytes of pyinViterbi for nBins pitch bins (2 nBins states). */
 export function pyinViterbiWorkBytes(nBins: i32): i32 {
   const s = roundUp4(2 * nBins + 1);
-  // prev, cur, prefix value, suffix value, out-of-band value (f64); prefix, suffix, out-of-band index, deque (i32)
-  return 5 * (s << 3) + 4 * (s << 2);
+  // prev, cur, prefix value, suffix value, out-of-band value, band maxima (2, f64);
+  // prefix, suffix, out-of-band index, deque (i32)
+  return 7 * (s << 3) + 4 * (s << 2);
 }
 
 /** max_i (p[i] + c[i]) over i < cnt (f64), two lanes at a time; -Infinity when cnt = 0. */
@@ -166,17 +167,37 @@ function firstSum(p: usize, c: usize, cnt: i32, target: f64): i32 {
   return -1;
 }
 
+/** out[jj] = max of v[max(0, jj - half) .. min(n - 1, jj + half)] for jj < n (sliding window, deque of indices). */
+function bandMaxima(v: usize, n: i32, half: i32, deque: usize, out: usize): void {
+  let head = 0, tail = 0, next = 0;
+  for (let jj = 0; jj < n; jj++) {
+    const b = min(n - 1, jj + half);
+    const a = jj - half;
+    while (next <= b) {
+      const x = load<f64>(v + (<usize>next << 3));
+      while (tail > head && load<f64>(v + (<usize>load<i32>(deque + (<usize>(tail - 1) << 2)) << 3)) <= x) tail--;
+      store<i32>(deque + (<usize>tail << 2), next);
+      tail++;
+      next++;
+    }
+    while (load<i32>(deque + (<usize>head << 2)) < a) head++;
+    store<f64>(out + (<usize>jj << 3), load<f64>(v + (<usize>load<i32>(deque + (<usize>head << 2)) << 3)));
+  }
+}
+
 /**
  * Viterbi path over 2 nBins states (0 .. nBins-1 voiced, nBins .. 2 nBins-1 unvoiced) into
  * states[t] (i32). obs: voiced observation probabilities (nFrames x nBins f64), voicedProb: f64
  * per frame (unvoiced observation = (1 - voicedProb) / nBins). stayCol / switchCol: nBins x width
  * f64 by TARGET bin, entry [j * width + q] = log(p * T[k][j] + tiny) for the source k = j - half + q
  * and p = 1 - switchProb / switchProb (entries with k outside the matrix are never read).
+ * colMax: 2 nBins f64, the largest entry of each stay column, then of each switch column (a bound
+ * that lets a target skip a block of sources that cannot reach its maximum).
  * logTiny = log(tiny); logInitUnvoiced = log(1 / nBins + tiny) (voiced states start at logTiny).
  * ptr: nFrames x 2 nBins i32.
  */
 export function pyinViterbi(
-  obs: usize, voicedProb: usize, nFrames: i32, nBins: i32, width: i32, stayCol: usize, switchCol: usize,
+  obs: usize, voicedProb: usize, nFrames: i32, nBins: i32, width: i32, stayCol: usize, switchCol: usize, colMax: usize,
   logTiny: f64, logInitUnvoiced: f64, work: usize, ptr: usize, states: usize,
 ): void {
   const n = nBins;
@@ -192,6 +213,8 @@ export function pyinViterbi(
   const sufI = prefI + (<usize>sz << 2);
   const oobI = sufI + (<usize>sz << 2);
   const deque = oobI + (<usize>sz << 2);
+  const winV = deque + (<usize>sz << 2); // max of prev over the voiced band [a, b] of each target bin
+  const winU = winV + (<usize>sz << 3); // the same over the unvoiced band [n + a, n + b]
 
   for (let j = 0; j < S; j++) {
     const lo = j < n
@@ -255,6 +278,9 @@ export function pyinViterbi(
       store<i32>(oobI + (<usize>jj << 2), bi);
     }
 
+    bandMaxima(prev, n, half, deque, winV);
+    bandMaxima(prev + (<usize>n << 3), n, half, deque, winU);
+
     const vp = load<f64>(voicedProb + (<usize>t << 3));
     const logUnvoiced = Math.log((1.0 - vp) / <f64>n + TINY64);
     for (let j = 0; j < S; j++) {
@@ -268,16 +294,27 @@ export function pyinViterbi(
       const cU = (voicedTarget ? switchCol : stayCol) + colOff; // sources n+a..n+b (unvoiced)
       const pV = prev + (<usize>a << 3);
       const pU = prev + (<usize>(n + a) << 3);
-      const mV = maxSum(pV, cV, cnt);
-      const mU = maxSum(pU, cU, cnt);
       const oi = load<i32>(oobI + (<usize>jj << 2));
       const mO = oi >= 0 ? load<f64>(oobV + (<usize>jj << 3)) + logTiny : -Infinity;
-      const best = max(max(mV, mU), mO);
+      // bounds (float addition is monotone, so no sum in a block exceeds its bound): a block whose
+      // bound is below the best found so far cannot reach, or tie, the maximum and is skipped
+      const ubV = load<f64>(winV + (<usize>jj << 3)) + load<f64>(colMax + (<usize>((voicedTarget ? 0 : n) + jj) << 3));
+      const ubU = load<f64>(winU + (<usize>jj << 3)) + load<f64>(colMax + (<usize>((voicedTarget ? n : 0) + jj) << 3));
+      let best = mO;
+      let mV: f64 = -Infinity, mU: f64 = -Infinity;
+      let doneV = false, doneU = false;
+      if (ubV >= ubU) {
+        if (ubV >= best) { mV = maxSum(pV, cV, cnt); doneV = true; best = max(best, mV); }
+        if (ubU >= best) { mU = maxSum(pU, cU, cnt); doneU = true; best = max(best, mU); }
+      } else {
+        if (ubU >= best) { mU = maxSum(pU, cU, cnt); doneU = true; best = max(best, mU); }
+        if (ubV >= best) { mV = maxSum(pV, cV, cnt); doneV = true; best = max(best, mV); }
+      }
       // numpy's argmax: the smallest source index reaching the maximum
       let bestIdx = S;
       if (oi >= 0 && mO == best) bestIdx = oi;
-      if (mV == best) bestIdx = min(bestIdx, a + firstSum(pV, cV, cnt, best));
-      if (mU == best && n + a < bestIdx) bestIdx = min(bestIdx, n + a + firstSum(pU, cU, cnt, best));
+      if (doneV && mV == best) bestIdx = min(bestIdx, a + firstSum(pV, cV, cnt, best));
+      if (doneU && mU == best && n + a < bestIdx) bestIdx = min(bestIdx, n + a + firstSum(pU, cU, cnt, best));
       store<i32>(ptr + (<usize>(t * S + j) << 2), bestIdx);
       const lo = voicedTarget ? Math.log(load<f64>(obs + (<usize>(t * n + j) << 3)) + TINY64) : logUnvoiced;
       store<f64>(cur + (<usize>j << 3), lo + best);

@@ -386,7 +386,7 @@ export class WasmDsp implements DspBackend {
       this.core.writeF64(p, thresholds);
       this.core.writeF64(p + (o.nThresholds + 1) * 8, betaProbs);
     });
-    const trans = this.core.persistent(`pyin:trans:${n}:${width}:${o.switchProb}`, 2 * n * width * 8, (p) => {
+    const trans = this.core.persistent(`pyin:trans:${n}:${width}:${o.switchProb}`, (2 * n * width + 2 * n) * 8, (p) => {
       // log(p * T[k][j] + tiny) by target j: entry [j * width + q] is the source k = j - half + q
       const band = pyinTransitionBand(n, width);
       const half = width >> 1;
@@ -400,8 +400,21 @@ export class WasmDsp implements DspBackend {
         }
         return col;
       };
-      this.core.writeF64(p, byTarget(1 - o.switchProb));
-      this.core.writeF64(p + n * width * 8, byTarget(o.switchProb));
+      const stay = byTarget(1 - o.switchProb);
+      const sw = byTarget(o.switchProb);
+      // each column's largest entry (entries outside the matrix are 0 > any log here: skip them)
+      const colMax = new Float64Array(2 * n).fill(-Infinity);
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < width; i++) {
+          const k = j - half + i;
+          if (k < 0 || k >= n) continue;
+          colMax[j] = Math.max(colMax[j]!, stay[j * width + i]!);
+          colMax[n + j] = Math.max(colMax[n + j]!, sw[j * width + i]!);
+        }
+      }
+      this.core.writeF64(p, stay);
+      this.core.writeF64(p + n * width * 8, sw);
+      this.core.writeF64(p + 2 * n * width * 8, colMax);
     });
     const frames = o.frames;
     return this.core.scratch((alloc) => {
@@ -420,7 +433,8 @@ export class WasmDsp implements DspBackend {
       const ptr = alloc(frames * 2 * n * 4);
       const states = alloc(frames * 4);
       k.pyinViterbi(
-        obs, vp, frames, n, width, trans, trans + n * width * 8, Math.log(TINY64), Math.log(1 / n + TINY64), work, ptr, states,
+        obs, vp, frames, n, width, trans, trans + n * width * 8, trans + 2 * n * width * 8, Math.log(TINY64),
+        Math.log(1 / n + TINY64), work, ptr, states,
       );
       const path = new Int32Array(this.core.exports.memory.buffer, states, frames);
       const f0 = new Float32Array(frames);

@@ -64,8 +64,8 @@ export interface ContourKernels extends SpectralKernels {
   ): void;
   pyinViterbiWorkBytes(nBins: number): number;
   pyinViterbi(
-    obs: number, voicedProb: number, nFrames: number, nBins: number, width: number, logStay: number, logSwitch: number,
-    logTiny: number, logInitUnvoiced: number, work: number, ptr: number, states: number,
+    obs: number, voicedProb: number, nFrames: number, nBins: number, width: number, stayCol: number, switchCol: number,
+    colMax: number, logTiny: number, logInitUnvoiced: number, work: number, ptr: number, states: number,
   ): void;
 }
 
