@@ -11,8 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudioBytes } from '../src/audio/load.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
-import { paperVectorForRecipe } from '../src/features/paper-vector.js';
-import { makeRecipe } from '../src/features/recipe.js';
+import { featureVector, recipeLoadOptions } from '../src/features/feature-recipe.js';
 import { initBackend } from '../src/ml/cnn/backend.js';
 import { loadBundle } from '../src/models/bundle.js';
 import { synthCorpusFiles, synthesizeCorpusFile } from '../src/synth/index.js';
@@ -55,12 +54,11 @@ export async function benchSoak(opts: { modelDir: string; predictions?: number; 
   const log = opts.log ?? (() => {});
   if (!existsSync(join(opts.modelDir, 'bundle.json'))) throw new Error(`soak: no model at ${opts.modelDir}`);
   const backend = await initBackend('node', { log });
-  const bundle = await loadBundle(opts.modelDir);
   const core = await loadWasmCore();
+  const model = await loadBundle(opts.modelDir, { core });
   const dsp = await createWasmDsp(core);
   const resampler = (y: Float32Array, a: number, b: number) => resample(core, y, a, b);
-  // The demo model uses the paper's recipe; makeRecipe re-validates it and gives the paper-recipe type.
-  const r = makeRecipe(bundle.info.recipe as Parameters<typeof makeRecipe>[0]);
+  const r = model.meta.recipe;
   // Eight different 48 kHz clips (two actors, several emotions), encoded once; decoding is part of every prediction.
   const clips = synthCorpusFiles(2).filter((_, i) => i % 15 === 0).slice(0, 8)
     .map((spec) => encodeWav(synthesizeCorpusFile(spec, 11, 48000), 48000, { format: 'pcm16' }));
@@ -87,13 +85,13 @@ export async function benchSoak(opts: { modelDir: string; predictions?: number; 
   };
   sample(0);
   for (let n = 1; n <= predictions; n++) {
-    const { y } = await loadAudioBytes(clips[n % clips.length]!, { sr: r.sr, offset: r.offset, duration: r.duration, resampler });
-    const x = bundle.scaler.transform(paperVectorForRecipe(dsp, y, r), 1, r.vectorLength);
-    const p = tf.tidy(() => (bundle.model.predict(tf.tensor3d(x, [1, r.vectorLength, 1])) as tf.Tensor).dataSync() as Float32Array);
+    const { y } = await loadAudioBytes(clips[n % clips.length]!, { ...recipeLoadOptions(r), resampler });
+    // predictProba throws on a non-finite probability (the check below is the soak's own).
+    const p = model.predictProba(featureVector(dsp, y, r), 1);
     let best = 0;
     for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
     if (!Number.isFinite(p[best]!)) throw new Error(`soak: non-finite probability at prediction ${n}`);
-    const label = bundle.info.classes[best]!;
+    const label = model.meta.classes[best]!;
     predicted[label] = (predicted[label] ?? 0) + 1;
     if (n % every === 0 || n === predictions) {
       if (typeof globalThis.gc === 'function') globalThis.gc();
@@ -102,7 +100,7 @@ export async function benchSoak(opts: { modelDir: string; predictions?: number; 
       log(`soak: ${n}/${predictions}, RSS ${s.rssMb.toFixed(1)} MB, tensors ${s.tensors}`);
     }
   }
-  bundle.model.dispose();
+  model.dispose();
   const base = samples.find((s) => s.predictions >= warmup) ?? samples[0]!;
   const last = samples[samples.length - 1]!;
   return {

@@ -54,11 +54,14 @@ worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     state.ready = true;
     state.model = msg.model;
     buildBars(msg.model.classes);
-    const r = msg.model.recipe;
-    $('window-text').textContent = `${r.offset} s to ${r.offset + r.duration} s at ${r.sr} Hz`;
+    const m = msg.model;
+    $('window-text').textContent = 'the shaded part of the waveform';
     $('model-info').textContent =
-      `Model: paper CNN trained on the synthetic corpus (${msg.model.trainedOn}), ${r.vectorLength} features ` +
-      `(ZCR, RMS, ${r.nMfcc} MFCCs per frame; n_fft ${r.nFft}, hop ${r.hopLength}), TensorFlow.js ${msg.model.tfBackend} backend.`;
+      `Model: ${m.title}${m.recipeName ? ` (recipe '${m.recipeName}')` : ''}, trained on ${m.synthetic ? 'the synthetic corpus of `ser synth`' : `the corpus '${m.corpus}'`} ` +
+      `(${m.trainedOn}). Features: ${m.features}. TensorFlow.js ${m.tfBackend} backend.`;
+    $('model-caveat').textContent = m.synthetic
+      ? 'This model learned from synthetic speech only, so its guesses on real voices mean little. Train one on real speech with `ser train --data … --out m && ser serve m`.'
+      : '';
     setStatus('Ready. Choose, drop or record a WAV file.');
   } else if (msg.type === 'result') {
     state.busy = false;
@@ -278,9 +281,8 @@ function drawWaveform(r: AnalysisResult, model: ModelSummary): void {
   const p = plotArea(w, h);
   const seconds = r.display.length / r.displaySr;
   // The analysed window.
-  const { offset, duration } = model.recipe;
-  const a = p.x0 + Math.min(1, offset / seconds) * p.pw;
-  const b = p.x0 + Math.min(1, (offset + duration) / seconds) * p.pw;
+  const a = p.x0 + Math.min(1, r.window.start / seconds) * p.pw;
+  const b = p.x0 + Math.min(1, r.window.end / seconds) * p.pw;
   g.fillStyle = 'rgba(48, 86, 211, 0.10)';
   g.fillRect(a, p.y0, b - a, p.ph);
   // Amplitude grid and labels.

@@ -10,8 +10,17 @@ export interface AnalyseRequest {
 
 export interface ModelSummary {
   classes: string[];
-  recipe: { sr: number; offset: number; duration: number; nFft: number; hopLength: number; nMfcc: number; nMels: number; vectorLength: number };
+  /** e.g. "CNN (sequence) × 3". */
+  title: string;
+  /** The training recipe's name ('best', 'paper') when the bundle records it. */
+  recipeName: string | null;
+  /** One line: what a clip becomes before the model sees it. */
+  features: string;
+  /** Corpus folder name the model was trained on, and its size. */
+  corpus: string;
   trainedOn: string;
+  /** True when the corpus is the synthetic one (`ser synth`): say so wherever a prediction is shown. */
+  synthetic: boolean;
   tfBackend: string;
 }
 
@@ -36,7 +45,9 @@ export interface AnalysisResult {
   melDb: Float32Array;
   melRows: number;
   melCols: number;
-  /** The paper vector the CNN saw (unscaled) and its output. */
+  /** The analysed stretch of the file, in seconds (the paper's fixed window, or the trimmed and centred utterance). */
+  window: { start: number; end: number };
+  /** The feature row the model saw (before its own preprocessing) and its output. */
   features: Float32Array;
   probabilities: Float32Array;
   label: string;

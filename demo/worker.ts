@@ -6,15 +6,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
-  createWasmDspFromCore, DspError, isAudioError, loadAudioBytes, loadBundleFromUrl, loadWasmCoreFrom, paperVectorForRecipe,
-  predictProbabilities, readWavInfo, wasmResampler, type BrowserModelBundle, type WasmDsp, type Resampler,
+  createWasmDspFromCore, describeRecipe, DspError, featureVector, isAudioError, isSequenceRecipe, loadAudioBytes, loadModelFromUrl,
+  loadWasmCoreFrom, modelTitle, readWavInfo, recipeLoadOptions, trimForRecipe, wasmResampler, type EmotionModel, type WasmDsp, type Resampler,
 } from '../src/browser/index.js';
 import { DISPLAY_SECONDS, type AnalyseRequest, type AnalysisResult, type WorkerReply } from './protocol.js';
 
 interface Engine {
   dsp: WasmDsp;
   resampler: Resampler;
-  bundle: BrowserModelBundle;
+  model: EmotionModel;
 }
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -28,36 +28,45 @@ async function start(): Promise<Engine> {
   setWasmPaths(new URL('tfjs/', scope.location.href).href);
   if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend could not start');
   await tf.ready();
-  const [core, bundle] = await Promise.all([
-    loadWasmCoreFrom(new URL('ser.wasm', scope.location.href)),
-    loadBundleFromUrl(new URL('model/', scope.location.href)),
-  ]);
-  const { info } = bundle;
+  const core = await loadWasmCoreFrom(new URL('ser.wasm', scope.location.href));
+  const model = await loadModelFromUrl(new URL('model/', scope.location.href), { core });
+  const { meta } = model;
+  const corpus = meta.trainedOn.corpus.split(/[\\/]/).filter(Boolean).pop() ?? 'unknown corpus';
   reply({
     type: 'ready',
-    model: { classes: info.classes, recipe: info.recipe, trainedOn: `${info.trainedOn.rows} clips, ${info.trainedOn.speakers.length} speakers`, tfBackend: tf.getBackend() },
+    model: {
+      classes: meta.classes,
+      title: modelTitle(meta.spec),
+      recipeName: meta.trainedOn.recipeName ?? null,
+      features: describeRecipe(meta.recipe),
+      corpus,
+      trainedOn: `${meta.trainedOn.rows} rows, ${meta.trainedOn.speakers.length} speakers`,
+      synthetic: meta.trainedOn.synthetic === true,
+      tfBackend: tf.getBackend(),
+    },
   });
-  return { dsp: createWasmDspFromCore(core), resampler: wasmResampler(core), bundle };
+  return { dsp: createWasmDspFromCore(core), resampler: wasmResampler(core), model };
 }
 
-async function analyse({ dsp, resampler, bundle }: Engine, req: AnalyseRequest): Promise<AnalysisResult> {
-  const recipe = bundle.info.recipe;
+async function analyse({ dsp, resampler, model }: Engine, req: AnalyseRequest): Promise<AnalysisResult> {
+  const recipe = model.meta.recipe;
   const bytes = new Uint8Array(req.bytes);
   const t0 = performance.now();
-  // The clip exactly as `ser predict` loads it (librosa.load(offset, duration, sr)), and a longer
-  // view of the same file for the waveform and spectrogram.
-  const clip = await loadAudioBytes(bytes, { file: req.name, sr: recipe.sr, offset: recipe.offset, duration: recipe.duration, resampler });
+  // The clip exactly as `ser predict` loads it, and a longer view of the same file for the waveform and spectrogram.
+  const load = recipeLoadOptions(recipe);
+  const clip = await loadAudioBytes(bytes, { file: req.name, ...load, resampler });
   const view = await loadAudioBytes(bytes, { file: req.name, sr: recipe.sr, duration: DISPLAY_SECONDS, resampler });
   const t1 = performance.now();
-  const features = paperVectorForRecipe(dsp, clip.y, recipe);
+  const features = featureVector(dsp, clip.y, recipe);
   const t2 = performance.now();
-  const mel = dsp.melSpectrogram(view.y, { sr: recipe.sr, nFft: recipe.nFft, hopLength: recipe.hopLength, nMels: recipe.nMels });
+  const nFft = recipe.nFft;
+  const mel = dsp.melSpectrogram(view.y, { sr: recipe.sr, nFft, hopLength: recipe.hopLength, nMels: recipe.nMels });
   let peak = 0;
   for (const v of mel.data) if (v > peak) peak = v;
   // librosa.power_to_db(S, ref=np.max): 0 dB at the loudest bin, floor at -80 dB.
   const melDb = dsp.powerToDb(mel, { ref: peak > 0 ? peak : 1, topDb: 80 });
   const t3 = performance.now();
-  const probabilities = predictProbabilities(bundle, features);
+  const probabilities = model.predictProba(features, 1);
   const t4 = performance.now();
   let best = 0;
   for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
@@ -74,11 +83,22 @@ async function analyse({ dsp, resampler, bundle }: Engine, req: AnalyseRequest):
     melDb: Float32Array.from(melDb.data),
     melRows: melDb.rows,
     melCols: melDb.cols,
+    window: analysedWindow(dsp, clip.y, recipe),
     features,
     probabilities,
-    label: bundle.info.classes[best]!,
+    label: model.meta.classes[best]!,
     timingsMs: { decode: t1 - t0, features: t2 - t1, spectrogram: t3 - t2, predict: t4 - t3 },
   };
+}
+
+/** Seconds of the file the features describe: the paper's fixed window, or the trimmed utterance's centred frames. */
+function analysedWindow(dsp: WasmDsp, y: Float32Array, recipe: EmotionModel['meta']['recipe']): { start: number; end: number } {
+  if (!isSequenceRecipe(recipe)) return { start: recipe.offset, end: recipe.offset + recipe.duration };
+  const trimmed = trimForRecipe(dsp, y, recipe);
+  const start = trimmed === y ? 0 : trimmed.byteOffset / 4 - y.byteOffset / 4;
+  const length = Math.min(trimmed.length, recipe.frames * recipe.hopLength);
+  const from = start + Math.max(0, (trimmed.length - length) >> 1);
+  return { start: from / recipe.sr, end: (from + length) / recipe.sr };
 }
 
 const engine = start();

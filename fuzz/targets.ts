@@ -38,7 +38,7 @@ export type TargetName = (typeof TARGETS)[number];
  * (src/ml/dataset), CnnError (src/ml/cnn/model), FeatureTableError (src/extract/feature-table),
  * ModelBundleError (src/browser/model-bundle).
  */
-export const TYPED_ERRORS = new Set(['AudioError', 'DspError', 'MlError', 'CnnError', 'FeatureTableError', 'ModelBundleError']);
+export const TYPED_ERRORS = new Set(['AudioError', 'DspError', 'MlError', 'CnnError', 'FeatureTableError', 'BundleError']);
 
 export type Outcome =
   | { kind: 'valid' }
@@ -194,16 +194,15 @@ export class FuzzHarness {
         for (const name of names) writeFileSync(join(dir, name), files[name]!);
         const b = await loadBundle(dir);
         try {
-          const dim = b.info.recipe.vectorLength;
-          const classes = b.info.classes;
+          const dim = b.meta.recipe.vectorLength;
+          const classes = b.meta.classes;
           if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string')) return { kind: 'invalid', message: 'classes is not a list of names' };
-          const x = b.scaler.transform(new Float32Array(dim), 1, dim);
-          const p = tf.tidy(() => (b.model.predict(tf.tensor3d(x, [1, dim, 1])) as tf.Tensor).dataSync() as Float32Array);
+          const p = b.predictProba(new Float32Array(dim), 1);
           if (p.length !== classes.length) return { kind: 'invalid', message: `${p.length} outputs for ${classes.length} classes` };
           const bad = firstNonFinite(p);
           return bad >= 0 ? { kind: 'invalid', message: `probability ${bad} is ${p[bad]}` } : { kind: 'valid' };
         } finally {
-          b.model.dispose();
+          b.dispose();
         }
       }
     }

@@ -22,8 +22,13 @@ export type {
 // The paper's features.
 export {
   paperVector, paperVectorForRecipe, assemblePaperVector, PAPER_RECIPE, makeRecipe, recipeVectorLength, valuesPerFrame,
-  type FeatureRecipe, type PaperVectorOptions,
+  type PaperRecipe, type PaperVectorOptions,
 } from './features/paper-vector.js';
+export {
+  featureVector, recipeLoadOptions, parseFeatureRecipe, describeRecipe, isSequenceRecipe, type FeatureRecipe, type SequenceRecipe,
+} from './features/feature-recipe.js';
+export { makeSequenceRecipe, SEQUENCE_CHANNELS, type SequenceChannel } from './features/sequence-recipe.js';
+export { sequenceVector } from './features/sequence-features.js';
 export { computeFrameFeatures, type FrameFeatures, type FrameFeatureOptions } from './features/frame-features.js';
 
 // Augmentation (seeded), with the WASM backend for stretch and pitch shift.
@@ -50,7 +55,14 @@ export { buildPaperCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError } from 
 export { trainCnn, type TrainCnnOptions, type TrainCnnResult } from './ml/cnn/train.js';
 export { initBackend, type BackendPreference, type BackendInfo } from './ml/cnn/backend.js';
 export { saveCnn, loadCnn } from './ml/cnn/persist.js';
-export { saveBundle, loadBundle, BUNDLE_FILE, BUNDLE_FORMAT, type BundleInfo, type ModelBundle } from './models/bundle.js';
+export { saveBundle, loadBundle, directoryReader, BUNDLE_FILE, BUNDLE_FORMAT } from './models/bundle.js';
+export { loadModelFrom, bundleFilesOf } from './models/bundle-format.js';
+export { BundleError, type BundleReader, type BundleFiles } from './models/bundle-files.js';
+export type { EmotionModel, ModelMeta, TrainingSummary, TrainedOn } from './models/emotion-model.js';
+export { fitModel, type TrainingData, type FitOptions } from './models/fit-model.js';
+export { modelTitle, validateModelSpec, PAPER_CNN_SPEC, PAPER_DT, PAPER_KNN, type ModelSpec, type CnnSpec } from './models/model-spec.js';
+export { TRAINING_RECIPES, trainingRecipe, type TrainingRecipe, type TrainingRecipeName } from './models/training-recipes.js';
+export { Preprocessor, type PreprocessStepSpec } from './models/preprocess.js';
 export { cnnPredictProba } from './models/cnn-predict.js';
 export { quantizeModelDir, type QuantizeSummary } from './models/quantize.js';
 

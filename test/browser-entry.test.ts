@@ -7,15 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  createWasmDspFromCore, loadAudioBytes, loadBundleFromUrl, loadWasmCoreFrom, ModelBundleError, paperVectorForRecipe,
-  PAPER_RECIPE, predictProbabilities, wasmResampler,
+  createWasmDspFromCore, featureVector, loadAudioBytes, loadModelFromUrl, loadWasmCoreFrom, ModelBundleError, paperVectorForRecipe,
+  PAPER_RECIPE, wasmResampler,
 } from '../src/browser/index.js';
 import { loadAudio } from '../src/audio/load.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { startDemoServer } from '../src/cli/commands/serve.js';
 import { initBackend } from '../src/ml/cnn/backend.js';
 import { loadBundle } from '../src/models/bundle.js';
-import { cnnPredictProba } from '../src/models/cnn-predict.js';
 import { synthCorpusFiles, synthesizeCorpusFile } from '../src/synth/index.js';
 import { createWasmDsp } from '../src/wasm/dsp.js';
 import { wasmPath } from '../src/wasm/load-node.js';
@@ -129,16 +128,16 @@ describe('browser API, run in Node', () => {
     await initBackend('wasm');
     const server = await startDemoServer({ port: 0 });
     try {
-      const bundle = await loadBundleFromUrl(new URL('model', server.url));
+      const http = await loadModelFromUrl(new URL('model', server.url));
       const node = await loadBundle('demo/model');
-      expect(bundle.info).toEqual(node.info);
+      expect(http.meta).toEqual(node.meta);
       const { y } = await loadAudio(wav, { sr: recipe.sr, offset: recipe.offset, duration: recipe.duration });
-      const x = paperVectorForRecipe(await createWasmDsp(), y, recipe);
-      const p = predictProbabilities(bundle, x);
-      const expected = cnnPredictProba(node.model, node.scaler.transform(x, 1, x.length), 1, x.length);
-      expect(Array.from(p)).toEqual(Array.from(expected));
-      expect(() => predictProbabilities(bundle, x.subarray(1))).toThrow(/2375 values, the model expects 2376/);
-      await expect(loadBundleFromUrl(new URL('no-such-model/', server.url))).rejects.toThrow(ModelBundleError);
+      const x = featureVector(await createWasmDsp(), y, node.meta.recipe);
+      expect(Array.from(http.predictProba(x, 1))).toEqual(Array.from(node.predictProba(x, 1)));
+      expect(() => http.predictProba(x.subarray(1), 1)).toThrow(/rows of \d+ features/);
+      await expect(loadModelFromUrl(new URL('no-such-model/', server.url))).rejects.toThrow(ModelBundleError);
+      http.dispose();
+      node.dispose();
     } finally {
       await server.close();
     }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/ml/cnn/backend.js';
-import { buildFramesCnn, cnnForArch, FRAMES_CNN } from '../src/ml/cnn/frames-model.js';
+import { buildFramesCnn, FRAMES_CNN } from '../src/ml/cnn/frames-model.js';
 import { CnnError, describeModel, disposeCnn } from '../src/ml/cnn/model.js';
 import { trainCnn } from '../src/ml/cnn/train.js';
 import { cnnPredictProba } from '../src/models/cnn-predict.js';
@@ -120,14 +120,9 @@ describe('frames CNN', () => {
     expect(weights(5)).not.toEqual(weights(6));
   });
 
-  it('rejects shapes it cannot pool and unknown architectures', () => {
+  it('rejects shapes it cannot pool', () => {
     expect(() => buildFramesCnn(3, 22, 7)).toThrow(CnnError);
     expect(() => buildFramesCnn(108, 22, 1)).toThrow(/nClasses must be an integer ≥ 2/);
-    expect(() => cnnForArch('deep' as never, { dim: 2376, nMfcc: 20, nClasses: 7, seed: 0 })).toThrow(/must be one of paper, frames/);
-    expect(() => cnnForArch('frames', { dim: 2377, nMfcc: 20, nClasses: 7, seed: 0 })).toThrow(CnnError);
-    const paper = cnnForArch('paper', { dim: 2376, nMfcc: 20, nClasses: 7, seed: 0 });
-    expect(paper.model).toBeUndefined();
-    expect(paper.relayout).toBeNull();
   });
 
   it('gets the same gradients on the wasm backend as on tfjs-backend-cpu (every training kernel it needs)', async () => {
@@ -171,7 +166,7 @@ describe('frames CNN', () => {
 
   it('learns separable frame patterns on the wasm backend through trainCnn and cnnPredictProba', async () => {
     // Each class is a prototype sequence of 12 frames × 22 channels; rows are prototype + noise,
-    // stored in paper-vector order so the cnnForArch re-layout is exercised too (no zeros: full-length rows).
+    // stored in paper-vector order so the frame-major re-layout is exercised too (no zeros: full-length rows).
     const frames = 12;
     const nMfcc = 20;
     const dim = frames * 22;
@@ -190,11 +185,11 @@ describe('frames CNN', () => {
     const train = make(150);
     const test = make(60);
     const before = tf.memory().numTensors;
-    const arch = cnnForArch('frames', { dim, nMfcc, nClasses, seed: 11 });
-    const fit = await trainCnn(arch.relayout!(train.X, 150), train.y, nClasses, { model: arch.model, epochs: 15, batchSize: 16, seed: 11 });
+    const model = buildFramesCnn(frames, 22, nClasses, { seed: 11 });
+    const fit = await trainCnn(toFrameMajor(train.X, 150, dim, nMfcc), train.y, nClasses, { model, epochs: 15, batchSize: 16, seed: 11 });
     expect(fit.backend).toBe('wasm');
     expect(fit.history.at(-1)!.loss).toBeLessThan(fit.history[0]!.loss);
-    const pred = argmaxRows(cnnPredictProba(fit.model, arch.relayout!(test.X, 60), 60, dim), 60, nClasses);
+    const pred = argmaxRows(cnnPredictProba(fit.model, toFrameMajor(test.X, 60, dim, nMfcc), 60, dim), 60, nClasses);
     const correct = pred.reduce((n, p, i) => n + (p === test.y[i] ? 1 : 0), 0);
     expect(correct / 60).toBeGreaterThan(0.9);
     disposeCnn(fit.model);

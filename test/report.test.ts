@@ -125,7 +125,7 @@ describe('writeReport on the hand-made fixture', () => {
     expect(header).toContain('<dt>Seed</dt><dd>42</dd>');
     expect(header).toMatch(/<dt>Backend<\/dt><dd>CNN training: wasm; report spectrograms and augmentation: WASM DSP/);
     expect(header).toContain('<dt>Date</dt><dd>2025-01-01T00:00:00.000Z</dd>');
-    expect(header).toContain('2.5 s from 0.6 s at 22050 Hz; n_fft 2048, hop 512; ZCR + RMS + 20 MFCC (128 mel bands) per frame; vector length 2376');
+    expect(header).toContain('<dt>Recipe</dt><dd>paper vector: 2.5 s from 0.6 s at 22050 Hz, ZCR + RMS + 20 MFCC per frame (n_fft 2048, hop 512, 128 mels), 2376 values</dd>');
   });
 
   it('records the per-version augmentation seeds in the caption', () => {

@@ -4,13 +4,17 @@
  * a URL or bytes instead of from disk, and loadAudioBytes gets the WASM resampler explicitly:
  *
  *   const core = await loadWasmCoreFrom('/assets/ser.wasm'); // the file of the "ser-wasm/wasm" export, served
- *   const { y } = await loadAudioBytes(wavBytes, { sr: 22050, resampler: wasmResampler(core) });
- *   const x = paperVectorForRecipe(createWasmDspFromCore(core), y, PAPER_RECIPE);
+ *   const model = await loadModelFromUrl('/model/', { core });               // any bundle `ser train` writes
+ *   const { y } = await loadAudioBytes(wavBytes, { ...recipeLoadOptions(model.meta.recipe), resampler: wasmResampler(core) });
+ *   const p = model.predictProba(featureVector(createWasmDspFromCore(core), y, model.meta.recipe), 1);
  *
  * test/browser-entry.test.ts bundles this file for the browser and fails on any Node built-in.
  */
 export { loadWasmCoreFrom, createWasmDspFromCore, wasmResampler, type WasmSource } from './wasm.js';
-export { loadBundleFromUrl, predictProbabilities, ModelBundleError, type BrowserModelBundle } from './model-bundle.js';
+export { loadModelFromUrl, urlReader, ModelBundleError } from './model-bundle.js';
+export type { EmotionModel, ModelMeta, TrainingSummary, TrainedOn } from '../models/emotion-model.js';
+export { modelTitle, type ModelSpec } from '../models/model-spec.js';
+export { trimForRecipe } from '../features/sequence-features.js';
 
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from '../wasm/core.js';
 export { WasmDsp, MAX_FFT, type YinTrack } from '../wasm/dsp.js';
@@ -29,10 +33,14 @@ export { AudioError, isAudioError, type AudioErrorCode } from '../audio/errors.j
 
 export {
   paperVector, paperVectorForRecipe, assemblePaperVector, PAPER_RECIPE, makeRecipe, recipeVectorLength,
-  type FeatureRecipe, type PaperVectorOptions,
+  type PaperRecipe, type PaperVectorOptions,
 } from '../features/paper-vector.js';
+export {
+  featureVector, recipeLoadOptions, parseFeatureRecipe, describeRecipe, isSequenceRecipe, type FeatureRecipe, type SequenceRecipe,
+} from '../features/feature-recipe.js';
+export { makeSequenceRecipe, SEQUENCE_CHANNELS, type SequenceChannel } from '../features/sequence-recipe.js';
+export { sequenceVector } from '../features/sequence-features.js';
 export { computeFrameFeatures, type FrameFeatures } from '../features/frame-features.js';
 
 export { StandardScaler, type StandardScalerJSON } from '../ml/scaler.js';
-export type { BundleInfo } from '../models/bundle.js';
 export { Random, hashString } from '../util/random.js';

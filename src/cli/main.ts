@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { TOOL_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { EXIT_CODES_HELP, EXIT_FAILURE, setExitCode } from './exit-codes.js';
 
@@ -8,7 +9,7 @@ const program = new Command();
 program
   .name('ser')
   .description('Speech emotion recognition with librosa-compatible DSP in WebAssembly')
-  .version('0.1.0')
+  .version(TOOL_VERSION)
   .showHelpAfterError()
   .addHelpText('after', EXIT_CODES_HELP);
 

@@ -1,7 +1,8 @@
 import { relative, resolve } from 'node:path';
 import { AUGMENT_VERSIONS, NOTEBOOK_AUGMENT_PARAMS, PAPER_AUGMENT_PARAMS, type AugmentParams, type AugmentVersion } from '../augment/index.js';
 import type { Corpus } from '../corpus/types.js';
-import { PAPER_RECIPE, type FeatureRecipe } from '../features/recipe.js';
+import { PAPER_RECIPE } from '../features/recipe.js';
+import type { FeatureRecipe } from '../features/feature-recipe.js';
 import type { FeatureTable } from './feature-table.js';
 import { runExtractionPool, type PoolOptions, type PoolRun } from './pool.js';
 import type { ExtractTask } from './types.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { stringify } from 'csv-stringify';
 import type { Dataset } from '../ml/dataset.js';
-import type { FeatureRecipe } from '../features/recipe.js';
+import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 import type { SkippedFile } from './pool.js';
 

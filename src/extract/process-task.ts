@@ -3,7 +3,8 @@ import { isAudioError } from '../audio/errors.js';
 import { loadAudioBytes } from '../audio/load.js';
 import { augmentClip, type AppliedAugmentation, augmentationSeed } from '../augment/index.js';
 import { DspError } from '../dsp/errors.js';
-import { paperVectorForRecipe } from '../features/paper-vector.js';
+import { featureVector, recipeLoadOptions } from '../features/feature-recipe.js';
+import { TOOL_VERSION } from '../version.js';
 import { createWasmAugmentBackend } from '../wasm/augment.js';
 import { createWasmDsp, type WasmDsp } from '../wasm/dsp.js';
 import { loadWasmCore, wasmPath } from '../wasm/load-node.js';
@@ -12,7 +13,6 @@ import type { AugmentBackend } from '../augment/index.js';
 import { cacheKey, codeVersion, FeatureCache } from './cache.js';
 import type { DrawnParams, ExtractResult, ExtractTask } from './types.js';
 
-const PACKAGE_VERSION = '0.1.0';
 
 interface ThreadContext {
   dsp: WasmDsp;
@@ -50,27 +50,21 @@ export async function processTask(task: ExtractTask, cacheDir: string | null): P
     return { ok: false, key: task.key, code: 'READ_FAILED', reason: `${task.path}: ${(err as Error).message}` };
   }
   const cache = cacheDir ? cacheFor(cacheDir) : null;
-  const hash = cache ? cacheKey(task, bytes, codeVersion(wasmPath(), PACKAGE_VERSION)) : '';
+  const hash = cache ? cacheKey(task, bytes, codeVersion(wasmPath(), TOOL_VERSION)) : '';
   const hit = cache?.get(hash);
   if (hit) return { ...hit, cacheHit: true };
 
   try {
     const ctx = await threadContext();
     const { recipe } = task;
-    const { y } = await loadAudioBytes(bytes, {
-      file: task.path,
-      sr: recipe.sr,
-      offset: recipe.offset,
-      duration: recipe.duration,
-      resampler: ctx.resampler,
-    });
+    const { y } = await loadAudioBytes(bytes, { file: task.path, ...recipeLoadOptions(recipe), resampler: ctx.resampler });
     const dim = recipe.vectorLength;
     const vectors = new Float32Array(task.versions.length * dim);
     const params: DrawnParams[] = [];
     task.versions.forEach((version, v) => {
       const seed = augmentationSeed(task.seed, task.key, version);
       const { y: yv, applied } = augmentClip(version, y, recipe.sr, seed, task.augmentParams, ctx.augment);
-      vectors.set(paperVectorForRecipe(ctx.dsp, yv, recipe), v * dim);
+      vectors.set(featureVector(ctx.dsp, yv, recipe), v * dim);
       params.push(drawn(applied));
     });
     const result = { ok: true as const, key: task.key, vectors, versions: task.versions.slice(), params, clipSamples: y.length };

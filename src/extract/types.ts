@@ -1,5 +1,5 @@
 import type { AugmentParams, AugmentVersion } from '../augment/index.js';
-import type { FeatureRecipe } from '../features/recipe.js';
+import type { FeatureRecipe } from '../features/feature-recipe.js';
 
 /** One unit of work for a pool worker: a file path (never audio), and how to process it. */
 export interface ExtractTask {

@@ -1,9 +1,9 @@
 import type { DspBackend, Real } from '../dsp/types.js';
 import { assertPositiveInt } from '../dsp/validate.js';
 import { computeFrameFeatures, type FrameFeatureOptions, type FrameFeatures } from './frame-features.js';
-import { makeRecipe, type FeatureRecipe } from './recipe.js';
+import { makeRecipe, type PaperRecipe } from './recipe.js';
 
-export { PAPER_RECIPE, makeRecipe, recipeVectorLength, valuesPerFrame, type FeatureRecipe } from './recipe.js';
+export { PAPER_RECIPE, makeRecipe, recipeVectorLength, valuesPerFrame, type PaperRecipe } from './recipe.js';
 
 export interface PaperVectorOptions extends FrameFeatureOptions {
   /**
@@ -55,7 +55,7 @@ export function paperVector(dsp: DspBackend, y: Real, opts: PaperVectorOptions =
 }
 
 /** paperVector with every parameter taken from a recipe (padded/truncated to recipe.vectorLength). */
-export function paperVectorForRecipe(dsp: DspBackend, y: Real, recipe: FeatureRecipe): Float32Array {
+export function paperVectorForRecipe(dsp: DspBackend, y: Real, recipe: PaperRecipe): Float32Array {
   const { sr, nFft, hopLength, nMfcc, nMels, vectorLength } = recipe;
   return paperVector(dsp, y, { sr, nFft, hopLength, nMfcc, nMels, targetLength: vectorLength });
 }

@@ -2,12 +2,14 @@ import { frameCount } from '../dsp/types.js';
 import { assertMfccCount, assertNonNegative, assertPositive, assertPositiveInt, assertPowerOfTwo } from '../dsp/validate.js';
 
 /**
- * How a clip becomes one fixed-length feature vector: load at `sr` from `offset` for
- * `duration` seconds, frame with `nFft` / `hopLength`, take ZCR, RMS and `nMfcc` MFCCs
- * (from `nMels` mel bands) per frame, and pad/truncate to `vectorLength` values.
- * A plain serialisable object, so it can be sent to worker threads.
+ * The paper's recipe: load at `sr` from `offset` for `duration` seconds, frame with
+ * `nFft` / `hopLength`, take ZCR, RMS and `nMfcc` MFCCs (from `nMels` mel bands) per
+ * frame, and pad/truncate to `vectorLength` values (the flat vector of the paper).
+ * A plain serialisable object, so it can be sent to worker threads. `kind` is absent in
+ * files written before other recipes existed; absent means 'paper'.
  */
-export interface FeatureRecipe {
+export interface PaperRecipe {
+  kind?: 'paper';
   sr: number;
   offset: number;
   duration: number;
@@ -28,15 +30,15 @@ export function valuesPerFrame(nMfcc: number): number {
  * floor(duration * sr) samples (what librosa.load returns at the target rate) times values per frame.
  * Paper recipe: 55125 samples -> 1 + 55125 // 512 = 108 frames -> 108 * 22 = 2376.
  */
-export function recipeVectorLength(r: Omit<FeatureRecipe, 'vectorLength'>): number {
+export function recipeVectorLength(r: Omit<PaperRecipe, 'vectorLength'>): number {
   // The small epsilon keeps e.g. 2.5 * 22050 from landing a hair below an integer.
   const samples = Math.floor(r.duration * r.sr + 1e-9);
   return frameCount(samples, r.nFft, r.hopLength, true) * valuesPerFrame(r.nMfcc);
 }
 
 /** A validated recipe: the paper's values overridden by `overrides`, vectorLength derived unless given. */
-export function makeRecipe(overrides: Partial<FeatureRecipe> = {}): FeatureRecipe {
-  const base = { ...PAPER_RECIPE_BASE, ...overrides };
+export function makeRecipe(overrides: Partial<PaperRecipe> = {}): PaperRecipe {
+  const base = { ...PAPER_RECIPE_BASE, ...overrides, kind: 'paper' as const };
   assertPositive(base.sr, 'sr');
   assertNonNegative(base.offset, 'offset');
   assertPositive(base.duration, 'duration');
@@ -49,7 +51,7 @@ export function makeRecipe(overrides: Partial<FeatureRecipe> = {}): FeatureRecip
   return { ...base, vectorLength };
 }
 
-const PAPER_RECIPE_BASE: Omit<FeatureRecipe, 'vectorLength'> = {
+const PAPER_RECIPE_BASE: Omit<PaperRecipe, 'vectorLength'> = {
   sr: 22050,
   offset: 0.6,
   duration: 2.5,
@@ -60,4 +62,4 @@ const PAPER_RECIPE_BASE: Omit<FeatureRecipe, 'vectorLength'> = {
 };
 
 /** The paper's recipe (librosa defaults, 2.5 s from 0.6 s at 22.05 kHz): vectorLength 2376. */
-export const PAPER_RECIPE: Readonly<FeatureRecipe> = Object.freeze(makeRecipe());
+export const PAPER_RECIPE: Readonly<PaperRecipe> = Object.freeze(makeRecipe());

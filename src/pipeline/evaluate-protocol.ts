@@ -1,27 +1,21 @@
-import { selectRows, type Dataset } from '../ml/dataset.js';
-import { DecisionTreeClassifier } from '../ml/decision-tree.js';
-import { KNeighborsClassifier } from '../ml/knn.js';
+import { selectRows } from '../ml/dataset.js';
 import { classificationMetrics, type ClassificationMetrics } from '../ml/metrics.js';
 import { argmaxRows } from '../ml/one-hot.js';
-import { StandardScaler } from '../ml/scaler.js';
 import type { Split } from '../ml/split.js';
-import { trainCnn, type TrainCnnOptions } from '../ml/cnn/train.js';
-import { disposeCnn } from '../ml/cnn/model.js';
-import { cnnForArch, type CnnArch } from '../ml/cnn/frames-model.js';
-import { cnnPredictProba } from '../models/cnn-predict.js';
+import type { EmotionModel } from '../models/emotion-model.js';
+import { fitModel, type TrainingData } from '../models/fit-model.js';
+import { modelTitle, type ModelSpec } from '../models/model-spec.js';
 import type { WasmCore } from '../wasm/core.js';
-import type { ModelName, ModelResult, ProtocolResult } from './results.js';
+import type { FoldScores, ModelName, ModelResult, ProtocolResult } from './results.js';
 
 export interface EvaluateOptions {
-  models: ModelName[];
+  /** The classifier behind each model name, in order. */
+  models: Array<[ModelName, ModelSpec]>;
   seed: number;
   core?: WasmCore;
-  cnn?: Omit<TrainCnnOptions, 'seed' | 'model'>;
-  /** CNN architecture (default 'paper'; 'frames': frames-model.ts, needs `nMfcc` to find the frame layout). */
-  cnnArch?: CnnArch;
-  /** MFCCs per frame in the feature vectors (default 20, the paper's). */
-  nMfcc?: number;
-  /** KNN train accuracy on at most this many training rows (each costs a full distance scan). */
+  /** Training recipe name, recorded in bundles and results. */
+  recipeName?: string;
+  /** Train accuracy of KNN on at most this many training rows (each costs a full distance scan). */
   knnTrainSample?: number;
   log?: (line: string) => void;
 }
@@ -33,18 +27,14 @@ const DESCRIPTIONS: Record<Split['protocol'], string> = {
 };
 
 /**
- * One protocol: fit the scaler on the training side only, then train and
- * score each model. Returns everything results.json records for it.
+ * One protocol: each model is fitted on the split's training rows only
+ * (fitModel: its scaler, its validation speakers and its early stopping all
+ * come from those rows) and scored on the test rows.
  */
-export async function evaluateProtocol(table: Dataset, split: Split, opts: EvaluateOptions): Promise<ProtocolResult> {
+export async function evaluateProtocol(table: TrainingData, split: Split, opts: EvaluateOptions): Promise<ProtocolResult> {
   const log = opts.log ?? (() => {});
   const train = selectRows(table, split.train);
   const test = selectRows(table, split.test);
-  const { dim } = table;
-  const nClasses = table.classes.length;
-  const scaler = new StandardScaler().fit(train.X, train.rows, dim);
-  const Xtr = scaler.transform(train.X, train.rows, dim);
-  const Xte = scaler.transform(test.X, test.rows, dim);
   const result: ProtocolResult = {
     protocol: split.protocol,
     description: DESCRIPTIONS[split.protocol],
@@ -55,77 +45,51 @@ export async function evaluateProtocol(table: Dataset, split: Split, opts: Evalu
     models: {},
   };
 
-  for (const model of opts.models) {
-    log(`[${split.protocol}] ${model}: training on ${train.rows} rows × ${dim}`);
+  for (const [name, spec] of opts.models) {
+    log(`[${split.protocol}] ${modelTitle(spec)}: training on ${train.rows} rows × ${table.dim}`);
     const t0 = performance.now();
-    let trainPred: Int32Array;
-    let trainTruth: Int32Array = train.y;
-    let testPred: Int32Array;
-    let fitSeconds: number;
-    let training: ModelResult['training'];
-    if (model === 'dt') {
-      const dt = new DecisionTreeClassifier({ seed: opts.seed }).fit(Xtr, train.rows, dim, train.y, nClasses);
-      fitSeconds = (performance.now() - t0) / 1000;
-      trainPred = dt.predict(Xtr, train.rows, dim);
+    const model = await fitModel(spec, table, split.train, {
+      seed: opts.seed,
+      core: opts.core,
+      recipeName: opts.recipeName,
+      log: (line) => log(`[${split.protocol}] ${line}`),
+    });
+    try {
+      const fitSeconds = (performance.now() - t0) / 1000;
+      const nClasses = table.classes.length;
+      // Train accuracy on a bounded sample for KNN (a full distance scan per row), on everything otherwise.
+      const sample = name === 'knn' ? Math.min(train.rows, opts.knnTrainSample ?? 2000) : train.rows;
+      const trainPred = argmaxRows(model.predictProba(train.X.subarray(0, sample * table.dim), sample), sample, nClasses);
       const t1 = performance.now();
-      testPred = dt.predict(Xte, test.rows, dim);
-      result.models.dt = score('dt', train.y, trainPred, test.y, testPred, table.classes, fitSeconds, (performance.now() - t1) / 1000);
-      continue;
-    } else if (model === 'knn') {
-      const knn = new KNeighborsClassifier({ k: 4, core: opts.core }).fit(Xtr, train.rows, dim, train.y, nClasses);
-      fitSeconds = (performance.now() - t0) / 1000;
-      const t1 = performance.now();
-      testPred = knn.predict(Xte, test.rows, dim);
+      const testPred = argmaxRows(model.predictProba(test.X, test.rows), test.rows, nClasses);
       const predictSeconds = (performance.now() - t1) / 1000;
-      // Train accuracy of KNN includes each row's own zero distance; on a sample to bound the cost.
-      const sample = Math.min(train.rows, opts.knnTrainSample ?? 2000);
-      trainTruth = train.y.subarray(0, sample);
-      trainPred = knn.predict(Xtr.subarray(0, sample * dim), sample, dim);
-      result.models.knn = score('knn', trainTruth, trainPred, test.y, testPred, table.classes, fitSeconds, predictSeconds);
-      continue;
-    } else {
-      const arch = cnnForArch(opts.cnnArch ?? 'paper', { dim, nMfcc: opts.nMfcc ?? 20, nClasses, seed: opts.seed, learningRate: opts.cnn?.learningRate });
-      let XtrCnn = Xtr;
-      let XteCnn = Xte;
-      if (arch.relayout) {
-        // Re-laid-out raw rows get their own scaler, fitted on the training side only as above.
-        const rawTr = arch.relayout(train.X, train.rows);
-        const cnnScaler = new StandardScaler().fit(rawTr, train.rows, dim);
-        XtrCnn = cnnScaler.transform(rawTr, train.rows, dim);
-        XteCnn = cnnScaler.transform(arch.relayout(test.X, test.rows), test.rows, dim);
-      }
-      const fit = await trainCnn(XtrCnn, train.y, nClasses, {
-        ...opts.cnn,
-        model: arch.model,
-        seed: opts.seed,
-        onEpoch: (epoch, l) => {
-          log(`[${split.protocol}] cnn epoch ${epoch + 1}: loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(4)}` +
-            (l.val_loss !== undefined ? ` val_loss ${l.val_loss.toFixed(4)} val_acc ${l.val_acc!.toFixed(4)}` : ''));
-        },
-      });
-      fitSeconds = (performance.now() - t0) / 1000;
-      trainPred = argmaxRows(cnnPredictProba(fit.model, XtrCnn, train.rows, dim), train.rows, nClasses);
-      const t1 = performance.now();
-      testPred = argmaxRows(cnnPredictProba(fit.model, XteCnn, test.rows, dim), test.rows, nClasses);
-      const predictSeconds = (performance.now() - t1) / 1000;
-      training = {
-        backend: fit.backend,
-        epochs: fit.history.length,
-        bestEpoch: fit.bestEpoch + 1,
-        stoppedEarly: fit.stoppedEpoch !== null,
-        epochSeconds: fit.epochMs.map((ms) => ms / 1000),
-        history: {
-          loss: fit.history.map((h) => h.loss),
-          acc: fit.history.map((h) => h.acc),
-          valLoss: fit.history.map((h) => h.val_loss ?? NaN),
-          valAcc: fit.history.map((h) => h.val_acc ?? NaN),
-        },
+      result.models[name] = {
+        ...score(name, train.y.subarray(0, sample), trainPred, test.y, testPred, table.classes, fitSeconds, predictSeconds),
+        title: modelTitle(spec),
+        ...(trainingOf(model) ? { training: trainingOf(model)! } : {}),
       };
-      disposeCnn(fit.model);
-      result.models.cnn = { ...score('cnn', trainTruth, trainPred, test.y, testPred, table.classes, fitSeconds, predictSeconds), training };
+    } finally {
+      model.dispose();
     }
   }
   return result;
+}
+
+/** The first network's curves (the report draws one model per protocol) and how many there were. */
+function trainingOf(model: EmotionModel): ModelResult['training'] | undefined {
+  const nets = model.training.filter((t) => t.history);
+  const t = nets[0];
+  if (!t?.history) return undefined;
+  return {
+    backend: t.backend ?? '',
+    epochs: t.epochs ?? t.history.loss.length,
+    bestEpoch: t.bestEpoch ?? t.history.loss.length,
+    stoppedEarly: (t.epochs ?? 0) < ((model.meta.spec.kind === 'ensemble' ? model.meta.spec.member : model.meta.spec) as { epochs?: number }).epochs!,
+    epochSeconds: t.epochSeconds ?? [],
+    history: t.history,
+    members: nets.length,
+    validationSpeakers: nets.map((n) => n.validationSpeakers),
+  };
 }
 
 function score(
@@ -155,14 +119,21 @@ function score(
   };
 }
 
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Population standard deviation over folds (each fold is one observation of the whole procedure). */
+const sd = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
 /**
  * Pools the folds of a cross-validated protocol: every test row was predicted
  * by exactly one fold's models, so the pooled confusion matrix is the sum, and
  * the pooled metrics are computed from it as if from one prediction list.
+ * Per-fold accuracy, balanced accuracy (UAR) and macro-F1 are kept, with their
+ * mean and standard deviation over folds.
  */
 export function poolFolds(folds: ProtocolResult[], classes: string[]): ProtocolResult {
   const first = folds[0]!;
   const models: ProtocolResult['models'] = {};
+  const summary: NonNullable<ProtocolResult['foldSummary']> = {};
   for (const model of Object.keys(first.models) as ModelName[]) {
     const results = folds.map((f) => f.models[model]!);
     const confusion = classes.map((_, t) => classes.map((__, p) => results.reduce((sum, r) => sum + r.confusion[t]![p]!, 0)));
@@ -175,10 +146,15 @@ export function poolFolds(folds: ProtocolResult[], classes: string[]): ProtocolR
       }
     }));
     const m = classificationMetrics(yTrue, yPred, classes.length);
-    const mean = (f: (r: ModelResult) => number): number => results.reduce((s, r) => s + f(r), 0) / results.length;
+    const perFold = (f: (r: ModelResult) => number) => {
+      const xs = results.map(f);
+      return { mean: mean(xs), sd: sd(xs) };
+    };
+    summary[model] = { accuracy: perFold((r) => r.testAccuracy), balancedAccuracy: perFold((r) => r.balancedAccuracy), macroF1: perFold((r) => r.macro.f1) };
     models[model] = {
       model,
-      trainAccuracy: mean((r) => r.trainAccuracy),
+      ...(results[0]!.title ? { title: results[0]!.title } : {}),
+      trainAccuracy: mean(results.map((r) => r.trainAccuracy)),
       testAccuracy: m.accuracy,
       balancedAccuracy: m.balancedAccuracy,
       perClass: classes.map((label, c) => ({ label, precision: m.precision[c]!, recall: m.recall[c]!, f1: m.f1[c]!, support: m.support[c]! })),
@@ -190,6 +166,8 @@ export function poolFolds(folds: ProtocolResult[], classes: string[]): ProtocolR
       ...(results[0]!.training ? { training: results[0]!.training } : {}),
     };
   }
+  const scores = (f: ProtocolResult, pick: (r: ModelResult) => number): FoldScores =>
+    Object.fromEntries(Object.entries(f.models).map(([k, r]) => [k, pick(r!)]));
   return {
     protocol: first.protocol,
     description: `${first.description}; ${folds.length} folds, every actor held out once, predictions pooled`,
@@ -201,7 +179,11 @@ export function poolFolds(folds: ProtocolResult[], classes: string[]): ProtocolR
     folds: folds.map((f) => ({
       testSpeakers: f.testSpeakers,
       testRows: f.testRows,
-      accuracy: Object.fromEntries(Object.entries(f.models).map(([k, r]) => [k, r!.testAccuracy])),
+      accuracy: scores(f, (r) => r.testAccuracy),
+      balancedAccuracy: scores(f, (r) => r.balancedAccuracy),
+      macroF1: scores(f, (r) => r.macro.f1),
+      fitSeconds: scores(f, (r) => r.fitSeconds),
     })),
+    foldSummary: summary,
   };
 }

@@ -3,9 +3,10 @@
  * read by `ser report`. Everything a figure or table needs is in here, so a
  * report can be re-rendered later from the directory alone.
  */
-import type { FeatureRecipe } from '../features/recipe.js';
+import type { FeatureRecipe } from '../features/feature-recipe.js';
 import type { UtteranceNormMode } from '../features/utterance-norm.js';
-import type { CnnArch } from '../ml/cnn/frames-model.js';
+
+import type { ModelSpec, PaperVectorArch } from '../models/model-spec.js';
 
 export type ProtocolName = 'paper' | 'clip' | 'speaker';
 export type ModelName = 'dt' | 'knn' | 'cnn';
@@ -27,6 +28,8 @@ export interface AveragedMetrics {
 
 export interface ModelResult {
   model: ModelName;
+  /** e.g. 'CNN (sequence) × 3' (models/model-spec.ts: modelTitle); absent in older files. */
+  title?: string;
   trainAccuracy: number;
   testAccuracy: number;
   balancedAccuracy: number;
@@ -45,7 +48,20 @@ export interface ModelResult {
     stoppedEarly: boolean;
     epochSeconds: number[];
     history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[] };
+    /** Networks trained (ensemble members); the curves are the first one's. */
+    members?: number;
+    /** Each network's validation speakers (held out of its training rows). */
+    validationSpeakers?: string[][];
   };
+}
+
+/** One number per model, e.g. a fold's accuracy. */
+export type FoldScores = Partial<Record<ModelName, number>>;
+
+export interface MeanSd {
+  mean: number;
+  /** Population standard deviation over folds. */
+  sd: number;
 }
 
 export interface ProtocolResult {
@@ -62,7 +78,17 @@ export interface ProtocolResult {
    * then pools the predictions of all folds (confusion summed); the CNN's
    * training curves are those of the first fold.
    */
-  folds?: Array<{ testSpeakers: string[]; testRows: number; accuracy: Partial<Record<ModelName, number>> }>;
+  folds?: Array<{
+    testSpeakers: string[];
+    testRows: number;
+    accuracy: FoldScores;
+    /** Absent in older files. */
+    balancedAccuracy?: FoldScores;
+    macroF1?: FoldScores;
+    fitSeconds?: FoldScores;
+  }>;
+  /** Mean ± sd over folds of each fold's accuracy, UAR and macro-F1. */
+  foldSummary?: Partial<Record<ModelName, { accuracy: MeanSd; balancedAccuracy: MeanSd; macroF1: MeanSd }>>;
 }
 
 export interface PipelineResults {
@@ -86,7 +112,10 @@ export interface PipelineResults {
    * Options beyond the paper's recipe that produced these numbers (absent in
    * older files: the paper's recipe, i.e. cnnArch 'paper', utteranceNorm 'off').
    */
-  options?: { cnnArch: CnnArch; utteranceNorm: UtteranceNormMode };
+  options?: { cnnArch: PaperVectorArch; utteranceNorm: UtteranceNormMode };
+  /** The named training recipe ('paper', 'best') and the spec behind each model name; absent in older files. */
+  trainingRecipe?: string;
+  modelSpecs?: Partial<Record<ModelName, ModelSpec>>;
   augmentation: { versions: string[]; params: Record<string, unknown> };
   extraction: { seconds: number; filesPerSecond: number; workers: number; cacheHits: number; rows: number; dim: number };
   protocols: Partial<Record<ProtocolName, ProtocolResult>>;

@@ -1,17 +1,22 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { join, resolve } from 'node:path';
 import { loadCorpus } from '../corpus/index.js';
 import { augmentPreset, extractCorpus, type AugmentPreset } from '../extract/extract-corpus.js';
 import { writeFeatureTableBinary, writeFeatureTableCsv, type FeatureTable } from '../extract/feature-table.js';
-import { PAPER_RECIPE } from '../features/recipe.js';
 import { clipSplit, paperSplit, speakerFolds, speakerSplit, type Gender, type Split } from '../ml/split.js';
 import { initBackend } from '../ml/cnn/backend.js';
-import type { CnnArch } from '../ml/cnn/frames-model.js';
-import { utteranceNormalize, type UtteranceNormMode } from '../features/utterance-norm.js';
+import type { UtteranceNormMode } from '../features/utterance-norm.js';
+import { describeRecipe } from '../features/feature-recipe.js';
+import { trainingData } from '../models/corpus-features.js';
+import type { ModelSpec, PaperVectorArch } from '../models/model-spec.js';
+import { trainingRecipe, type TrainingRecipeName } from '../models/training-recipes.js';
+import { TOOL_VERSION } from '../version.js';
 import { writeSynthCorpus } from '../synth/corpus-writer.js';
 import { loadWasmCore } from '../wasm/load-node.js';
 import { evaluateProtocol, poolFolds } from './evaluate-protocol.js';
 import { PAPER_ACCURACY, type ModelName, type PipelineResults, type ProtocolName } from './results.js';
+import { validatePipelineChoices } from './choices.js';
 import { formatModelReport, formatTable4 } from './table.js';
 
 export interface PipelineOptions {
@@ -25,16 +30,19 @@ export interface PipelineOptions {
   models?: ModelName[];
   /** Synthetic corpus size when no data is given. */
   synthActors?: number;
-  /** CNN: maximum epochs (paper 50) and early-stopping patience. */
+  /** Networks: maximum epochs (paper 50), early-stopping patience, ensemble size (default: the recipe's). */
   epochs?: number;
   patience?: number;
+  members?: number;
   /** Speaker protocol: explicit held-out actors (default: one male + one female drawn with the seed). */
   heldOut?: string[];
   /** Speaker protocol: evaluate every fold of `speakersPerFold` held-out actors instead of one held-out pair. */
   speakerFolds?: boolean;
-  /** CNN architecture: 'paper' (default, Table 2) or 'frames' (time convolution over [frames, 22] rows; ml/cnn/frames-model.ts). */
-  cnnArch?: CnnArch;
-  /** Per-clip MFCC normalisation before the split and scaler: 'off' (default, paper), 'mean' (CMN) or 'meanvar' (CMVN). */
+  /** Named training recipe: 'paper' (default: the Table 4 reproduction) or 'best' (models/training-recipes.ts). */
+  recipe?: TrainingRecipeName;
+  /** Paper recipe only — CNN architecture: 'paper' (default, Table 2) or 'frames' (time convolution over [frames, 22] rows). */
+  cnnArch?: PaperVectorArch;
+  /** Paper recipe only — per-clip MFCC normalisation in every model's preprocessing: 'off' (default), 'mean' (CMN) or 'meanvar' (CMVN). */
   utteranceNorm?: UtteranceNormMode;
   csv?: boolean;
   report?: boolean;
@@ -51,6 +59,8 @@ export interface PipelineOptions {
  */
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResults> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Every name is checked before any work starts (a typo must not cost a whole extraction).
+  const { recipe, models, protocols } = validatePipelineChoices(opts);
   const out = resolve(opts.out);
   const seed = opts.seed ?? 42;
   await mkdir(out, { recursive: true });
@@ -72,31 +82,28 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const { table: extracted, run } = await extractCorpus(corpus, dataDir, {
     workers: opts.workers,
     augment,
+    versions: augment === 'none' ? undefined : recipe.versions,
     seed,
     cacheDir: join(out, 'cache'),
     quiet: opts.quiet,
-    recipe: PAPER_RECIPE,
+    recipe: recipe.features,
   });
-  const utteranceNorm = opts.utteranceNorm ?? 'off';
-  const cnnArch = opts.cnnArch ?? 'paper';
-  // features.bin keeps the extracted values; the normalisation is a pure per-row function applied on top.
-  const table: FeatureTable = utteranceNorm === 'off'
-    ? extracted
-    : { ...extracted, X: utteranceNormalize(extracted.X, extracted.rows, extracted.dim, extracted.meta.recipe.nMfcc, utteranceNorm) };
+  const table = extracted;
   log(`extracted ${table.rows} rows × ${table.dim} from ${run.stats.ok} files in ${run.stats.seconds.toFixed(1)} s ` +
     `(${run.stats.filesPerSecond.toFixed(1)} files/s, ${run.stats.workers} workers, ${run.stats.cacheHits} cached)`);
   for (const s of table.meta.skipped) log(`skipped ${s.path}: [${s.code}] ${s.reason}`);
-  if (utteranceNorm !== 'off') log(`utterance normalisation of the MFCCs: ${utteranceNorm} (per clip, over its real frames)`);
+  if (table.rows === 0) throw new Error(`no file of ${dataDir} could be read: nothing to evaluate`);
+  log(`recipe '${recipe.name}': ${describeRecipe(recipe.features)}; models ${models.map(([n, spec]) => `${n} = ${specLabel(spec)}`).join(', ')}`);
   await writeFeatureTableBinary(extracted, join(out, 'features'));
   if (opts.csv) await writeFeatureTableCsv(extracted, join(out, 'features.csv'));
 
-  const models = opts.models ?? ['dt', 'knn', 'cnn'];
-  const backend = models.includes('cnn') ? await initBackend(opts.backend) : undefined;
+  const needsTf = models.some(([, spec]) => spec.kind === 'cnn' || spec.kind === 'ensemble');
+  const backend = needsTf ? await initBackend(opts.backend) : undefined;
   if (backend) log(`tfjs backend: ${backend.name} (${backend.detail})`);
   const core = await loadWasmCore();
   const results: PipelineResults = {
     tool: 'ser-wasm',
-    version: '0.1.0',
+    version: TOOL_VERSION,
     createdAt: new Date().toISOString(),
     seed,
     classes: table.classes,
@@ -110,7 +117,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       speakers: [...new Set(table.speaker)].sort(),
     },
     recipe: table.meta.recipe,
-    options: { cnnArch, utteranceNorm },
+    options: { cnnArch: opts.cnnArch ?? 'paper', utteranceNorm: opts.utteranceNorm ?? 'off' },
+    trainingRecipe: recipe.name,
+    modelSpecs: Object.fromEntries(models),
     augmentation: { versions: table.meta.versions, params: { preset: augment, ...augmentPreset(augment).params } },
     extraction: { ...run.stats, cacheHits: run.stats.cacheHits, rows: table.rows, dim: table.dim },
     protocols: {},
@@ -119,25 +128,27 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   };
 
   const genderOf = genderLookup(table);
-  const evaluateOpts = {
-    models, seed, core, cnn: { epochs: opts.epochs ?? 50, patience: opts.patience }, cnnArch, nMfcc: table.meta.recipe.nMfcc, log,
-  };
-  for (const protocol of opts.protocols ?? (['paper', 'clip', 'speaker'] as ProtocolName[])) {
+  const data = trainingData(table);
+  const evaluateOpts = { models, seed, core, recipeName: recipe.name, log };
+  for (const protocol of protocols) {
     if (protocol === 'speaker' && opts.speakerFolds) {
       const folds = speakerFolds(table, { seed, gender: genderOf });
       log(`[speaker] ${folds.length} folds: ${folds.map((f) => f.heldOutSpeakers!.join('+')).join(', ')}`);
       const perFold = [];
-      for (const split of folds) perFold.push(await evaluateProtocol(table, split, evaluateOpts));
+      for (const [k, split] of folds.entries()) {
+        log(`[speaker] fold ${k + 1}/${folds.length}: held out ${split.heldOutSpeakers!.join(', ')}`);
+        perFold.push(await evaluateProtocol(data, split, evaluateOpts));
+      }
       results.protocols.speaker = poolFolds(perFold, table.classes);
       continue;
     }
     const split = makeSplit(protocol, table, seed, genderOf, opts.heldOut);
     log(`[${protocol}] ${split.train.length} training rows, ${split.test.length} test rows` +
       (split.heldOutSpeakers ? `, held-out speakers ${split.heldOutSpeakers.join(', ')}` : ''));
-    results.protocols[protocol] = await evaluateProtocol(table, split, evaluateOpts);
+    results.protocols[protocol] = await evaluateProtocol(data, split, evaluateOpts);
   }
 
-  await writeFile(join(out, 'results.json'), JSON.stringify(results, null, 1));
+  await writeFileAtomic(join(out, 'results.json'), JSON.stringify(results, null, 1));
   const print = opts.print ?? ((s: string): void => void process.stdout.write(`${s}\n`));
   for (const [name, p] of Object.entries(results.protocols)) {
     for (const [model, m] of Object.entries(p!.models)) {
@@ -196,4 +207,10 @@ function examplePerEmotion(items: Array<{ label: string; path: string }>): Recor
   const examples: Record<string, string> = {};
   for (const item of items) examples[item.label] ??= item.path;
   return examples;
+}
+
+function specLabel(spec: ModelSpec): string {
+  if (spec.kind === 'ensemble') return `${spec.members} × ${specLabel(spec.member)}`;
+  if (spec.kind === 'cnn') return `cnn(${spec.arch}${spec.utteranceNorm !== 'off' ? `, utterance-norm ${spec.utteranceNorm}` : ''})`;
+  return spec.utteranceNorm && spec.utteranceNorm !== 'off' ? `${spec.kind}(utterance-norm ${spec.utteranceNorm})` : spec.kind;
 }

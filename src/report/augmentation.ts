@@ -20,6 +20,7 @@ import { emotionColor } from './colors.js';
 import type { FigureDef } from './figure.js';
 import { amplitudeLimit, melDisplay, spectrogramPanel, waveformEnvelope, waveformPanel } from './signal-panels.js';
 import { augmentationFigureSize } from './sizes.js';
+import { describeRecipe, recipeLoadOptions } from '../features/feature-recipe.js';
 
 const VERSION_LABELS: Record<AugmentVersion, string> = {
   original: 'Original',
@@ -44,7 +45,7 @@ export async function augmentationFigure(
   const { recipe } = results;
   let y: Float32Array;
   try {
-    ({ y } = await loadAudio(path, { sr: recipe.sr, offset: recipe.offset, duration: recipe.duration }));
+    ({ y } = await loadAudio(path, recipeLoadOptions(recipe)));
   } catch (err) {
     if (!isAudioError(err)) throw err;
     notes.push(`The augmentation comparison is omitted: ${err.message}`);
@@ -73,7 +74,7 @@ export async function augmentationFigure(
   const spec = {
     title: {
       text: `Augmentation recipe on one ${emotion} clip`,
-      subtitle: `${basename(path)}: ${recipe.duration} s from ${recipe.offset} s at ${recipe.sr} Hz (the feature recipe); run seed ${results.seed}`,
+      subtitle: `${basename(path)}: ${describeRecipe(recipe)}; run seed ${results.seed}`,
       color,
     },
     vconcat: rows,

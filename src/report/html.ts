@@ -7,6 +7,7 @@ import type { PipelineResults } from '../pipeline/results.js';
 import { escapeHtml } from './escape.js';
 import type { SectionId } from './figure.js';
 import { MODEL_LABELS, PROTOCOL_LABELS, protocolEntries } from './labels.js';
+import { describeRecipe } from '../features/feature-recipe.js';
 
 export interface PageFigure {
   name: string;
@@ -89,11 +90,7 @@ function headerFacts(page: ReportPage): string {
     ['Seed', String(r.seed)],
     ['Backend', `CNN training: ${cnnBackends.join(', ') || 'n/a'}; report spectrograms and augmentation: ${page.figureBackend} DSP`],
     ['Date', r.createdAt],
-    [
-      'Recipe',
-      `${rec.duration} s from ${rec.offset} s at ${rec.sr} Hz; n_fft ${rec.nFft}, hop ${rec.hopLength}; ZCR + RMS + ${rec.nMfcc} MFCC ` +
-        `(${rec.nMels} mel bands) per frame; vector length ${rec.vectorLength}`,
-    ],
+    ['Recipe', describeRecipe(rec)],
     ['Augmentation', r.augmentation.versions.join(', ')],
     [
       'Extraction',

@@ -63,6 +63,9 @@ export const DEFAULT_SYNTH_RATE = 22050;
 export const DEFAULT_SYNTH_ACTORS = 8;
 
 /** The files a corpus of `actors` actors contains, in generation order. */
+/** The file every synthetic corpus holds (its settings); trainers record that a model saw synthetic speech. */
+export const SYNTH_MARKER = 'SYNTH.json';
+
 export function synthCorpusFiles(actors: number): SynthFileSpec[] {
   checkActors(actors);
   const files: SynthFileSpec[] = [];
@@ -126,7 +129,7 @@ export function writeSynthCorpus(opts: SynthCorpusOptions): SynthCorpusSummary {
   });
   const summary: SynthCorpusSummary = { out, files: files.length, actors, seed, sampleRate, seconds };
   writeFileAtomicSync(
-    join(out, 'SYNTH.json'),
+    join(out, SYNTH_MARKER),
     JSON.stringify({ generator: 'ser-wasm synth (source-filter, RAVDESS layout)', actors, seed, sampleRate, files: files.length, seconds: Number(seconds.toFixed(3)) }, null, 2) + '\n',
   );
   return summary;

@@ -125,8 +125,9 @@ function locate(routes: ReturnType<typeof demoRoutes>, urlPath: string): { file:
 export async function startDemoServer(opts: DemoServerOptions = {}): Promise<DemoServer> {
   const root = packageRoot();
   const modelDir = resolve(opts.modelDir ?? join(root, 'demo', 'model'));
-  if (!existsSync(join(modelDir, 'bundle.json')) || !existsSync(join(modelDir, 'model.json'))) {
-    throw new Error(`demo server: ${modelDir} is not a model directory (needs bundle.json and model.json; see \`ser train\`)`);
+  // Any kind of bundle (bundle.json names the rest); the page validates it as `ser predict` does.
+  if (!existsSync(join(modelDir, 'bundle.json'))) {
+    throw new Error(`demo server: ${modelDir} is not a model directory (no bundle.json; see \`ser train\`)`);
   }
   if (!existsSync(join(root, 'demo', 'dist', 'index.html'))) {
     throw new Error('demo server: the demo is not built (demo/dist/index.html missing); run `npm run build:demo`');

@@ -1,65 +1,69 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { initBackend } from '../../ml/cnn/backend.js';
-import { disposeCnn } from '../../ml/cnn/model.js';
-import { trainCnn } from '../../ml/cnn/train.js';
-import { StandardScaler } from '../../ml/scaler.js';
-import { BUNDLE_FORMAT, saveBundle } from '../../models/bundle.js';
-import { featureTableFrom, filterSpeakers } from '../../models/corpus-features.js';
-import { Random } from '../../util/random.js';
+import { describeRecipe } from '../../features/feature-recipe.js';
+import { saveBundle } from '../../models/bundle.js';
+import { featureTableFrom, filterSpeakers, trainingData } from '../../models/corpus-features.js';
+import { fitModel } from '../../models/fit-model.js';
+import { modelTitle, withTrainingOverrides } from '../../models/model-spec.js';
+import {
+  DEFAULT_TRAINING_RECIPE, MODEL_CHOICES, TRAINING_RECIPE_NAMES, TRAINING_RECIPES, trainingRecipe, type ModelChoice,
+} from '../../models/training-recipes.js';
+import { loadWasmCore } from '../../wasm/load-node.js';
 import { parseIntOption } from '../options.js';
+
+const RECIPE_HELP = TRAINING_RECIPE_NAMES.map((n) => `${n}: ${TRAINING_RECIPES[n].summary}`).join('; ');
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description("Train the paper's CNN on a corpus or a feature table and save it with its scaler, label map and recipe")
-    .option('--data <dir>', 'corpus folder (features are extracted with augmentation)')
-    .option('--features <file>', 'feature table written by `ser extract` (.bin/.json base path)')
-    .requiredOption('--out <dir>', 'model directory to write')
+    .description(
+      `Train a model on a corpus (or a feature table) and save it as a bundle that evaluate, predict, serve and the browser load. ` +
+        `Default recipe '${DEFAULT_TRAINING_RECIPE}' (the best on the RAVDESS speaker folds, see README); --recipe paper trains the paper's Table 2 CNN exactly.`,
+    )
+    .option('--data <dir>', 'corpus folder (features are extracted with the recipe and its augmentation)')
+    .option('--features <file>', 'feature table written by `ser extract` with the same recipe (.bin/.json base path)')
+    .requiredOption('--out <dir>', 'model folder to write (replaced only once the new model is complete)')
+    .addOption(new Option('--recipe <name>', RECIPE_HELP).choices(TRAINING_RECIPE_NAMES).default(DEFAULT_TRAINING_RECIPE))
+    .addOption(new Option('--model <kind>', "classifier on the recipe's features: cnn (the recipe's network), dt or knn").choices(MODEL_CHOICES).default('cnn'))
     .option('--exclude-speakers <list>', 'comma-separated speakers to leave out (to evaluate on them later)')
-    .option('--augment <preset>', 'paper | notebook | none (with --data)', 'paper')
-    .option('--seed <n>', 'seed', parseIntOption, 42)
-    .option('--epochs <n>', 'maximum epochs (paper: 50)', parseIntOption, 50)
-    .option('--patience <n>', 'early-stopping patience', parseIntOption)
+    .option('--seed <n>', 'seed for every random choice', parseIntOption, 42)
+    .option('--epochs <n>', 'maximum epochs per network (default: the recipe\'s)', parseIntOption)
+    .option('--patience <n>', 'early-stopping patience in epochs on the validation speakers\' loss', parseIntOption)
+    .option('--members <n>', 'ensemble size (recipes whose model is an ensemble)', parseIntOption)
     .option('--workers <n>', 'extraction workers', parseIntOption)
+    .option('--cache <dir>', 'per-clip feature cache directory', '.ser-cache')
+    .option('--no-cache', 'disable the feature cache')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
+    .option('--quiet', 'no progress bars or epoch lines')
     .action(async (o) => {
-      let table = await featureTableFrom({ data: o.data, features: o.features, augment: o.augment, seed: o.seed, workers: o.workers });
+      const recipe = trainingRecipe(o.recipe);
+      const spec = withTrainingOverrides(recipe.models[o.model as ModelChoice], o);
+      const log = (line: string): void => void (o.quiet ? undefined : process.stderr.write(`${line}\n`));
+      process.stderr.write(`recipe '${recipe.name}': ${modelTitle(spec)} on ${describeRecipe(recipe.features)}\n`);
+      let table = await featureTableFrom({
+        data: o.data, features: o.features, recipe: recipe.features, versions: recipe.versions, seed: o.seed, workers: o.workers,
+        cacheDir: o.cache === false ? null : resolve(o.cache), quiet: o.quiet,
+      });
       if (o.excludeSpeakers) {
-        const out = new Set<string>(String(o.excludeSpeakers).split(','));
+        const out = new Set<string>(String(o.excludeSpeakers).split(',').map((s) => s.trim()));
+        const unknown = [...out].filter((s) => !table.speaker.includes(s));
+        if (unknown.length) throw new Error(`--exclude-speakers: ${unknown.join(', ')} not in the corpus`);
         table = filterSpeakers(table, (s) => !out.has(s));
       }
-      // Keras' validation_split takes the last rows: shuffle first (seeded) so it is not one speaker.
-      const order = new Random(o.seed).shuffle([...Array(table.rows).keys()]);
-      const scaler = new StandardScaler().fit(table.X, table.rows, table.dim);
-      const Z = scaler.transform(table.X, table.rows, table.dim);
-      const X = new Float32Array(Z.length);
-      const y = new Int32Array(table.rows);
-      order.forEach((r, i) => {
-        X.set(Z.subarray(r * table.dim, (r + 1) * table.dim), i * table.dim);
-        y[i] = table.y[r]!;
-      });
-      const backend = await initBackend(o.backend);
-      const fit = await trainCnn(X, y, table.classes.length, {
-        seed: o.seed,
-        epochs: o.epochs,
-        patience: o.patience,
-        onEpoch: (e, l) =>
-          void process.stderr.write(`epoch ${e + 1}: loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(4)} val_loss ${l.val_loss?.toFixed(4)} val_acc ${l.val_acc?.toFixed(4)}\n`),
+      if (table.rows === 0) throw new Error('no training rows (every file skipped or excluded)');
+      if (spec.kind === 'cnn' || spec.kind === 'ensemble') await initBackend(o.backend, { log: (m) => void process.stderr.write(`${m}\n`) });
+      const started = performance.now();
+      const model = await fitModel(spec, trainingData(table), undefined, {
+        seed: o.seed, log, core: spec.kind === 'knn' ? await loadWasmCore() : undefined, recipeName: recipe.name,
       });
       const dir = resolve(o.out);
-      await saveBundle(dir, fit.model, {
-        format: BUNDLE_FORMAT,
-        classes: table.classes,
-        recipe: table.meta.recipe,
-        scaler: scaler.toJSON(),
-        seed: o.seed,
-        createdAt: new Date().toISOString(),
-        backend: backend.name,
-        trainedOn: { corpus: table.meta.corpus, rows: table.rows, speakers: [...new Set(table.speaker)].sort(), versions: table.meta.versions },
-        training: { epochs: fit.history.length, bestEpoch: fit.bestEpoch + 1, finalValAcc: fit.history[fit.bestEpoch]?.val_acc ?? null },
-      });
-      disposeCnn(fit.model);
-      process.stderr.write(`saved model to ${dir} (best epoch ${fit.bestEpoch + 1} of ${fit.history.length})\n`);
+      await saveBundle(dir, model);
+      const epochs = model.training.filter((t) => t.bestEpoch !== undefined).map((t) => `${t.bestEpoch}/${t.epochs}`);
+      process.stderr.write(
+        `saved ${modelTitle(spec)} to ${dir} (${table.rows} rows, ${new Set(table.speaker).size} speakers, ` +
+          `${((performance.now() - started) / 1000).toFixed(0)} s training${epochs.length ? `; best epochs ${epochs.join(', ')}` : ''})\n`,
+      );
+      model.dispose();
     });
 }

@@ -20,10 +20,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../util/random.js';
 import { CnnError, compilePaperCnn } from './model.js';
-import { paperVectorLayout, toFrameMajor } from '../../features/frame-major.js';
-
-export type CnnArch = 'paper' | 'frames';
-export const CNN_ARCHS: readonly CnnArch[] = ['paper', 'frames'];
 
 export const FRAMES_CNN = {
   filters: [64, 128],
@@ -72,31 +68,4 @@ export function buildFramesCnn(frames: number, channels: number, nClasses: numbe
   );
   compilePaperCnn(model, opts.learningRate);
   return model;
-}
-
-/**
- * What training a given architecture needs: the model to pass to trainCnn
- * (undefined for 'paper': trainCnn builds the paper CNN itself, exactly as
- * without this option) and the re-layout its rows need, applied to RAW rows
- * before standardisation (null for 'paper'; frame-major rows for 'frames',
- * which reads each row's frame count from its zero padding).
- */
-export function cnnForArch(
-  arch: CnnArch,
-  p: { dim: number; nMfcc: number; nClasses: number; seed: number; learningRate?: number },
-): { model: tf.LayersModel | undefined; relayout: ((X: Float32Array, rows: number) => Float32Array) | null } {
-  if (arch === 'paper') return { model: undefined, relayout: null };
-  if (arch !== 'frames') throw new CnnError(`cnn architecture must be one of ${CNN_ARCHS.join(', ')}, got '${String(arch)}'`);
-  let layout;
-  try {
-    layout = paperVectorLayout(p.dim, p.nMfcc);
-  } catch (e) {
-    throw new CnnError(`frames CNN: ${(e as Error).message}`);
-  }
-  // A seed of its own, distinct from the ones trainCnn draws for shuffling and dropout.
-  const seed = new Random(p.seed).fork(3).nextUint32();
-  return {
-    model: buildFramesCnn(layout.frames, layout.channels, p.nClasses, { seed, learningRate: p.learningRate }),
-    relayout: (X, rows) => toFrameMajor(X, rows, p.dim, p.nMfcc),
-  };
 }

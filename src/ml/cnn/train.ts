@@ -49,6 +49,17 @@ export interface TrainCnnOptions {
   onEpoch?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
   /** Train this model instead of a fresh paper CNN (must accept [dim, 1] inputs and nClasses outputs, compiled). */
   model?: tf.LayersModel;
+  /**
+   * Explicit validation rows (e.g. whole held-out speakers, ml/validation-speakers.ts), scored
+   * like Keras' validation_data. When given, every row of X trains and validationSplit is ignored.
+   */
+  validationData?: { X: Float32Array; y: Int32Array };
+  /**
+   * Changes each training batch in place before the step (e.g. SpecAugment masks, mixup):
+   * x is rows × dim, y rows × nClasses (one-hot on entry; soft targets are allowed).
+   * Draws must come from `rng` so a run stays reproducible.
+   */
+  augment?: (x: Float32Array, y: Float32Array, rows: number, rng: Random) => void;
 }
 
 export interface TrainCnnResult {
@@ -64,7 +75,7 @@ export interface TrainCnnResult {
   backend: string;
 }
 
-function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'model'>>): number {
+function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'model' | 'validationData' | 'augment'>>): number {
   if (!(X instanceof Float32Array)) throw new CnnError('X must be a Float32Array (rows × dim, row-major)');
   if (!(y instanceof Int32Array)) throw new CnnError('y must be an Int32Array of class indices');
   if (!Number.isInteger(nClasses) || nClasses < 2) throw new CnnError(`nClasses must be an integer ≥ 2, got ${nClasses}`);
@@ -100,10 +111,17 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
     seed: opts.seed ?? 0,
     learningRate: opts.learningRate ?? 1e-3,
   };
+  const explicitVal = opts.validationData;
+  if (explicitVal) o.validationSplit = 0;
   const dim = validate(X, y, nClasses, o);
+  if (explicitVal) {
+    if (explicitVal.y.length === 0) throw new CnnError('validationData has no rows');
+    validate(explicitVal.X, explicitVal.y, nClasses, o);
+    if (explicitVal.X.length !== explicitVal.y.length * dim) throw new CnnError(`validationData rows have ${explicitVal.X.length / explicitVal.y.length} values, training rows ${dim}`);
+  }
   const rows = y.length;
   const nTrain = Math.floor(rows * (1 - o.validationSplit));
-  const nVal = rows - nTrain;
+  const nVal = explicitVal ? explicitVal.y.length : rows - nTrain;
   if (nTrain < 1) throw new CnnError(`validationSplit ${o.validationSplit} leaves no training rows out of ${rows}`);
 
   const rng = new Random(o.seed);
@@ -117,16 +135,21 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
   }
   const shuffleRng = rng.fork(1);
   const dropoutRng = rng.fork(2);
+  const augmentRng = rng.fork(4);
   // Patience Infinity still tracks the best epoch (for restoreBestWeights) but never stops.
   const stopper =
     nVal > 0
       ? new EarlyStopping({ patience: o.patience === Infinity ? Number.MAX_SAFE_INTEGER : o.patience, restoreBestWeights: o.restoreBestWeights })
       : null;
 
-  const xAll = tf.tensor3d(X, [rows, dim, 1]);
-  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), nClasses) as tf.Tensor2D);
-  const xVal = nVal > 0 ? xAll.slice([nTrain, 0, 0], [nVal, dim, 1]) : null;
-  const yVal = nVal > 0 ? yAll.slice([nTrain, 0], [nVal, nClasses]) : null;
+  // With a batch transform the batches are assembled on the JS side (the transform edits them there).
+  const augment = opts.augment;
+  const xAll = augment ? null : tf.tensor3d(X, [rows, dim, 1]);
+  const yAll = augment ? null : tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), nClasses) as tf.Tensor2D);
+  const valX = explicitVal ? explicitVal.X : X.subarray(nTrain * dim);
+  const valY = explicitVal ? explicitVal.y : y.subarray(nTrain);
+  const xVal = nVal > 0 ? tf.tensor3d(valX, [nVal, dim, 1]) : null;
+  const yVal = nVal > 0 ? tf.tidy(() => tf.oneHot(tf.tensor1d(valY, 'int32'), nClasses) as tf.Tensor2D) : null;
   const order = Array.from({ length: nTrain }, (_, i) => i);
   const history: EpochLogs[] = [];
   const epochMs: number[] = [];
@@ -140,16 +163,28 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
       let accSum = 0;
       for (let start = 0; start < nTrain; start += o.batchSize) {
         const idx = order.slice(start, start + o.batchSize);
-        const idxT = tf.tensor1d(idx, 'int32');
-        const xb = tf.gather(xAll, idxT);
-        const yb = tf.gather(yAll, idxT);
+        let batch: tf.Tensor[];
+        if (augment) {
+          const xb = new Float32Array(idx.length * dim);
+          const yb = new Float32Array(idx.length * nClasses);
+          idx.forEach((r, i) => {
+            xb.set(X.subarray(r * dim, (r + 1) * dim), i * dim);
+            yb[i * nClasses + y[r]!] = 1;
+          });
+          augment(xb, yb, idx.length, augmentRng);
+          batch = [tf.tensor3d(xb, [idx.length, dim, 1]), tf.tensor2d(yb, [idx.length, nClasses])];
+        } else {
+          const idxT = tf.tensor1d(idx, 'int32');
+          batch = [tf.gather(xAll!, idxT), tf.gather(yAll!, idxT)];
+          idxT.dispose();
+        }
         setDropoutSeed(model, dropoutRng.nextUint32());
         try {
-          const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
+          const [loss, acc] = (await model.trainOnBatch(batch[0]!, batch[1]!)) as number[];
           lossSum += loss! * idx.length;
           accSum += acc! * idx.length;
         } finally {
-          tf.dispose([idxT, xb, yb]);
+          tf.dispose(batch);
         }
       }
       const logs: EpochLogs = { loss: lossSum / nTrain, acc: accSum / nTrain };
@@ -172,7 +207,7 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
   } finally {
     setDropoutSeed(model, undefined);
     stopper?.dispose();
-    tf.dispose([xAll, yAll, ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])]);
+    tf.dispose([...(xAll ? [xAll] : []), ...(yAll ? [yAll] : []), ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])]);
   }
 
   return {

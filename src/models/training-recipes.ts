@@ -1,0 +1,71 @@
+/**
+ * Named training recipes: features + augmentation + model, the one place that
+ * says what `ser train --recipe NAME` and `ser pipeline --recipe NAME` do.
+ *
+ *  - 'paper': the paper exactly — its 2,376-value vector, its four augmented copies,
+ *    its Table 2 CNN (DT and KNN via --model); early stopping on held-out speakers.
+ *  - 'best':  the recipe that scored best on the 16-actor RAVDESS speaker folds
+ *    (README, "Speaker-independent accuracy"): see BEST below for what it is.
+ */
+import { AUGMENT_VERSIONS, type AugmentVersion } from '../augment/index.js';
+import type { FeatureRecipe } from '../features/feature-recipe.js';
+import { PAPER_RECIPE } from '../features/recipe.js';
+import { makeSequenceRecipe } from '../features/sequence-recipe.js';
+import { PAPER_CNN_SPEC, PAPER_DT, PAPER_KNN, type CnnSpec, type ModelSpec } from './model-spec.js';
+
+export type TrainingRecipeName = 'paper' | 'best';
+export const TRAINING_RECIPE_NAMES: readonly TrainingRecipeName[] = ['best', 'paper'];
+export const DEFAULT_TRAINING_RECIPE: TrainingRecipeName = 'best';
+
+export type ModelChoice = 'dt' | 'knn' | 'cnn';
+export const MODEL_CHOICES: readonly ModelChoice[] = ['dt', 'knn', 'cnn'];
+
+export interface TrainingRecipe {
+  name: TrainingRecipeName;
+  /** One line for --help and reports. */
+  summary: string;
+  features: FeatureRecipe;
+  /** Augmentation versions extracted per training clip ('original' first). */
+  versions: AugmentVersion[];
+  /** The classifier for each --model choice ('cnn' is the recipe's network). */
+  models: Record<ModelChoice, ModelSpec>;
+}
+
+const SEQUENCE_CNN: CnnSpec = {
+  kind: 'cnn',
+  arch: 'sequence',
+  utteranceNorm: 'off',
+  epochs: 40,
+  patience: 8,
+  batchSize: 32,
+  learningRate: 1e-3,
+  specAugment: { masks: 2, maxChannels: 8, maxFrames: 12 },
+  mixup: 0.4,
+  filters: [64, 128, 128],
+  dropout: 0.3,
+};
+
+const PAPER: TrainingRecipe = {
+  name: 'paper',
+  summary: "the paper's recipe: 2.5 s ZCR/RMS/MFCC vector, 4 augmented copies, Table 2 CNN",
+  features: PAPER_RECIPE,
+  versions: [...AUGMENT_VERSIONS],
+  models: { dt: PAPER_DT, knn: PAPER_KNN, cnn: PAPER_CNN_SPEC },
+};
+
+const BEST: TrainingRecipe = {
+  name: 'best',
+  summary: 'whole trimmed utterance as 64 log-mel + RMS + pitch + voicing frames, sequence CNN ensemble with SpecAugment and mixup',
+  features: makeSequenceRecipe(),
+  versions: ['original', 'noise', 'stretch', 'pitch'],
+  models: { dt: PAPER_DT, knn: PAPER_KNN, cnn: { kind: 'ensemble', members: 3, member: SEQUENCE_CNN } },
+};
+
+export const TRAINING_RECIPES: Readonly<Record<TrainingRecipeName, TrainingRecipe>> = Object.freeze({ paper: PAPER, best: BEST });
+
+/** The named recipe, or an error listing the valid names. */
+export function trainingRecipe(name: string): TrainingRecipe {
+  const r = TRAINING_RECIPES[name as TrainingRecipeName];
+  if (!r) throw new Error(`unknown recipe '${name}' (expected ${TRAINING_RECIPE_NAMES.join(' or ')})`);
+  return r;
+}
