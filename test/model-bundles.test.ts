@@ -242,3 +242,16 @@ describe('bundles that must be refused', () => {
     m.dispose();
   });
 });
+
+describe('ensemble members on worker threads', () => {
+  it('give the same model as training them one after another', async () => {
+    const data = table(SEQUENCE, 8);
+    const spec: ModelSpec = { kind: 'ensemble', members: 2, member: SEQ_CNN };
+    const serial = await fitModel(spec, data, undefined, { seed: 4, threads: 1 });
+    const parallel = await fitModel(spec, data, undefined, { seed: 4, threads: 2 });
+    expect(parallel.training.map((t) => t.validationSpeakers)).toEqual(serial.training.map((t) => t.validationSpeakers));
+    expect(Array.from(parallel.predictProba(data.X, data.rows))).toEqual(Array.from(serial.predictProba(data.X, data.rows)));
+    serial.dispose();
+    parallel.dispose();
+  }, 120_000);
+});

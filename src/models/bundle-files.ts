@@ -150,3 +150,33 @@ export async function loadLayersModelFrom(reader: BundleReader, modelFile = MODE
   }
   return model;
 }
+
+/** A BundleReader over files already in memory (e.g. a bundle trained on a worker thread). */
+export function memoryReader(files: BundleFiles, where = '<memory>'): BundleReader {
+  const get = (name: string): string | Uint8Array | BundleFiles => {
+    assertBundleName(name, where);
+    const f = files[name];
+    if (f === undefined) throw new BundleError(`${where}/${name}: missing`);
+    return f;
+  };
+  return {
+    where,
+    text: async (name) => {
+      const f = get(name);
+      if (typeof f === 'string') return f;
+      if (f instanceof Uint8Array) return new TextDecoder().decode(f);
+      throw new BundleError(`${where}/${name}: is a folder`);
+    },
+    bytes: async (name) => {
+      const f = get(name);
+      if (typeof f === 'string') return new TextEncoder().encode(f);
+      if (f instanceof Uint8Array) return f;
+      throw new BundleError(`${where}/${name}: is a folder`);
+    },
+    child: (name) => {
+      const f = get(name);
+      if (typeof f === 'string' || f instanceof Uint8Array) throw new BundleError(`${where}/${name}: not a folder`);
+      return memoryReader(f, `${where}/${name}`);
+    },
+  };
+}

@@ -3,6 +3,7 @@
  * the classes and the feature recipe (one extraction serves all of them) and
  * are saved as sub-bundles member-1/, member-2/, … of the ensemble's folder.
  */
+import { recipesEqual } from '../features/feature-recipe.js';
 import { BundleError, type BundleFiles } from './bundle-files.js';
 import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type TrainingSummary } from './emotion-model.js';
 
@@ -13,7 +14,7 @@ export class EnsembleModel implements EmotionModel {
     if (members.length === 0) throw new BundleError('an ensemble needs at least one member');
     for (const [i, m] of members.entries()) {
       if (m.meta.classes.join('\u0000') !== meta.classes.join('\u0000')) throw new BundleError(`ensemble member ${i + 1}: classes differ from the ensemble's`);
-      if (JSON.stringify(m.meta.recipe) !== JSON.stringify(meta.recipe)) throw new BundleError(`ensemble member ${i + 1}: feature recipe differs from the ensemble's`);
+      if (!recipesEqual(m.meta.recipe, meta.recipe)) throw new BundleError(`ensemble member ${i + 1}: feature recipe differs from the ensemble's`);
     }
   }
 

@@ -53,6 +53,11 @@ export interface FitOptions {
   onEpoch?: (member: number, epoch: number, logs: EpochLogs) => void;
   /** Internal: ensemble member index (selects the validation speakers). */
   member?: number;
+  /**
+   * Ensembles: train up to this many members at once on worker threads (Node only;
+   * default 1, on this thread). The result does not depend on it.
+   */
+  threads?: number;
 }
 
 /** Trains `spec` on `rows` of `data` (all rows when omitted). */
@@ -69,12 +74,19 @@ export async function fitModel(spec: ModelSpec, data: TrainingData, rows?: Array
     createdAt: new Date().toISOString(),
   };
   if (spec.kind === 'ensemble') {
+    // Each member's seed and validation group depend only on (seed, member index).
+    const tasks = Array.from({ length: spec.members }, (_, m) => ({ spec: spec.member, seed: new Random(opts.seed).fork(100 + m).nextUint32(), member: m }));
+    const threads = Math.min(opts.threads ?? 1, spec.members);
+    if (threads > 1) {
+      log(`${modelTitle(spec)}: ${spec.members} members on ${threads} threads`);
+      const { fitMembersOnThreads } = await import('./fit-parallel.js');
+      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, { threads, recipeName: opts.recipeName, log }));
+    }
     const members: EmotionModel[] = [];
     try {
-      for (let m = 0; m < spec.members; m++) {
-        log(`${modelTitle(spec)}: member ${m + 1} of ${spec.members}`);
-        const seed = new Random(opts.seed).fork(100 + m).nextUint32();
-        members.push(await fitModel(spec.member, data, trainRows, { ...opts, seed, member: m }));
+      for (const t of tasks) {
+        log(`${modelTitle(spec)}: member ${t.member + 1} of ${spec.members}`);
+        members.push(await fitModel(t.spec, data, trainRows, { ...opts, seed: t.seed, member: t.member }));
       }
       return new EnsembleModel(meta, members);
     } catch (e) {

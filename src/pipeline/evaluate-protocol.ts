@@ -15,6 +15,8 @@ export interface EvaluateOptions {
   core?: WasmCore;
   /** Training recipe name, recorded in bundles and results. */
   recipeName?: string;
+  /** Ensembles: members trained at once on worker threads (default 1). */
+  threads?: number;
   /** Train accuracy of KNN on at most this many training rows (each costs a full distance scan). */
   knnTrainSample?: number;
   log?: (line: string) => void;
@@ -52,6 +54,7 @@ export async function evaluateProtocol(table: TrainingData, split: Split, opts: 
       seed: opts.seed,
       core: opts.core,
       recipeName: opts.recipeName,
+      threads: opts.threads,
       log: (line) => log(`[${split.protocol}] ${line}`),
     });
     try {

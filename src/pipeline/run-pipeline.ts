@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadCorpus } from '../corpus/index.js';
 import { augmentPreset, extractCorpus, type AugmentPreset } from '../extract/extract-corpus.js';
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   epochs?: number;
   patience?: number;
   members?: number;
+  /** Ensembles: members trained at once on worker threads (default: available cores). */
+  threads?: number;
   /** Speaker protocol: explicit held-out actors (default: one male + one female drawn with the seed). */
   heldOut?: string[];
   /** Speaker protocol: evaluate every fold of `speakersPerFold` held-out actors instead of one held-out pair. */
@@ -129,7 +132,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
 
   const genderOf = genderLookup(table);
   const data = trainingData(table);
-  const evaluateOpts = { models, seed, core, recipeName: recipe.name, log };
+  const evaluateOpts = { models, seed, core, recipeName: recipe.name, log, threads: opts.threads ?? availableParallelism() };
   for (const protocol of protocols) {
     if (protocol === 'speaker' && opts.speakerFolds) {
       const folds = speakerFolds(table, { seed, gender: genderOf });

@@ -25,6 +25,7 @@ export function registerPipeline(program: Command): void {
     .option('--epochs <n>', "networks: maximum epochs (default: the recipe's; paper 50)", parseIntOption)
     .option('--patience <n>', "networks: early-stopping patience in epochs on the validation speakers' loss", parseIntOption)
     .option('--members <n>', 'recipes with an ensemble: its size', parseIntOption)
+    .option('--threads <n>', 'ensembles: members trained at once on worker threads (default: available cores; results do not depend on it)', parseIntOption)
     .option('--held-out <actors>', 'speaker protocol: comma-separated held-out speakers (e.g. Actor_01,Actor_02)')
     .option('--speaker-folds', 'speaker protocol: cross-validate over folds of 2 held-out actors (one male, one female), every actor held out once')
     .option('--actors <n>', 'synthetic corpus: number of actors', parseIntOption, 8)
@@ -53,6 +54,7 @@ export function registerPipeline(program: Command): void {
         epochs: o.epochs,
         patience: o.patience,
         members: o.members,
+        threads: o.threads,
         heldOut: o.heldOut ? list(o.heldOut) : undefined,
         speakerFolds: o.speakerFolds,
         synthActors: o.actors,

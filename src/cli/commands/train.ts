@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { initBackend } from '../../ml/cnn/backend.js';
@@ -32,6 +33,7 @@ export function registerTrain(program: Command): void {
     .option('--patience <n>', 'early-stopping patience in epochs on the validation speakers\' loss', parseIntOption)
     .option('--members <n>', 'ensemble size (recipes whose model is an ensemble)', parseIntOption)
     .option('--workers <n>', 'extraction workers', parseIntOption)
+    .option('--threads <n>', 'ensembles: members trained at once on worker threads (default: available cores; the model does not depend on it)', parseIntOption)
     .option('--cache <dir>', 'per-clip feature cache directory', '.ser-cache')
     .option('--no-cache', 'disable the feature cache')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
@@ -56,6 +58,7 @@ export function registerTrain(program: Command): void {
       const started = performance.now();
       const model = await fitModel(spec, trainingData(table), undefined, {
         seed: o.seed, log, core: spec.kind === 'knn' ? await loadWasmCore() : undefined, recipeName: recipe.name,
+        threads: o.threads ?? availableParallelism(),
       });
       const dir = resolve(o.out);
       await saveBundle(dir, model);
