@@ -93,7 +93,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   });
   const table = extracted;
   log(`extracted ${table.rows} rows × ${table.dim} from ${run.stats.ok} files in ${run.stats.seconds.toFixed(1)} s ` +
-    `(${run.stats.filesPerSecond.toFixed(1)} files/s, ${run.stats.workers} workers, ${run.stats.cacheHits} cached)`);
+    `(${run.stats.filesPerSecond.toFixed(1)} files/s, ${run.stats.workers} workers, ${run.stats.cacheHits} cached` +
+    `${run.stats.cacheRecomputed ? `, ${run.stats.cacheRecomputed} damaged cache entries recomputed` : ''})`);
   for (const s of table.meta.skipped) log(`skipped ${s.path}: [${s.code}] ${s.reason}`);
   if (table.rows === 0) throw new Error(`no file of ${dataDir} could be read: nothing to evaluate`);
   log(`recipe '${recipe.name}': ${describeRecipe(recipe.features)}; models ${models.map(([n, spec]) => `${n} = ${specLabel(spec)}`).join(', ')}`);

@@ -28,7 +28,8 @@ export function registerPredict(program: Command): void {
       let failed = 0;
       for (const file of files) {
         try {
-          const { y } = await loadAudio(file, recipeLoadOptions(recipe));
+          const { y, warnings } = await loadAudio(file, recipeLoadOptions(recipe));
+          for (const w of warnings ?? []) process.stderr.write(`warning: ${file}: ${w}\n`);
           // predictProba throws on a non-finite probability: a damaged model never yields a label.
           const p = model.predictProba(featureVector(dsp, y, recipe), 1);
           let best = 0;
