@@ -64,6 +64,8 @@ const CASES: Array<{ what: string; spec: ModelSpec; recipe: TrainingData['recipe
   { what: 'paper CNN', spec: quick(PAPER_CNN_SPEC), recipe: makeRecipe({ duration: 0.3 }) },
   { what: 'frames CNN', spec: quick({ ...PAPER_CNN_SPEC, arch: 'frames', utteranceNorm: 'mean' }), recipe: makeRecipe({ duration: 0.3 }) },
   { what: 'sequence CNN', spec: SEQ_CNN, recipe: SEQUENCE },
+  { what: 'sequence CNN with speaker normalisation (transductive)', spec: { ...SEQ_CNN, speakerNorm: true }, recipe: SEQUENCE },
+  { what: 'frames CNN with speaker normalisation (transductive)', spec: quick({ ...PAPER_CNN_SPEC, arch: 'frames', speakerNorm: true }), recipe: makeRecipe({ duration: 0.3 }) },
   { what: 'ensemble of sequence CNNs', spec: { kind: 'ensemble', members: 2, member: SEQ_CNN }, recipe: SEQUENCE },
 ];
 
@@ -86,7 +88,9 @@ describe('every model kind: fit → save → load (Node and HTTP) → identical 
       const model = await fitModel(c.spec, data, train, { seed: 5, core });
       const Xte = new Float32Array(test.length * data.dim);
       test.forEach((r, i) => Xte.set(data.X.subarray(r * data.dim, (r + 1) * data.dim), i * data.dim));
-      const before = model.predictProba(Xte, test.length);
+      const ctx = { speakers: Array.from(test, (r) => data.speaker[r]!) };
+      if (model.transductive) expect(() => model.predictProba(Xte, test.length)).toThrow(/give the speaker of every row/);
+      const before = model.predictProba(Xte, test.length, ctx);
       expect(before.length).toBe(test.length * CLASSES.length);
       for (let i = 0; i < test.length; i++) {
         const sum = before.subarray(i * 3, i * 3 + 3).reduce((a, b) => a + b, 0);
@@ -97,13 +101,14 @@ describe('every model kind: fit → save → load (Node and HTTP) → identical 
       const tensors = tf.memory().numTensors;
       const again = await loadBundle(dir, { core });
       expect(again.meta.spec).toEqual(c.spec);
-      expect(Array.from(again.predictProba(Xte, test.length))).toEqual(Array.from(before));
+      expect(Array.from(again.predictProba(Xte, test.length, ctx))).toEqual(Array.from(before));
+      expect(again.transductive).toBe(model.transductive);
       again.dispose();
       const server = await startDemoServer({ port: 0, modelDir: dir });
       let http: EmotionModel | undefined;
       try {
         http = await loadModelFromUrl(new URL('model/', server.url), { core });
-        expect(Array.from(http.predictProba(Xte, test.length))).toEqual(Array.from(before));
+        expect(Array.from(http.predictProba(Xte, test.length, ctx))).toEqual(Array.from(before));
       } finally {
         http?.dispose();
         await server.close();
@@ -112,7 +117,7 @@ describe('every model kind: fit → save → load (Node and HTTP) → identical 
       // Overwriting a bundle replaces it whole.
       await saveBundle(dir, model);
       model.dispose();
-      expect(() => model.predictProba(Xte, test.length)).toThrow();
+      expect(() => model.predictProba(Xte, test.length, ctx)).toThrow();
     }, 120_000);
   }
 });
@@ -163,6 +168,24 @@ describe('leakage: training, validation and statistics come from the training si
     const groups = model.training.map((t) => t.validationSpeakers.join('+'));
     expect(new Set(groups).size).toBe(3);
     model.dispose();
+  });
+});
+
+describe('speaker normalisation', () => {
+  it('uses each speaker\'s own statistics (from the rows marked as statistics), per channel', async () => {
+    const { Preprocessor } = await import('../src/models/preprocess.js');
+    // 2 channels × 2 frames per row; speaker A rows 0–1, speaker B row 2; row 1 is an augmented copy (no statistics).
+    const X = Float32Array.from([1, 10, 3, 30, /* A, augmented */ 100, 1000, 100, 1000, /* B */ 5, 7, 9, 11]);
+    const { pre, Z } = Preprocessor.fit([{ op: 'speaker-standardize', channels: 2 }], X, 3, 4, {
+      speakers: ['A', 'A', 'B'], statistics: [true, false, true],
+    });
+    // A: channel 0 frames {1, 3} → mean 2, sd 1; channel 1 {10, 30} → mean 20, sd 10.
+    expect(Array.from(Z.subarray(0, 4))).toEqual([-1, -1, 1, 1]);
+    expect(Array.from(Z.subarray(4, 8))).toEqual([98, 98, 98, 98]);
+    // B on its own: channel 0 {5, 9} → mean 7, sd 2.
+    expect(Array.from(Z.subarray(8, 12))).toEqual([-1, -1, 1, 1]);
+    expect(pre.needsSpeakers).toBe(true);
+    expect(() => pre.transform(X, 3)).toThrow(/transductive/);
   });
 });
 

@@ -113,8 +113,11 @@ export function normalizeSequenceFrames(data: Float32Array, frames: number, reci
 }
 
 /**
- * Centre crop (longer clips) or centre in zero padding (shorter clips) to recipe.frames:
- * the middle of an utterance is kept, and a short clip sits in the middle of its window.
+ * Centre crop (longer clips) or centre in padding (shorter clips) to recipe.frames: the
+ * middle of an utterance is kept, and a short clip sits in the middle of its window.
+ * Padding frames hold the clip's own channel means — 0 after per-utterance
+ * normalisation, and an "average frame" of the clip without it (a constant such as 0
+ * would be a loud, tonal frame in raw log-mel dB).
  */
 export function fitFrames(data: Float32Array, frames: number, recipe: SequenceRecipe): Float32Array {
   const width = sequenceValuesPerFrame(recipe.channels, recipe.nMels);
@@ -122,10 +125,15 @@ export function fitFrames(data: Float32Array, frames: number, recipe: SequenceRe
   if (frames >= recipe.frames) {
     const start = (frames - recipe.frames) >> 1;
     out.set(data.subarray(start * width, (start + recipe.frames) * width));
-  } else {
-    const start = (recipe.frames - frames) >> 1;
-    out.set(data.subarray(0, frames * width), start * width);
+    return out;
   }
+  const start = (recipe.frames - frames) >> 1;
+  if (recipe.utteranceNorm === 'off' && frames > 0) {
+    const mean = new Float64Array(width);
+    for (let t = 0; t < frames; t++) for (let c = 0; c < width; c++) mean[c]! += data[t * width + c]!;
+    for (let t = 0; t < recipe.frames; t++) for (let c = 0; c < width; c++) out[t * width + c] = mean[c]! / frames;
+  }
+  out.set(data.subarray(0, frames * width), start * width);
   return out;
 }
 

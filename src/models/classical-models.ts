@@ -13,7 +13,7 @@ import { KNeighborsClassifier } from '../ml/knn.js';
 import { MlError } from '../ml/dataset.js';
 import type { WasmCore } from '../wasm/core.js';
 import { BundleError, type BundleFiles, type BundleReader } from './bundle-files.js';
-import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type TrainingSummary } from './emotion-model.js';
+import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type RowContext, type TrainingSummary } from './emotion-model.js';
 import type { Preprocessor } from './preprocess.js';
 
 export const KNN_ROWS_FILE = 'knn-rows.bin';
@@ -21,13 +21,17 @@ export const KNN_ROWS_FILE = 'knn-rows.bin';
 export class TreeModel implements EmotionModel {
   private disposed = false;
 
+  get transductive(): boolean {
+    return this.pre.needsSpeakers;
+  }
+
   constructor(readonly meta: ModelMeta, readonly training: TrainingSummary[], private readonly pre: Preprocessor, private readonly tree: DecisionTreeClassifier) {}
 
-  predictProba(X: Float32Array, rows: number): Float32Array {
+  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
     if (this.disposed) throw new MlError('this model has been disposed');
     assertModelInput(this.meta, X, rows);
     if (rows === 0) return new Float32Array(0);
-    const P = this.tree.predictProba(this.pre.transform(X, rows), rows, this.pre.dim);
+    const P = this.tree.predictProba(this.pre.transform(X, rows, ctx), rows, this.pre.dim);
     return assertProbabilities(P, rows, this.meta.classes.length, 'decision tree');
   }
 
@@ -56,6 +60,10 @@ export class TreeModel implements EmotionModel {
 export class KnnModel implements EmotionModel {
   private disposed = false;
 
+  get transductive(): boolean {
+    return this.pre.needsSpeakers;
+  }
+
   constructor(
     readonly meta: ModelMeta,
     readonly training: TrainingSummary[],
@@ -64,11 +72,11 @@ export class KnnModel implements EmotionModel {
     private readonly stored: { X: Float32Array; rows: number; y: Int32Array },
   ) {}
 
-  predictProba(X: Float32Array, rows: number): Float32Array {
+  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
     if (this.disposed) throw new MlError('this model has been disposed');
     assertModelInput(this.meta, X, rows);
     if (rows === 0) return new Float32Array(0);
-    const P = this.knn.predictProba(this.pre.transform(X, rows), rows, this.pre.dim);
+    const P = this.knn.predictProba(this.pre.transform(X, rows, ctx), rows, this.pre.dim);
     return assertProbabilities(P, rows, this.meta.classes.length, 'KNN');
   }
 

@@ -9,6 +9,9 @@ import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { MlError } from '../ml/dataset.js';
 import type { BundleFiles } from './bundle-files.js';
 import type { ModelSpec } from './model-spec.js';
+import type { RowContext } from './preprocess.js';
+
+export type { RowContext };
 
 /** Where a model came from (recorded in bundle.json). */
 export interface TrainedOn {
@@ -52,8 +55,16 @@ export interface EmotionModel {
   readonly meta: ModelMeta;
   /** Per member for ensembles, one entry otherwise. */
   readonly training: TrainingSummary[];
-  /** rows × classes probabilities for raw feature rows X [rows × recipe.vectorLength]; throws rather than return NaN. */
-  predictProba(X: Float32Array, rows: number): Float32Array;
+  /**
+   * True when the model normalises each speaker with that speaker's own clips (transductive):
+   * predictProba then needs `ctx` (the speaker of every row), and works best with several clips per speaker.
+   */
+  readonly transductive: boolean;
+  /**
+   * rows × classes probabilities for raw feature rows X [rows × recipe.vectorLength]; throws
+   * rather than return NaN. `ctx` gives each row's speaker (required when `transductive`).
+   */
+  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array;
   /** bundle.json's model-specific part plus the files the model needs beside it. */
   toBundle(): Promise<{ classifier: Record<string, unknown>; preprocessing: unknown; files: BundleFiles }>;
   /** Frees tensors (networks); safe to call twice. */

@@ -5,7 +5,7 @@
  */
 import { recipesEqual } from '../features/feature-recipe.js';
 import { BundleError, type BundleFiles } from './bundle-files.js';
-import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type TrainingSummary } from './emotion-model.js';
+import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type RowContext, type TrainingSummary } from './emotion-model.js';
 
 export const memberFolder = (i: number): string => `member-${i + 1}`;
 
@@ -22,11 +22,15 @@ export class EnsembleModel implements EmotionModel {
     return this.members.flatMap((m) => m.training);
   }
 
-  predictProba(X: Float32Array, rows: number): Float32Array {
+  get transductive(): boolean {
+    return this.members.some((m) => m.transductive);
+  }
+
+  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
     assertModelInput(this.meta, X, rows);
     const sum = new Float32Array(rows * this.meta.classes.length);
     for (const m of this.members) {
-      const P = m.predictProba(X, rows);
+      const P = m.predictProba(X, rows, ctx);
       for (let i = 0; i < sum.length; i++) sum[i]! += P[i]!;
     }
     for (let i = 0; i < sum.length; i++) sum[i]! /= this.members.length;

@@ -15,7 +15,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { paperVectorLayout } from '../features/frame-major.js';
 import { sequenceChannelOffsets, sequenceValuesPerFrame } from '../features/sequence-recipe.js';
-import { selectRows, MlError, type Dataset } from '../ml/dataset.js';
+import { selectRows, MlError, ORIGINAL_VERSION, type Dataset } from '../ml/dataset.js';
 import { DecisionTreeClassifier } from '../ml/decision-tree.js';
 import { sequenceBatchAugment } from '../ml/cnn/batch-augment.js';
 import { buildFramesCnn } from '../ml/cnn/frames-model.js';
@@ -30,7 +30,7 @@ import type { EmotionModel, ModelMeta, TrainedOn, TrainingSummary } from './emot
 import { EnsembleModel } from './ensemble-model.js';
 import { modelTitle, type CnnSpec, type ModelSpec } from './model-spec.js';
 import { NetworkModel } from './network-model.js';
-import { Preprocessor, type PreprocessStepSpec } from './preprocess.js';
+import { Preprocessor, type PreprocessStepSpec, type RowContext } from './preprocess.js';
 
 /** A feature table's rows plus what a bundle records about them. */
 export interface TrainingData extends Dataset {
@@ -133,7 +133,7 @@ async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Arr
     const recipe = data.recipe;
     if (recipe.kind !== 'sequence') throw new MlError(`the sequence CNN needs a sequence feature recipe, got the paper's`);
     const channels = sequenceValuesPerFrame(recipe.channels, recipe.nMels);
-    steps = [{ op: 'channel-standardize', channels }];
+    steps = spec.speakerNorm ? [{ op: 'speaker-standardize', channels }, { op: 'channel-standardize', channels }] : [{ op: 'channel-standardize', channels }];
     network = buildSequenceCnn(recipe.frames, channels, nClasses, { filters: spec.filters, dropout: spec.dropout, seed: netSeed, learningRate: spec.learningRate });
     const logmelAt = sequenceChannelOffsets(recipe).logmel;
     augment = spec.specAugment || spec.mixup > 0
@@ -146,7 +146,9 @@ async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Arr
     steps = spec.utteranceNorm !== 'off' ? [{ op: 'utterance-norm', mode: spec.utteranceNorm, nMfcc: recipe.nMfcc }] : [];
     if (spec.arch === 'frames') {
       const layout = paperVectorLayout(data.dim, recipe.nMfcc);
-      steps.push({ op: 'frame-major', nMfcc: recipe.nMfcc }, { op: 'standardize' });
+      steps.push({ op: 'frame-major', nMfcc: recipe.nMfcc });
+      if (spec.speakerNorm) steps.push({ op: 'speaker-standardize', channels: layout.channels });
+      steps.push({ op: 'standardize' });
       network = buildFramesCnn(layout.frames, layout.channels, nClasses, { seed: netSeed, learningRate: spec.learningRate });
     } else {
       steps.push({ op: 'standardize' });
@@ -154,7 +156,9 @@ async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Arr
     }
     augment = undefined;
   }
-  const { pre, Z } = Preprocessor.fit(steps, fit.X, fit.rows, data.dim);
+  // Speaker statistics (transductive steps) come from each speaker's original recordings.
+  const context = (d: Dataset): RowContext => ({ speakers: d.speaker, statistics: d.version.map((v) => v === ORIGINAL_VERSION) });
+  const { pre, Z } = Preprocessor.fit(steps, fit.X, fit.rows, data.dim, context(fit));
   let result;
   try {
     result = await trainCnn(Z, fit.y, nClasses, {
@@ -164,7 +168,7 @@ async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Arr
       patience: spec.patience,
       batchSize: spec.batchSize,
       learningRate: spec.learningRate,
-      validationData: { X: pre.transform(val.X, val.rows), y: val.y },
+      validationData: { X: pre.transform(val.X, val.rows, context(val)), y: val.y },
       augment,
       onEpoch: (epoch, l) => {
         opts.onEpoch?.(member, epoch, l);

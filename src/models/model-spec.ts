@@ -35,6 +35,11 @@ export interface CnnSpec {
   arch: CnnArchName;
   /** Paper vectors only: per-clip MFCC normalisation before standardisation (DT and KNN take it too). */
   utteranceNorm: UtteranceNormMode;
+  /**
+   * Sequence and frames archs: normalise each speaker's channels with that speaker's own
+   * statistics (transductive; preprocess.ts 'speaker-standardize'). Absent = false.
+   */
+  speakerNorm?: boolean;
   epochs: number;
   patience: number;
   batchSize: number;
@@ -83,7 +88,7 @@ export function modelTitle(spec: ModelSpec): string {
     case 'knn':
       return `KNN (k = ${spec.k})`;
     case 'cnn':
-      return spec.arch === 'paper' ? 'CNN (Table 2)' : spec.arch === 'frames' ? 'CNN (frames)' : 'CNN (sequence)';
+      return (spec.arch === 'paper' ? 'CNN (Table 2)' : spec.arch === 'frames' ? 'CNN (frames)' : 'CNN (sequence)') + (spec.speakerNorm ? ' + speaker norm' : '');
     case 'ensemble':
       return `${modelTitle(spec.member)} × ${spec.members}`;
   }
@@ -112,6 +117,8 @@ export function validateModelSpec(spec: unknown, where: string): ModelSpec {
       if (!(s.learningRate > 0 && s.learningRate < 1)) fail(`learningRate must be in (0, 1), got ${String(s.learningRate)}`);
       if (!(s.mixup >= 0)) fail(`mixup must be ≥ 0, got ${String(s.mixup)}`);
       if (!(s.dropout >= 0 && s.dropout < 1)) fail(`dropout must be in [0, 1), got ${String(s.dropout)}`);
+      if (s.speakerNorm !== undefined && typeof s.speakerNorm !== 'boolean') fail('speakerNorm must be true or false');
+      if (s.speakerNorm && s.arch === 'paper') fail("speakerNorm needs frame channels (arch 'sequence' or 'frames'), not the paper's flat vector");
       if (!Array.isArray(s.filters) || s.filters.length === 0) fail('filters must be a non-empty list');
       s.filters.forEach((f, i) => posInt(f, `filters[${i}]`));
       if (s.specAugment !== null) {

@@ -9,21 +9,25 @@ import type * as tf from '@tensorflow/tfjs';
 import { disposeCnn } from '../ml/cnn/model.js';
 import { cnnPredictProba } from './cnn-predict.js';
 import { BundleError, layersModelFiles, loadLayersModelFrom, MODEL_FILE, type BundleFiles, type BundleReader } from './bundle-files.js';
-import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type TrainingSummary } from './emotion-model.js';
+import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type RowContext, type TrainingSummary } from './emotion-model.js';
 import type { Preprocessor } from './preprocess.js';
 
 export class NetworkModel implements EmotionModel {
   private disposed = false;
 
+  get transductive(): boolean {
+    return this.pre.needsSpeakers;
+  }
+
   constructor(readonly meta: ModelMeta, readonly training: TrainingSummary[], private readonly pre: Preprocessor, readonly network: tf.LayersModel) {
     NetworkModel.checkShapes(network, pre.dim, meta.classes.length, 'network');
   }
 
-  predictProba(X: Float32Array, rows: number): Float32Array {
+  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
     if (this.disposed) throw new BundleError('this model has been disposed');
     assertModelInput(this.meta, X, rows);
     if (rows === 0) return new Float32Array(0);
-    const P = cnnPredictProba(this.network, this.pre.transform(X, rows), rows, this.pre.dim);
+    const P = cnnPredictProba(this.network, this.pre.transform(X, rows, ctx), rows, this.pre.dim);
     return assertProbabilities(P, rows, this.meta.classes.length, 'network');
   }
 

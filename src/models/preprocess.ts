@@ -12,6 +12,13 @@
  *  - 'channel-standardize' per channel z-score of [frames × channels] rows, statistics over every
  *                          frame of the training rows: time positions share one scale, so a
  *                          cue is scaled the same wherever it occurs in the clip.
+ *  - 'speaker-standardize' per channel z-score with each SPEAKER's own statistics, over the frames
+ *                          of that speaker's rows (those marked `statistics` in the row context:
+ *                          the original recordings). Nothing is fitted: at prediction time the
+ *                          statistics come from the new speaker's own clips, without labels.
+ *                          This is transductive (it needs several clips of a speaker at once);
+ *                          it takes out the speaker's pitch, loudness and timbre baseline, so the
+ *                          classifier sees how a clip departs from its speaker's usual voice.
  *
  * Nothing here depends on Node: the browser entry loads the same steps.
  */
@@ -24,13 +31,23 @@ export type PreprocessStepSpec =
   | { op: 'utterance-norm'; mode: Exclude<UtteranceNormMode, 'off'>; nMfcc: number }
   | { op: 'frame-major'; nMfcc: number }
   | { op: 'standardize' }
-  | { op: 'channel-standardize'; channels: number };
+  | { op: 'channel-standardize'; channels: number }
+  | { op: 'speaker-standardize'; channels: number };
 
 export type PreprocessStepJSON =
   | { op: 'utterance-norm'; mode: Exclude<UtteranceNormMode, 'off'>; nMfcc: number }
   | { op: 'frame-major'; nMfcc: number }
   | { op: 'standardize'; scaler: StandardScalerJSON }
-  | { op: 'channel-standardize'; channels: number; mean: number[]; scale: number[] };
+  | { op: 'channel-standardize'; channels: number; mean: number[]; scale: number[] }
+  | { op: 'speaker-standardize'; channels: number };
+
+/** Who said each row, for steps that normalise per speaker. */
+export interface RowContext {
+  /** Speaker of each row. */
+  speakers: readonly string[];
+  /** Rows whose frames form their speaker's statistics (default: every row), e.g. only original recordings. */
+  statistics?: readonly boolean[];
+}
 
 /** Channel standard deviations below this count as constant (scale 1), as StandardScaler does. */
 const MIN_SCALE = 1e-8;
@@ -39,13 +56,13 @@ export class Preprocessor {
   private constructor(readonly steps: readonly PreprocessStepJSON[], readonly dim: number) {}
 
   /** Fits every step in order on the training rows X [rows × dim] (each step sees the previous one's output). */
-  static fit(specs: readonly PreprocessStepSpec[], X: Float32Array, rows: number, dim: number): { pre: Preprocessor; Z: Float32Array } {
+  static fit(specs: readonly PreprocessStepSpec[], X: Float32Array, rows: number, dim: number, ctx?: RowContext): { pre: Preprocessor; Z: Float32Array } {
     const steps: PreprocessStepJSON[] = [];
     let Z = X;
     for (const spec of specs) {
       const step = fitStep(spec, Z, rows, dim);
       steps.push(step);
-      Z = applyStep(step, Z, rows, dim);
+      Z = applyStep(step, Z, rows, dim, ctx);
     }
     return { pre: new Preprocessor(steps, dim), Z: Z === X ? Float32Array.from(X) : Z };
   }
@@ -62,11 +79,16 @@ export class Preprocessor {
     return { dim: this.dim, steps: this.steps.map((s) => ({ ...s })) };
   }
 
-  /** Raw rows → model input rows (a new array; X is not modified). */
-  transform(X: Float32Array, rows: number): Float32Array {
+  /** Whether transform needs to know each row's speaker (a 'speaker-standardize' step). */
+  get needsSpeakers(): boolean {
+    return this.steps.some((s) => s.op === 'speaker-standardize');
+  }
+
+  /** Raw rows → model input rows (a new array; X is not modified). `ctx` is required when {@link needsSpeakers}. */
+  transform(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
     if (X.length !== rows * this.dim) throw new MlError(`preprocessing expects rows of ${this.dim} values, got ${X.length} values for ${rows} rows`);
     let Z = X;
-    for (const step of this.steps) Z = applyStep(step, Z, rows, this.dim);
+    for (const step of this.steps) Z = applyStep(step, Z, rows, this.dim, ctx);
     return Z === X ? Float32Array.from(X) : Z;
   }
 
@@ -80,6 +102,7 @@ function fitStep(spec: PreprocessStepSpec, X: Float32Array, rows: number, dim: n
   switch (spec.op) {
     case 'utterance-norm':
     case 'frame-major':
+    case 'speaker-standardize':
       return { ...spec };
     case 'standardize':
       return { op: 'standardize', scaler: new StandardScaler().fit(X, rows, dim).toJSON() };
@@ -105,8 +128,10 @@ function fitStep(spec: PreprocessStepSpec, X: Float32Array, rows: number, dim: n
   }
 }
 
-function applyStep(step: PreprocessStepJSON, X: Float32Array, rows: number, dim: number): Float32Array {
+function applyStep(step: PreprocessStepJSON, X: Float32Array, rows: number, dim: number, ctx?: RowContext): Float32Array {
   switch (step.op) {
+    case 'speaker-standardize':
+      return speakerStandardize(X, rows, dim, step.channels, ctx);
     case 'utterance-norm':
       return utteranceNormalize(X, rows, dim, step.nMfcc, step.mode);
     case 'frame-major':
@@ -148,6 +173,9 @@ function validateStep(s: PreprocessStepJSON, dim: number, where: string): void {
       if (!finite(Array.from(scaler.mean), dim) || !finite(Array.from(scaler.scale), dim)) throw new MlError(`${where}: scaler holds non-finite values`);
       return;
     }
+    case 'speaker-standardize':
+      if (!Number.isInteger(s.channels) || s.channels < 1 || dim % s.channels !== 0) throw new MlError(`${where}: ${s.channels} channels do not divide the row length ${dim}`);
+      return;
     case 'channel-standardize':
       if (!Number.isInteger(s.channels) || s.channels < 1 || dim % s.channels !== 0) throw new MlError(`${where}: ${s.channels} channels do not divide the row length ${dim}`);
       if (!finite(s.mean, s.channels) || !finite(s.scale, s.channels) || s.scale.some((v) => v <= 0)) {
@@ -157,4 +185,47 @@ function validateStep(s: PreprocessStepJSON, dim: number, where: string): void {
     default:
       throw new MlError(`${where}: unknown preprocessing step '${String((s as { op?: unknown })?.op)}'`);
   }
+}
+
+/**
+ * Per-speaker channel z-scores: each speaker's mean and standard deviation per channel over
+ * every frame of its statistics rows (two-pass, float64), applied to all its rows. A speaker
+ * without statistics rows uses all of its rows.
+ */
+function speakerStandardize(X: Float32Array, rows: number, dim: number, C: number, ctx: RowContext | undefined): Float32Array {
+  if (!ctx || ctx.speakers.length !== rows) {
+    throw new MlError(
+      'this model normalises each speaker with statistics of that speaker\'s own clips (transductive): give the speaker of every row ' +
+        '(`ser evaluate` does; `ser predict` treats the files of one call as one speaker unless --speaker says otherwise)',
+    );
+  }
+  const framesPerRow = dim / C;
+  const bySpeaker = new Map<string, number[]>();
+  ctx.speakers.forEach((s, r) => {
+    let list = bySpeaker.get(s);
+    if (!list) bySpeaker.set(s, (list = []));
+    list.push(r);
+  });
+  const out = new Float32Array(X.length);
+  for (const [, list] of bySpeaker) {
+    const statRows = ctx.statistics ? list.filter((r) => ctx.statistics![r]) : list;
+    const use = statRows.length > 0 ? statRows : list;
+    const n = use.length * framesPerRow;
+    const mean = new Float64Array(C);
+    for (const r of use) for (let j = 0; j < dim; j++) mean[j % C]! += X[r * dim + j]!;
+    for (let c = 0; c < C; c++) mean[c]! /= n;
+    const sq = new Float64Array(C);
+    for (const r of use) {
+      for (let j = 0; j < dim; j++) {
+        const d = X[r * dim + j]! - mean[j % C]!;
+        sq[j % C]! += d * d;
+      }
+    }
+    const inv = Array.from(sq, (v) => {
+      const sd = Math.sqrt(v / n);
+      return sd > 1e-6 ? 1 / sd : 1;
+    });
+    for (const r of list) for (let j = 0; j < dim; j++) out[r * dim + j] = (X[r * dim + j]! - mean[j % C]!) * inv[j % C]!;
+  }
+  return out;
 }

@@ -62,9 +62,11 @@ export async function evaluateProtocol(table: TrainingData, split: Split, opts: 
       const nClasses = table.classes.length;
       // Train accuracy on a bounded sample for KNN (a full distance scan per row), on everything otherwise.
       const sample = name === 'knn' ? Math.min(train.rows, opts.knnTrainSample ?? 2000) : train.rows;
-      const trainPred = argmaxRows(model.predictProba(train.X.subarray(0, sample * table.dim), sample), sample, nClasses);
+      // Row contexts for transductive models: each speaker's statistics from its original recordings.
+      const ctx = (d: typeof train, n: number) => ({ speakers: d.speaker.slice(0, n), statistics: d.version.slice(0, n).map((v) => v === 'original') });
+      const trainPred = argmaxRows(model.predictProba(train.X.subarray(0, sample * table.dim), sample, ctx(train, sample)), sample, nClasses);
       const t1 = performance.now();
-      const testPred = argmaxRows(model.predictProba(test.X, test.rows), test.rows, nClasses);
+      const testPred = argmaxRows(model.predictProba(test.X, test.rows, ctx(test, test.rows)), test.rows, nClasses);
       const predictSeconds = (performance.now() - t1) / 1000;
       result.models[name] = {
         ...score(name, train.y.subarray(0, sample), trainPred, test.y, testPred, table.classes, fitSeconds, predictSeconds),

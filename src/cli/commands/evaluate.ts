@@ -37,7 +37,9 @@ export function registerEvaluate(program: Command): void {
       const missing = table.classes.filter((_, i) => toModel[i]! < 0);
       if (missing.length) throw new Error(`classes not known to the model: ${missing.join(', ')} (model: ${classes.join(', ')})`);
       const yTrue = Int32Array.from(table.y, (c) => toModel[c]!);
-      const P = model.predictProba(table.X, table.rows);
+      // A transductive model normalises each test speaker with the statistics of its own clips (no labels).
+      const P = model.predictProba(table.X, table.rows, { speakers: table.speaker });
+      if (model.transductive) process.stderr.write(`speaker normalisation (transductive): statistics from each speaker's own ${table.rows / speakersIn(table.speaker)} clips on average\n`);
       const yPred = argmaxRows(P, table.rows, classes.length);
       const m = classificationMetrics(yTrue, yPred, classes.length);
       process.stderr.write(`${formatClassificationReport(m, classes)}\n`);
@@ -54,6 +56,7 @@ export function registerEvaluate(program: Command): void {
             ...m,
             macroF1: m.macro.f1,
             skippedFiles: skipped,
+            transductive: model.transductive,
           },
           null,
           1,
@@ -62,4 +65,8 @@ export function registerEvaluate(program: Command): void {
       model.dispose();
       if (skipped) setExitCode(EXIT_PARTIAL);
     });
+}
+
+function speakersIn(speakers: string[]): number {
+  return Math.max(1, new Set(speakers).size);
 }
