@@ -59,9 +59,14 @@ worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     $('model-info').textContent =
       `Model: ${m.title}${m.recipeName ? ` (recipe '${m.recipeName}')` : ''}, trained on ${m.synthetic ? 'the synthetic corpus of `ser synth`' : `the corpus '${m.corpus}'`} ` +
       `(${m.trainedOn}). Features: ${m.features}. TensorFlow.js ${m.tfBackend} backend.`;
-    $('model-caveat').textContent = m.synthetic
-      ? 'This model learned from synthetic speech only, so its guesses on real voices mean little. Train one on real speech with `ser train --data … --out m && ser serve m`.'
-      : '';
+    $('model-caveat').textContent = [
+      m.synthetic
+        ? 'This model learned from synthetic speech only, so its guesses on real voices mean little. Train one on real speech with `ser train --data … --out m && ser serve m`.'
+        : '',
+      m.transductive
+        ? "This model normalises each voice with that voice's own clips: the clips of this session count as one speaker, so analyse several clips of one voice (10 or more) for stable results."
+        : '',
+    ].filter(Boolean).join(' ');
     setStatus('Ready. Choose, drop or record a WAV file.');
   } else if (msg.type === 'result') {
     state.busy = false;
@@ -197,10 +202,11 @@ function show(r: AnalysisResult): void {
     if (el.classList.contains('track')) (el.firstElementChild as HTMLElement).style.width = `${(100 * p).toFixed(1)}%`;
     if (el.classList.contains('value')) el.textContent = `${(100 * p).toFixed(1)}%`;
   }
+  if (model.transductive) $('details').dataset.session = `speaker statistics from ${r.sessionClips} clip${r.sessionClips === 1 ? '' : 's'} of this session · `;
   const t = r.timingsMs;
-  $('details').textContent =
+  $('details').textContent = ($('details').dataset.session ?? '') +
     `Decode + resample ${t.decode.toFixed(0)} ms · features (WASM) ${t.features.toFixed(1)} ms · ` +
-    `spectrogram ${t.spectrogram.toFixed(0)} ms · CNN ${t.predict.toFixed(0)} ms`;
+    `spectrogram ${t.spectrogram.toFixed(0)} ms · model ${t.predict.toFixed(0)} ms`;
   shown = r;
   drawWaveform(r, model);
   drawSpectrogram(r);

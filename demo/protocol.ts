@@ -21,6 +21,8 @@ export interface ModelSummary {
   trainedOn: string;
   /** True when the corpus is the synthetic one (`ser synth`): say so wherever a prediction is shown. */
   synthetic: boolean;
+  /** The model normalises each speaker with that speaker's clips: the page treats the session's clips as one speaker. */
+  transductive: boolean;
   tfBackend: string;
 }
 
@@ -51,6 +53,8 @@ export interface AnalysisResult {
   features: Float32Array;
   probabilities: Float32Array;
   label: string;
+  /** Transductive models: clips of this session the speaker statistics came from (this one included). */
+  sessionClips: number;
   timingsMs: { decode: number; features: number; spectrogram: number; predict: number };
 }
 

@@ -42,6 +42,7 @@ async function start(): Promise<Engine> {
       corpus,
       trainedOn: `${meta.trainedOn.rows} rows, ${meta.trainedOn.speakers.length} speakers`,
       synthetic: meta.trainedOn.synthetic === true,
+      transductive: model.transductive,
       tfBackend: tf.getBackend(),
     },
   });
@@ -66,7 +67,7 @@ async function analyse({ dsp, resampler, model }: Engine, req: AnalyseRequest): 
   // librosa.power_to_db(S, ref=np.max): 0 dB at the loudest bin, floor at -80 dB.
   const melDb = dsp.powerToDb(mel, { ref: peak > 0 ? peak : 1, topDb: 80 });
   const t3 = performance.now();
-  const probabilities = model.predictProba(features, 1);
+  const { probabilities, sessionClips } = predictInSession(model, features);
   const t4 = performance.now();
   let best = 0;
   for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
@@ -87,8 +88,29 @@ async function analyse({ dsp, resampler, model }: Engine, req: AnalyseRequest): 
     features,
     probabilities,
     label: model.meta.classes[best]!,
+    sessionClips,
     timingsMs: { decode: t1 - t0, features: t2 - t1, spectrogram: t3 - t2, predict: t4 - t3 },
   };
+}
+
+/**
+ * The feature rows of this session's clips (newest last, at most SESSION_CLIPS). A
+ * transductive model normalises a speaker with that speaker's own clips: the page has no
+ * speaker labels, so the clips of one session count as one speaker.
+ */
+const SESSION_CLIPS = 64;
+const session: Float32Array[] = [];
+
+function predictInSession(model: EmotionModel, features: Float32Array): { probabilities: Float32Array; sessionClips: number } {
+  if (!model.transductive) return { probabilities: model.predictProba(features, 1), sessionClips: 1 };
+  session.push(features);
+  if (session.length > SESSION_CLIPS) session.shift();
+  const dim = features.length;
+  const X = new Float32Array(session.length * dim);
+  session.forEach((row, i) => X.set(row, i * dim));
+  const P = model.predictProba(X, session.length, { speakers: session.map(() => 'session') });
+  const n = model.meta.classes.length;
+  return { probabilities: P.slice((session.length - 1) * n), sessionClips: session.length };
 }
 
 /** Seconds of the file the features describe: the paper's fixed window, or the trimmed utterance's centred frames. */

@@ -7,6 +7,7 @@ import { initBackend } from '../src/ml/cnn/backend.js';
 import { buildPaperCnn, CnnError, describeModel, disposeCnn } from '../src/ml/cnn/model.js';
 import { trainCnn } from '../src/ml/cnn/train.js';
 import { loadCnn, saveCnn } from '../src/ml/cnn/persist.js';
+import { BundleError } from '../src/models/bundle-files.js';
 import { conv1dK3FilterGradSimd, conv1dFilterGradSimd, conv2dBackpropFilterNhwc } from '../src/ml/cnn/kernels/conv2d-backprop-filter.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
 import { conv1dBackpropInputSimd, conv1dForwardSimd } from '../src/ml/cnn/kernels/conv1d.js';
@@ -375,7 +376,7 @@ describe('trainCnn on the wasm backend', () => {
     const p1 = (res.model.predict(x) as tf.Tensor).dataSync();
     const p2 = (loaded.predict(x) as tf.Tensor).dataSync();
     expect(Array.from(p2)).toEqual(Array.from(p1));
-    await expect(loadCnn(join(dir, 'missing'))).rejects.toThrow(CnnError);
+    await expect(loadCnn(join(dir, 'missing'))).rejects.toThrow(BundleError);
     await writeFile(join(dir, 'weights.bin'), new Uint8Array(12));
     await expect(loadCnn(dir)).rejects.toThrow(/hold 12 bytes but model.json describes/);
     tf.dispose(x);

@@ -12,8 +12,8 @@
  */
 import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLE_FILE } from './bundle.js';
-import { MODEL_FILE, WEIGHTS_FILE } from '../ml/cnn/persist.js';
+import { BUNDLE_FILE } from './bundle-format.js';
+import { MODEL_FILE, WEIGHTS_FILE } from './bundle-files.js';
 
 export type QuantizationDtype = 'uint8' | 'uint16';
 
@@ -85,11 +85,44 @@ export function quantizeTensor(values: Float32Array, dtype: QuantizationDtype): 
 }
 
 /**
- * Reads the model directory `srcDir` (model.json + weights, float32), writes a quantised copy
+ * Quantises a model folder written by `ser train` (or a bare tfjs model folder) into
+ * `outDir`: a network's model.json + weights are quantised (quantizeNetworkDir), an
+ * ensemble's member-N/ folders each in turn (the summary adds them up), bundle.json is
+ * copied. DT and KNN bundles hold no network weights and are refused.
+ */
+export async function quantizeModelDir(srcDir: string, outDir: string, dtype: QuantizationDtype = 'uint8'): Promise<QuantizeSummary> {
+  let bundle: { spec?: { kind?: string }; classifier?: { members?: unknown } } | null = null;
+  try {
+    bundle = JSON.parse(await readFile(join(srcDir, BUNDLE_FILE), 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new QuantizeError(`cannot read ${join(srcDir, BUNDLE_FILE)}: ${(err as Error).message}`);
+  }
+  const kind = bundle?.spec?.kind;
+  if (kind === 'dt' || kind === 'knn') throw new QuantizeError(`${srcDir}: a ${kind} model has no network weights to quantise`);
+  if (kind !== 'ensemble') return quantizeNetworkDir(srcDir, outDir, dtype);
+  const members = bundle!.classifier?.members;
+  if (!Array.isArray(members) || members.some((m) => typeof m !== 'string' || !/^[A-Za-z0-9._-]+$/.test(m))) {
+    throw new QuantizeError(`${srcDir}/${BUNDLE_FILE}: classifier.members must list member folders`);
+  }
+  const total: QuantizeSummary = { dtype, tensors: 0, parameters: 0, bytesBefore: 0, bytesAfter: 0, maxAbsError: 0 };
+  for (const m of members as string[]) {
+    const s = await quantizeModelDir(join(srcDir, m), join(outDir, m), dtype);
+    total.tensors += s.tensors;
+    total.parameters += s.parameters;
+    total.bytesBefore += s.bytesBefore;
+    total.bytesAfter += s.bytesAfter;
+    total.maxAbsError = Math.max(total.maxAbsError, s.maxAbsError);
+  }
+  await copyFile(join(srcDir, BUNDLE_FILE), join(outDir, BUNDLE_FILE));
+  return total;
+}
+
+/**
+ * Reads the network folder `srcDir` (model.json + weights, float32), writes a quantised copy
  * to `outDir` (model.json + one weights.bin; bundle.json copied when present). Non-float32
  * entries (int32 etc.) are copied unchanged. Throws QuantizeError on an already quantised model.
  */
-export async function quantizeModelDir(srcDir: string, outDir: string, dtype: QuantizationDtype = 'uint8'): Promise<QuantizeSummary> {
+async function quantizeNetworkDir(srcDir: string, outDir: string, dtype: QuantizationDtype): Promise<QuantizeSummary> {
   const modelPath = join(srcDir, MODEL_FILE);
   let json: ModelJson;
   try {
