@@ -23,4 +23,18 @@ describe('per-fold accuracy table', () => {
     expect(html).toContain('<th scope="row">2</th><td>Actor_03, Actor_04</td><td>120</td><td>30.0 %</td><td>37.5 %</td>');
     expect(html).not.toContain('KNN'); // a model absent from every fold gets no column
   });
+
+  it('adds UAR and macro-F1 per fold and the mean ± sd over folds when recorded', () => {
+    const html = foldsTableHtml({
+      ...base,
+      folds: [
+        { testSpeakers: ['A', 'B'], testRows: 4, accuracy: { cnn: 0.5 }, balancedAccuracy: { cnn: 0.4 }, macroF1: { cnn: 0.3 } },
+        { testSpeakers: ['C', 'D'], testRows: 4, accuracy: { cnn: 0.7 }, balancedAccuracy: { cnn: 0.6 }, macroF1: { cnn: 0.5 } },
+      ],
+      foldSummary: { cnn: { accuracy: { mean: 0.6, sd: 0.1 }, balancedAccuracy: { mean: 0.5, sd: 0.1 }, macroF1: { mean: 0.4, sd: 0.1 } } },
+    });
+    expect(html).toContain('<th scope="col">acc.</th><th scope="col">UAR</th><th scope="col">F1</th>');
+    expect(html).toContain('<td>50.0 %</td><td>40.0 %</td><td>30.0 %</td>');
+    expect(html).toContain('<td>60.0 ± 10.0</td><td>50.0 ± 10.0</td><td>40.0 ± 10.0</td>');
+  });
 });

@@ -136,7 +136,7 @@ describe('writeReport on the hand-made fixture', () => {
     const table = html.slice(html.indexOf('<table class="results">'), html.indexOf('</table>', html.indexOf('<table class="results">')));
     const fixture = fixtureResults();
     const rows = table.split('<tr>').slice(2);
-    expect(rows.map((r) => /<th scope="row">([^<]+)</.exec(r)![1])).toEqual(['Decision Tree', 'KNN (k = 4)', 'CNN']);
+    expect(rows.map((r) => /<th scope="row">([^<]+)</.exec(r)![1])).toEqual(['Decision Tree', 'KNN (k = 4)', 'CNN (Table 2)']);
     expect(table).toContain('<th scope="col">Paper\'s result<br><span class="sub">as reported</span></th>');
     expect(table).toContain('<th scope="col">Speaker-independent protocol<br><span class="sub">120 test rows</span></th>');
     for (const [i, m] of (['dt', 'knn', 'cnn'] as const).entries()) {

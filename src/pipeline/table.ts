@@ -1,19 +1,29 @@
 import { formatClassificationReport, formatConfusionMatrix } from '../ml/report.js';
 import type { ClassificationMetrics } from '../ml/metrics.js';
 import type { ModelName, ModelResult, PipelineResults, ProtocolName } from './results.js';
+import { modelLabel } from '../report/labels.js';
 
-const MODEL_TITLES: Record<ModelName, string> = { dt: 'Decision Tree', knn: 'KNN (k=4)', cnn: 'CNN (Conv1D)' };
 const PROTOCOLS: ProtocolName[] = ['paper', 'clip', 'speaker'];
 
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(100 * x).toFixed(1)} %`);
 
-/** The paper's Table 4 (test accuracy per model) with one column per protocol beside the paper's figure. */
+/**
+ * The paper's Table 4 (test accuracy per model) with one column per protocol beside the
+ * paper's figure; balanced accuracy (UAR) in brackets, and for cross-validated protocols
+ * the mean ± sd of the per-fold accuracies.
+ */
 export function formatTable4(r: PipelineResults): string {
   const protocols = PROTOCOLS.filter((p) => r.protocols[p]);
-  const header = ['Model', 'Paper (reported)', ...protocols.map((p) => `${p} protocol`)];
+  const header = ['Model', 'Paper (reported)', ...protocols.map((p) => `${p} protocol${r.protocols[p]!.folds ? ` (${r.protocols[p]!.folds!.length} folds)` : ''}`)];
+  const cell = (p: ProtocolName, m: ModelName): string => {
+    const mr = r.protocols[p]!.models[m];
+    if (!mr) return '—';
+    const s = r.protocols[p]!.foldSummary?.[m];
+    return `${pct(mr.testAccuracy)} (${pct(mr.balancedAccuracy)})${s ? `, folds ${(100 * s.accuracy.mean).toFixed(1)} ± ${(100 * s.accuracy.sd).toFixed(1)}` : ''}`;
+  };
   const rows = (['dt', 'knn', 'cnn'] as ModelName[])
     .filter((m) => protocols.some((p) => r.protocols[p]!.models[m]))
-    .map((m) => [MODEL_TITLES[m], pct(r.paper[m]), ...protocols.map((p) => pct(r.protocols[p]!.models[m]?.testAccuracy))]);
+    .map((m) => [modelLabel(r, m), pct(r.paper[m]), ...protocols.map((p) => cell(p, m))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -42,7 +42,7 @@ export function confusionFigures(results: PipelineResults): FigureDef[] {
 
 function confusionFigure(protocol: ProtocolName, result: ProtocolResult, classes: readonly string[]): FigureDef {
   const models = modelEntries(result);
-  const panelLabels = models.map(([m, r]) => `${MODEL_LABELS[m]} — accuracy ${(100 * r.testAccuracy).toFixed(1)} %`);
+  const panelLabels = models.map(([m, r]) => `${r.title ?? MODEL_LABELS[m]} — accuracy ${(100 * r.testAccuracy).toFixed(1)} %`);
   const cells = models.flatMap(([, r], i) => confusionCells(panelLabels[i]!, r.confusion, classes));
   const cell = 32;
   const side = cell * classes.length;

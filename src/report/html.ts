@@ -6,7 +6,7 @@
 import type { PipelineResults } from '../pipeline/results.js';
 import { escapeHtml } from './escape.js';
 import type { SectionId } from './figure.js';
-import { MODEL_LABELS, PROTOCOL_LABELS, protocolEntries } from './labels.js';
+import { MODEL_LABELS, PROTOCOL_LABELS, modelLabel, protocolEntries } from './labels.js';
 import { describeRecipe } from '../features/feature-recipe.js';
 
 export interface PageFigure {
@@ -82,7 +82,7 @@ function headerFacts(page: ReportPage): string {
   const cnnBackends = [...new Set(protocolEntries(r).map(([, p]) => p.models.cnn?.training?.backend).filter((b): b is string => !!b))];
   const protocols = protocolEntries(r).map(([p]) => PROTOCOL_LABELS[p]).join(', ') || 'none';
   const models = [...new Set(protocolEntries(r).flatMap(([, p]) => Object.keys(p.models)))]
-    .map((m) => MODEL_LABELS[m as keyof typeof MODEL_LABELS] ?? m)
+    .map((m) => modelLabel(r, m as keyof typeof MODEL_LABELS))
     .join(', ');
   const facts: Array<[string, string]> = [
     ['Corpus', `${c.dir} (${c.layout}${c.synthetic ? ', synthetic' : ''}): ${c.files} recordings, ${c.speakers.length} speakers${c.skipped.length ? `, ${c.skipped.length} skipped` : ''}`],
@@ -90,7 +90,7 @@ function headerFacts(page: ReportPage): string {
     ['Seed', String(r.seed)],
     ['Backend', `CNN training: ${cnnBackends.join(', ') || 'n/a'}; report spectrograms and augmentation: ${page.figureBackend} DSP`],
     ['Date', r.createdAt],
-    ['Recipe', describeRecipe(rec)],
+    ['Recipe', `${r.trainingRecipe ? `'${r.trainingRecipe}': ` : ''}${describeRecipe(rec)}`],
     ['Augmentation', r.augmentation.versions.join(', ')],
     [
       'Extraction',

@@ -7,7 +7,7 @@
 import type { ModelResult, PipelineResults, ProtocolResult } from '../pipeline/results.js';
 import { emotionColor } from './colors.js';
 import { escapeHtml } from './escape.js';
-import { MODEL_LABELS, MODEL_ORDER, PROTOCOL_LABELS, modelEntries, protocolEntries } from './labels.js';
+import { MODEL_LABELS, MODEL_ORDER, PROTOCOL_LABELS, modelEntries, modelLabel, protocolEntries } from './labels.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const two = (x: number): string => x.toFixed(2);
@@ -19,7 +19,7 @@ export function accuracyTableHtml(results: PipelineResults): string {
     '<tr><th scope="col">Model</th><th scope="col">Paper\'s result<br><span class="sub">as reported</span></th>' +
     protocols.map(([p, r]) => `<th scope="col">${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol<br><span class="sub">${r.testRows} test rows</span></th>`).join('') +
     '</tr>';
-  const body = MODEL_ORDER.map((m) => {
+  const body = MODEL_ORDER.filter((m) => protocols.some(([, r]) => r.models[m])).map((m) => {
     const paper = results.paper[m];
     const cells = protocols.map(([, r]) => {
       const mr = r.models[m];
@@ -27,7 +27,7 @@ export function accuracyTableHtml(results: PipelineResults): string {
       const delta = typeof paper === 'number' ? `<span class="sub">${signedPoints(mr.testAccuracy - paper)} vs paper</span>` : '';
       return `<td><strong>${pct(mr.testAccuracy)}</strong><br><span class="sub">balanced ${pct(mr.balancedAccuracy)}</span><br>${delta}</td>`;
     });
-    return `<tr><th scope="row">${escapeHtml(MODEL_LABELS[m])}</th><td>${typeof paper === 'number' ? pct(paper) : '—'}</td>${cells.join('')}</tr>`;
+    return `<tr><th scope="row">${escapeHtml(modelLabel(results, m))}</th><td>${typeof paper === 'number' ? pct(paper) : '—'}</td>${cells.join('')}</tr>`;
   });
   return `<table class="results"><caption>Test accuracy per model and protocol, beside the paper's reported accuracy</caption><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }
@@ -36,8 +36,8 @@ export function accuracyTableHtml(results: PipelineResults): string {
 export function classificationReportsHtml(results: PipelineResults): string {
   return protocolEntries(results)
     .map(([p, r]) => {
-      const tables = modelEntries(r).map(([m, mr]) => classificationReportHtml(`${MODEL_LABELS[m]}`, mr, results.classes));
-      return `<h4>${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p>${foldsTableHtml(r)}<div class="table-grid">${tables.join('')}</div>`;
+      const tables = modelEntries(r).map(([m, mr]) => classificationReportHtml(modelLabel(results, m), mr, results.classes));
+      return `<h4>${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p>${foldsTableHtml(r, results)}<div class="table-grid">${tables.join('')}</div>`;
     })
     .join('');
 }
@@ -60,16 +60,31 @@ function classificationReportHtml(title: string, r: ModelResult, classes: readon
   );
 }
 
-/** Cross-validated protocols: test accuracy of each fold (the pooled figures are in the reports). */
-export function foldsTableHtml(r: ProtocolResult): string {
+/**
+ * Cross-validated protocols: accuracy, balanced accuracy (UAR) and macro-F1 of each fold, then
+ * their mean ± standard deviation over folds (the pooled figures are in the reports below).
+ */
+export function foldsTableHtml(r: ProtocolResult, results?: PipelineResults): string {
   if (!r.folds?.length) return '';
   const models = MODEL_ORDER.filter((m) => r.folds!.some((f) => f.accuracy[m] !== undefined));
-  const head = `<tr><th scope="col">Fold</th><th scope="col">Held-out speakers</th><th scope="col">Test rows</th>${models.map((m) => `<th scope="col">${escapeHtml(MODEL_LABELS[m])}</th>`).join('')}</tr>`;
+  const label = (m: (typeof models)[number]): string => (results ? modelLabel(results, m) : MODEL_LABELS[m]);
+  const metrics: Array<['accuracy' | 'balancedAccuracy' | 'macroF1', string]> = [['accuracy', 'acc.'], ['balancedAccuracy', 'UAR'], ['macroF1', 'F1']];
+  const present = metrics.filter(([k]) => r.folds!.some((f) => f[k] !== undefined));
+  const head =
+    `<tr><th scope="col" rowspan="2">Fold</th><th scope="col" rowspan="2">Held-out speakers</th><th scope="col" rowspan="2">Test rows</th>` +
+    models.map((m) => `<th scope="colgroup" colspan="${present.length}">${escapeHtml(label(m))}</th>`).join('') +
+    '</tr><tr>' + models.map(() => present.map(([, h]) => `<th scope="col">${h}</th>`).join('')).join('') + '</tr>';
   const body = r.folds.map((f, i) => {
-    const cells = models.map((m) => `<td>${f.accuracy[m] === undefined ? '—' : pct(f.accuracy[m]!)}</td>`).join('');
+    const cells = models.map((m) => present.map(([k]) => `<td>${f[k]?.[m] === undefined ? '—' : pct(f[k]![m]!)}</td>`).join('')).join('');
     return `<tr><th scope="row">${i + 1}</th><td>${escapeHtml(f.testSpeakers.join(', '))}</td><td>${f.testRows}</td>${cells}</tr>`;
   });
-  return `<table class="results"><caption>Test accuracy per fold (every speaker held out once)</caption><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
+  const summary = r.foldSummary
+    ? `<tr class="avg"><th scope="row" colspan="3">mean ± sd over folds</th>${models.map((m) => present.map(([k]) => {
+      const s = r.foldSummary![m]?.[k];
+      return `<td>${s ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)}` : '—'}</td>`;
+    }).join('')).join('')}</tr>`
+    : '';
+  return `<table class="results"><caption>Per fold (every speaker held out once): accuracy, balanced accuracy (UAR) and macro-F1</caption><thead>${head}</thead><tbody>${body.join('')}${summary}</tbody></table>`;
 }
 
 function protocolDescription(r: ProtocolResult): string {
