@@ -65,18 +65,24 @@ const BEST: TrainingRecipe = {
   name: 'best',
   summary:
     'whole trimmed utterance as 64 log-mel + RMS + pitch + voicing frames, normalised per speaker (transductive), ' +
-    'sequence CNN ensemble with SpecAugment and mixup',
+    'ensemble of 4 sequence CNNs',
   features: makeSequenceRecipe({ utteranceNorm: 'off' }),
   versions: SEQUENCE_VERSIONS,
-  models: { dt: PAPER_DT, knn: PAPER_KNN, cnn: { kind: 'ensemble', members: 3, member: { ...SEQUENCE_CNN, speakerNorm: true } } },
+  // Screened on 4 of the 8 folds (README): SpecAugment and mixup did not help once speakers are
+  // normalised (64.2 vs 65.6 %), so this recipe trains without them; 4 members fill 2 cores twice.
+  models: {
+    dt: PAPER_DT,
+    knn: PAPER_KNN,
+    cnn: { kind: 'ensemble', members: 4, member: { ...SEQUENCE_CNN, speakerNorm: true, specAugment: null, mixup: 0 } },
+  },
 };
 
 const CLIP: TrainingRecipe = {
   name: 'clip',
-  summary: "as 'best', but each clip normalised by its own means (no speaker statistics: predicts any single clip)",
+  summary: "as 'best', but each clip normalised by its own means (no speaker statistics: predicts any single clip), with SpecAugment and mixup",
   features: makeSequenceRecipe({ utteranceNorm: 'mean' }),
   versions: SEQUENCE_VERSIONS,
-  models: { dt: PAPER_DT, knn: PAPER_KNN, cnn: { kind: 'ensemble', members: 3, member: SEQUENCE_CNN } },
+  models: { dt: PAPER_DT, knn: PAPER_KNN, cnn: { kind: 'ensemble', members: 4, member: SEQUENCE_CNN } },
 };
 
 export const TRAINING_RECIPES: Readonly<Record<TrainingRecipeName, TrainingRecipe>> = Object.freeze({ best: BEST, clip: CLIP, paper: PAPER });
