@@ -9,12 +9,12 @@
  *   load-features  loadAudioBytes (WASM resampler to 22.05 kHz) + the paper's 2376-value vector (WASM DSP)
  *   feature-table  readFeatureTableBinary on a mutated .json / .bin pair (half the time with a
  *                  re-computed .bin digest, so the field checks behind the digest are reached)
- *   bundle         loadBundle on a mutated copy of demo/model (bundle.json, model.json, weights.bin),
+ *   bundle         loadBundle on a mutated copy of demo/model (any of its files, members included),
  *                  then one prediction through the bundle's scaler and model
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { decodeWav, type WavSampleFormat } from '../src/audio/wav-decode.js';
@@ -36,7 +36,7 @@ export type TargetName = (typeof TARGETS)[number];
 /**
  * The documented error classes (by name): AudioError (src/audio), DspError (src/dsp), MlError
  * (src/ml/dataset), CnnError (src/ml/cnn/model), FeatureTableError (src/extract/feature-table),
- * ModelBundleError (src/browser/model-bundle).
+ * BundleError (src/models/bundle-files: every model bundle reader, Node and browser).
  */
 export const TYPED_ERRORS = new Set(['AudioError', 'DspError', 'MlError', 'CnnError', 'FeatureTableError', 'BundleError']);
 
@@ -84,7 +84,8 @@ export class FuzzHarness {
     private readonly wavs: Uint8Array[],
     private readonly clips: Uint8Array[],
     private readonly table: { json: string; bin: Uint8Array },
-    private readonly bundle: { 'bundle.json': string; 'model.json': string; 'weights.bin': Uint8Array },
+    /** Every file of the base bundle by relative path (ensemble members in sub-folders); .json as text. */
+    private readonly bundle: Record<string, string | Uint8Array>,
   ) {}
 
   static async create(work: string): Promise<FuzzHarness> {
@@ -108,11 +109,12 @@ export class FuzzHarness {
     });
     const table = await baseTable(join(work, 'base-table'));
     const model = join(PACKAGE_ROOT, 'demo', 'model');
-    const bundle = {
-      'bundle.json': readFileSync(join(model, 'bundle.json'), 'utf8'),
-      'model.json': readFileSync(join(model, 'model.json'), 'utf8'),
-      'weights.bin': new Uint8Array(readFileSync(join(model, 'weights.bin'))),
-    };
+    const bundle: Record<string, string | Uint8Array> = {};
+    for (const rel of readdirSync(model, { recursive: true }) as string[]) {
+      const path = join(model, rel);
+      if (!statSync(path).isFile()) continue;
+      bundle[rel] = rel.endsWith('.json') ? readFileSync(path, 'utf8') : new Uint8Array(readFileSync(path));
+    }
     return new FuzzHarness(work, dsp, (y, a, b) => resample(core, y, a, b), wavs, clips, table, bundle);
   }
 
@@ -176,10 +178,10 @@ export class FuzzHarness {
       }
       case 'bundle': {
         const files: Record<string, string | Uint8Array> = { ...this.bundle };
-        const names = ['bundle.json', 'model.json', 'weights.bin'] as const;
+        const names = Object.keys(files).sort();
         const edits = rng.uniform() < 0.8 ? 1 : 2;
         for (let e = 0; e < edits; e++) {
-          const name = names[rng.int(0, 2)]!;
+          const name = names[rng.int(0, names.length - 1)]!;
           const cur = files[name]!;
           const before = mutations.length;
           if (typeof cur === 'string') {
@@ -190,8 +192,10 @@ export class FuzzHarness {
           for (let m = before; m < mutations.length; m++) mutations[m] = `${name}:${mutations[m]}`;
         }
         const dir = join(this.work, 'case-bundle');
-        mkdirSync(dir, { recursive: true });
-        for (const name of names) writeFileSync(join(dir, name), files[name]!);
+        for (const name of names) {
+          mkdirSync(dirname(join(dir, name)), { recursive: true });
+          writeFileSync(join(dir, name), files[name]!);
+        }
         const b = await loadBundle(dir);
         try {
           const dim = b.meta.recipe.vectorLength;
