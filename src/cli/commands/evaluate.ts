@@ -21,6 +21,7 @@ export function registerEvaluate(program: Command): void {
     .option('--features <file>', 'feature table written by `ser extract` with the model\'s recipe')
     .option('--speakers <list>', 'only these comma-separated speakers (e.g. the actors left out in training)')
     .option('--workers <n>', 'extraction workers', parseIntOption)
+    .option('--no-speaker-grouping', 'transductive models: normalise every clip on its own statistics, as `ser predict` of one file does (measures that case)')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .action(async (modelDir: string, o) => {
       await initBackend(o.backend, { log: (m) => void process.stderr.write(`${m}\n`) });
@@ -38,8 +39,14 @@ export function registerEvaluate(program: Command): void {
       if (missing.length) throw new Error(`classes not known to the model: ${missing.join(', ')} (model: ${classes.join(', ')})`);
       const yTrue = Int32Array.from(table.y, (c) => toModel[c]!);
       // A transductive model normalises each test speaker with the statistics of its own clips (no labels).
-      const P = model.predictProba(table.X, table.rows, { speakers: table.speaker });
-      if (model.transductive) process.stderr.write(`speaker normalisation (transductive): statistics from each speaker's own ${table.rows / speakersIn(table.speaker)} clips on average\n`);
+      const grouping = o.speakerGrouping !== false;
+      const groups = grouping ? table.speaker : table.speaker.map((_, i) => `clip-${i}`);
+      const P = model.predictProba(table.X, table.rows, { speakers: groups });
+      if (model.transductive) {
+        process.stderr.write(grouping
+          ? `speaker normalisation (transductive): statistics from each speaker's own ${(table.rows / speakersIn(table.speaker)).toFixed(0)} clips on average\n`
+          : 'speaker normalisation with one clip per "speaker" (--no-speaker-grouping): each clip on its own statistics\n');
+      }
       const yPred = argmaxRows(P, table.rows, classes.length);
       const m = classificationMetrics(yTrue, yPred, classes.length);
       process.stderr.write(`${formatClassificationReport(m, classes)}\n`);
@@ -57,6 +64,7 @@ export function registerEvaluate(program: Command): void {
             macroF1: m.macro.f1,
             skippedFiles: skipped,
             transductive: model.transductive,
+            speakerGrouping: model.transductive ? (grouping ? 'speaker' : 'clip') : null,
           },
           null,
           1,
