@@ -27,6 +27,10 @@ describe('validatePipelineChoices', () => {
     expect(() => validatePipelineChoices({ cnnArch: 'deep' })).toThrow(/--cnn-arch/);
     expect(() => validatePipelineChoices({ recipe: 'best', cnnArch: 'frames' })).toThrow(/adjust the paper recipe/);
     expect(() => validatePipelineChoices({ epochs: 0 })).toThrow(/--epochs must be an integer ≥ 1/);
+    expect(() => validatePipelineChoices({ channels: ['logmel'] })).toThrow(/uses the paper's vector/);
+    expect(() => validatePipelineChoices({ recipe: 'best', channels: ['logmel', 'mfcc'] })).toThrow(/--channels: unknown 'mfcc'/);
+    const c = validatePipelineChoices({ recipe: 'best', channels: ['rms', 'logmel', 'delta'] });
+    expect(c.recipe.features).toMatchObject({ kind: 'sequence', channels: ['logmel', 'delta', 'rms'], vectorLength: 96 * 129 });
   });
 });
 

@@ -111,6 +111,20 @@ describe('sequence features of a clip', () => {
     expect(pitch(Math.round(frames * 0.8))).toBeLessThan(225);
   });
 
+  it('adds log-mel deltas (librosa.feature.delta of the log-mel, width 9) when asked', async () => {
+    const dsp = await createWasmDsp();
+    const withDelta = makeSequenceRecipe({ utteranceNorm: 'off', channels: ['logmel', 'delta', 'rms'] });
+    const { data, frames } = sequenceFrames(dsp, y, withDelta);
+    const width = sequenceValuesPerFrame(withDelta.channels, withDelta.nMels);
+    const logmel = { data: new Float32Array(withDelta.nMels * frames), rows: withDelta.nMels, cols: frames };
+    for (let t = 0; t < frames; t++) for (let m = 0; m < withDelta.nMels; m++) logmel.data[m * frames + t] = data[t * width + m]!;
+    const expected = dsp.delta(logmel, { width: 9 });
+    const at = sequenceChannelOffsets(withDelta).delta!;
+    for (const [t, m] of [[3, 0], [10, 20], [frames - 2, 63]] as const) expect(data[t * width + at + m]).toBeCloseTo(expected.data[m * frames + t]!, 4);
+    // A clip of 5 frames takes a width-5 window; 2 frames give zeros.
+    expect(() => sequenceVector(dsp, voicedClip(0.12, 0.02, 0.02), withDelta)).not.toThrow();
+  });
+
   it('gives the same row on the WASM and float64 reference backends (float32 tolerance)', async () => {
     const wasm = featureVector(await createWasmDsp(), y, recipe);
     const ref = featureVector(createReferenceDsp(), y, recipe);

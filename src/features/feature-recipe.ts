@@ -64,7 +64,7 @@ export function parseFeatureRecipe(json: unknown, where: string): FeatureRecipe 
 /** A short human description, e.g. for logs, reports and the demo page. */
 export function describeRecipe(r: FeatureRecipe): string {
   if (isSequenceRecipe(r)) {
-    return `whole utterance (trimmed at ${r.trimTopDb ?? '—'} dB) → ${r.frames} frames × [${r.channels.map((c) => (c === 'logmel' ? `${r.nMels} log-mel` : c)).join(', ')}] ` +
+    return `whole utterance (trimmed at ${r.trimTopDb ?? '—'} dB) → ${r.frames} frames × [${r.channels.map((c) => (c === 'logmel' ? `${r.nMels} log-mel` : c === 'delta' ? `${r.nMels} log-mel deltas` : c)).join(', ')}] ` +
       `at ${r.sr} Hz (window ${r.nFft}, hop ${r.hopLength}), utterance norm ${r.utteranceNorm}`;
   }
   return `paper vector: ${r.duration} s from ${r.offset} s at ${r.sr} Hz, ZCR + RMS + ${r.nMfcc} MFCC per frame (n_fft ${r.nFft}, hop ${r.hopLength}, ${r.nMels} mels), ${r.vectorLength} values`;

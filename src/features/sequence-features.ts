@@ -9,7 +9,7 @@ import type { DspBackend, Matrix, Real, TrimOptions, TrimRange, YinOptions } fro
 import { sequenceChannelOffsets, sequenceValuesPerFrame, type SequenceRecipe } from './sequence-recipe.js';
 
 /** What the sequence features need from a DSP backend (WasmDsp and ReferenceDsp both have it). */
-export interface SequenceDsp extends Pick<DspBackend, 'melSpectrogram' | 'powerToDb' | 'rms'> {
+export interface SequenceDsp extends Pick<DspBackend, 'melSpectrogram' | 'powerToDb' | 'rms' | 'delta'> {
   trim(y: Real, opts?: TrimOptions): TrimRange;
   yinTrack(y: Real, opts: YinOptions): { f0: Real; aperiodicity: Real };
 }
@@ -32,10 +32,16 @@ export function sequenceFrames(dsp: SequenceDsp, y: Real, recipe: SequenceRecipe
   const at = sequenceChannelOffsets(recipe);
   const width = sequenceValuesPerFrame(recipe.channels, nMels);
   let logmel: Matrix | null = null;
+  let delta: Matrix | null = null;
   let frames = -1;
-  if (at.logmel !== undefined) {
+  if (at.logmel !== undefined || at.delta !== undefined) {
     logmel = dsp.powerToDb(dsp.melSpectrogram(yt, { sr, nFft, hopLength, nMels }), { ref: 1, topDb: null });
     frames = logmel.cols;
+    if (at.delta !== undefined) {
+      // librosa's default width 9 needs 9 frames; shorter clips get the widest odd window they hold.
+      const width = Math.min(9, frames % 2 === 1 ? frames : frames - 1);
+      delta = width >= 3 ? dsp.delta(logmel, { width, order: 1 }) : { data: new Float32Array(logmel.data.length), rows: nMels, cols: frames };
+    }
   }
   const rms = at.rms !== undefined ? dsp.rms(yt, { frameLength: nFft, hopLength, center: true }) : null;
   const needsYin = at.pitch !== undefined || at.voicing !== undefined;
@@ -52,7 +58,8 @@ export function sequenceFrames(dsp: SequenceDsp, y: Real, recipe: SequenceRecipe
   const pitch = track ? interpolatedLogPitch(track.f0, track.aperiodicity, recipe.pitch.voicedBelow) : null;
   for (let t = 0; t < frames; t++) {
     const base = t * width;
-    if (logmel) for (let m = 0; m < nMels; m++) out[base + at.logmel! + m] = logmel.data[m * frames + t]!;
+    if (logmel && at.logmel !== undefined) for (let m = 0; m < nMels; m++) out[base + at.logmel + m] = logmel.data[m * frames + t]!;
+    if (delta && at.delta !== undefined) for (let m = 0; m < nMels; m++) out[base + at.delta + m] = delta.data[m * frames + t]!;
     if (rms) out[base + at.rms!] = 20 * Math.log10(Math.max(rms[t]!, 1e-5));
     if (pitch && at.pitch !== undefined) out[base + at.pitch] = pitch[t]!;
     if (track && at.voicing !== undefined) out[base + at.voicing] = Math.min(1, Math.max(0, 1 - track.aperiodicity[t]!));

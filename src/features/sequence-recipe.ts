@@ -3,10 +3,12 @@
  * utterance (silence trimmed) as a fixed number of frames, each frame a group
  * of channels, stored frame-major:
  *
- *   row = [frame 0: logmel(nMels) rms pitch voicing][frame 1: …] … [frame frames−1: …]
+ *   row = [frame 0: logmel(nMels) [delta(nMels)] rms pitch voicing][frame 1: …] … [frame frames−1: …]
  *
  * Channels (in this order, each only when listed in `channels`):
  *  - 'logmel'  : librosa.power_to_db(melspectrogram(power 2), ref=1, top_db=None), nMels values
+ *  - 'delta'   : librosa.feature.delta of that log-mel (width 9, or the largest odd width the
+ *                clip allows; zeros below 3 frames), nMels values
  *  - 'rms'     : 20·log10(max(rms, 1e-5)) over frames of nFft samples, 1 value
  *  - 'pitch'   : log2(F0 / 100 Hz) from YIN (librosa.yin) over [pitch.fmin, pitch.fmax];
  *                unvoiced frames are interpolated linearly between the voiced ones around
@@ -28,7 +30,7 @@
 import { assertPositive, assertPositiveInt, assertPowerOfTwo } from '../dsp/validate.js';
 import { DspError } from '../dsp/errors.js';
 
-export const SEQUENCE_CHANNELS = ['logmel', 'rms', 'pitch', 'voicing'] as const;
+export const SEQUENCE_CHANNELS = ['logmel', 'delta', 'rms', 'pitch', 'voicing'] as const;
 export type SequenceChannel = (typeof SEQUENCE_CHANNELS)[number];
 
 export type SequenceNorm = 'off' | 'mean' | 'meanvar';
@@ -56,7 +58,7 @@ export interface SequenceRecipe {
 
 /** Values per frame for these channels and mel bands. */
 export function sequenceValuesPerFrame(channels: readonly SequenceChannel[], nMels: number): number {
-  return channels.reduce((n, c) => n + (c === 'logmel' ? nMels : 1), 0);
+  return channels.reduce((n, c) => n + (c === 'logmel' || c === 'delta' ? nMels : 1), 0);
 }
 
 /** Offset of each channel group inside a frame (undefined when the channel is absent). */
@@ -66,7 +68,7 @@ export function sequenceChannelOffsets(r: Pick<SequenceRecipe, 'channels' | 'nMe
   for (const c of SEQUENCE_CHANNELS) {
     if (!r.channels.includes(c)) continue;
     at[c] = offset;
-    offset += c === 'logmel' ? r.nMels : 1;
+    offset += c === 'logmel' || c === 'delta' ? r.nMels : 1;
   }
   return at;
 }

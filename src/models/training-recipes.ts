@@ -14,7 +14,7 @@
 import { AUGMENT_VERSIONS, type AugmentVersion } from '../augment/index.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
-import { makeSequenceRecipe } from '../features/sequence-recipe.js';
+import { makeSequenceRecipe, SEQUENCE_CHANNELS, type SequenceChannel } from '../features/sequence-recipe.js';
 import { PAPER_CNN_SPEC, PAPER_DT, PAPER_KNN, type CnnSpec, type ModelSpec } from './model-spec.js';
 
 export type TrainingRecipeName = 'best' | 'clip' | 'paper';
@@ -92,4 +92,20 @@ export function trainingRecipe(name: string): TrainingRecipe {
   const r = TRAINING_RECIPES[name as TrainingRecipeName];
   if (!r) throw new Error(`unknown recipe '${name}' (expected ${TRAINING_RECIPE_NAMES.join(' or ')})`);
   return r;
+}
+
+/**
+ * `recipe` with other per-frame channels (sequence recipes only), e.g. to measure what the
+ * pitch channels or log-mel deltas add: `--channels logmel,rms` or `logmel,delta,rms,pitch,voicing`.
+ */
+export function withChannels(recipe: TrainingRecipe, channels: readonly string[] | undefined): TrainingRecipe {
+  if (channels === undefined) return recipe;
+  const f = recipe.features;
+  if (f.kind !== 'sequence') throw new Error(`--channels: recipe '${recipe.name}' uses the paper's vector, which has no channel choice`);
+  const unknown = channels.filter((c) => !(SEQUENCE_CHANNELS as readonly string[]).includes(c));
+  if (unknown.length || channels.length === 0) {
+    throw new Error(`--channels: unknown ${unknown.map((c) => `'${c}'`).join(', ') || '(none given)'} (expected some of ${SEQUENCE_CHANNELS.join(', ')})`);
+  }
+  const { kind: _k, vectorLength: _v, ...rest } = f;
+  return { ...recipe, features: makeSequenceRecipe({ ...rest, channels: channels as SequenceChannel[] }) };
 }

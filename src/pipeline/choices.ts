@@ -6,7 +6,7 @@
  */
 import { UTTERANCE_NORM_MODES, type UtteranceNormMode } from '../features/utterance-norm.js';
 import { PAPER_VECTOR_ARCHS, withTrainingOverrides, type ModelSpec, type PaperVectorArch } from '../models/model-spec.js';
-import { MODEL_CHOICES, TRAINING_RECIPE_NAMES, trainingRecipe, type TrainingRecipe } from '../models/training-recipes.js';
+import { MODEL_CHOICES, TRAINING_RECIPE_NAMES, trainingRecipe, withChannels, type TrainingRecipe } from '../models/training-recipes.js';
 import type { ModelName, ProtocolName } from './results.js';
 
 export const PROTOCOL_NAMES: readonly ProtocolName[] = ['paper', 'clip', 'speaker'];
@@ -38,6 +38,8 @@ export function validatePipelineChoices(o: {
   protocols?: readonly string[];
   cnnArch?: string;
   utteranceNorm?: string;
+  /** Sequence recipes: per-frame channels instead of the recipe's. */
+  channels?: readonly string[];
   /** Network training overrides (epochs, patience, ensemble members). */
   epochs?: number;
   patience?: number;
@@ -46,7 +48,12 @@ export function validatePipelineChoices(o: {
   if (o.recipe !== undefined && !(TRAINING_RECIPE_NAMES as readonly string[]).includes(o.recipe)) {
     throw new ChoiceError(`--recipe: unknown '${o.recipe}' (expected ${TRAINING_RECIPE_NAMES.join(' or ')})`);
   }
-  const recipe = trainingRecipe(o.recipe ?? 'paper');
+  let recipe: TrainingRecipe;
+  try {
+    recipe = withChannels(trainingRecipe(o.recipe ?? 'paper'), o.channels);
+  } catch (e) {
+    throw new ChoiceError((e as Error).message);
+  }
   const protocols = checkList('--protocols', o.protocols ?? PROTOCOL_NAMES, PROTOCOL_NAMES);
   const names = checkList('--models', o.models ?? MODEL_NAMES, MODEL_NAMES);
   const arch = (o.cnnArch ?? 'paper') as PaperVectorArch;

@@ -41,6 +41,8 @@ export interface PipelineOptions {
   heldOut?: string[];
   /** Speaker protocol: evaluate every fold of `speakersPerFold` held-out actors instead of one held-out pair. */
   speakerFolds?: boolean;
+  /** Sequence recipes: per-frame channels instead of the recipe's (e.g. without pitch, to measure it). */
+  channels?: string[];
   /** Named training recipe: 'paper' (default: the Table 4 reproduction) or 'best' (models/training-recipes.ts). */
   recipe?: TrainingRecipeName;
   /** Paper recipe only — CNN architecture: 'paper' (default, Table 2) or 'frames' (time convolution over [frames, 22] rows). */

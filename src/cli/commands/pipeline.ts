@@ -22,6 +22,7 @@ export function registerPipeline(program: Command): void {
     .option('--augment <preset>', 'paper | notebook | none', 'paper')
     .option('--protocols <list>', `comma-separated: ${PROTOCOL_NAMES.join(',')}`, PROTOCOL_NAMES.join(','))
     .option('--models <list>', `comma-separated: ${MODEL_NAMES.join(',')}`, MODEL_NAMES.join(','))
+    .option('--channels <list>', 'sequence recipes: per-frame channels, some of logmel,delta,rms,pitch,voicing (default: the recipe\'s)')
     .option('--epochs <n>', "networks: maximum epochs (default: the recipe's; paper 50)", parseIntOption)
     .option('--patience <n>', "networks: early-stopping patience in epochs on the validation speakers' loss", parseIntOption)
     .option('--members <n>', 'recipes with an ensemble: its size', parseIntOption)
@@ -39,7 +40,7 @@ export function registerPipeline(program: Command): void {
       const utteranceNorm = o.utteranceNorm === true ? 'mean' : (o.utteranceNorm ?? 'off');
       const choices = {
         recipe: o.recipe, models: list(o.models), protocols: list(o.protocols), cnnArch: o.cnnArch, utteranceNorm,
-        epochs: o.epochs, patience: o.patience, members: o.members,
+        epochs: o.epochs, patience: o.patience, members: o.members, channels: o.channels ? list(o.channels) : undefined,
       };
       validatePipelineChoices(choices); // fails here, before any work, on a misspelt name
       await runPipeline({
@@ -54,6 +55,7 @@ export function registerPipeline(program: Command): void {
         epochs: o.epochs,
         patience: o.patience,
         members: o.members,
+        channels: choices.channels,
         threads: o.threads,
         heldOut: o.heldOut ? list(o.heldOut) : undefined,
         speakerFolds: o.speakerFolds,

@@ -8,7 +8,7 @@ import { featureTableFrom, filterSpeakers, trainingData } from '../../models/cor
 import { fitModel } from '../../models/fit-model.js';
 import { modelTitle, withTrainingOverrides } from '../../models/model-spec.js';
 import {
-  DEFAULT_TRAINING_RECIPE, MODEL_CHOICES, TRAINING_RECIPE_NAMES, TRAINING_RECIPES, trainingRecipe, type ModelChoice,
+  DEFAULT_TRAINING_RECIPE, MODEL_CHOICES, TRAINING_RECIPE_NAMES, TRAINING_RECIPES, trainingRecipe, withChannels, type ModelChoice,
 } from '../../models/training-recipes.js';
 import { loadWasmCore } from '../../wasm/load-node.js';
 import { parseIntOption } from '../options.js';
@@ -29,6 +29,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--model <kind>', "classifier on the recipe's features: cnn (the recipe's network), dt or knn").choices(MODEL_CHOICES).default('cnn'))
     .option('--exclude-speakers <list>', 'comma-separated speakers to leave out (to evaluate on them later)')
     .option('--seed <n>', 'seed for every random choice', parseIntOption, 42)
+    .option('--channels <list>', 'sequence recipes: per-frame channels, some of logmel,delta,rms,pitch,voicing (default: the recipe\'s)')
     .option('--epochs <n>', 'maximum epochs per network (default: the recipe\'s)', parseIntOption)
     .option('--patience <n>', 'early-stopping patience in epochs on the validation speakers\' loss', parseIntOption)
     .option('--members <n>', 'ensemble size (recipes whose model is an ensemble)', parseIntOption)
@@ -39,7 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .option('--quiet', 'no progress bars or epoch lines')
     .action(async (o) => {
-      const recipe = trainingRecipe(o.recipe);
+      const recipe = withChannels(trainingRecipe(o.recipe), o.channels ? String(o.channels).split(',').map((c) => c.trim()).filter(Boolean) : undefined);
       const spec = withTrainingOverrides(recipe.models[o.model as ModelChoice], o);
       const log = (line: string): void => void (o.quiet ? undefined : process.stderr.write(`${line}\n`));
       process.stderr.write(`recipe '${recipe.name}': ${modelTitle(spec)} on ${describeRecipe(recipe.features)}\n`);
