@@ -53,6 +53,14 @@ describe.skipIf(!haveWorker)('ser pipeline end to end on a tiny synthetic corpus
     const speaker = onDisk.protocols.speaker!;
     expect(speaker.testSpeakers.length).toBe(2);
     expect(speaker.testSpeakers.some((s) => speaker.trainSpeakers.includes(s))).toBe(false);
+    // Early stopping watched the training side only: whole speakers when it had 3 or more, else whole
+    // recordings (2 training actors here) — never a test speaker.
+    const training = speaker.models.cnn!.training!;
+    expect(training.validationModes).toEqual(['recordings']);
+    for (const v of training.validationSpeakers!.flat()) {
+      expect(speaker.trainSpeakers).toContain(v);
+      expect(speaker.testSpeakers).not.toContain(v);
+    }
     expect(speaker.testRows).toBe(120);
     // The decision tree has unlimited depth: it fits its training side.
     expect(onDisk.protocols.paper!.models.dt!.trainAccuracy).toBe(1);

@@ -94,6 +94,7 @@ function trainingOf(model: EmotionModel): ModelResult['training'] | undefined {
     history: t.history,
     members: nets.length,
     validationSpeakers: nets.map((n) => n.validationSpeakers),
+    validationModes: nets.map((n) => n.validationMode),
   };
 }
 

@@ -50,8 +50,10 @@ export interface ModelResult {
     history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[] };
     /** Networks trained (ensemble members); the curves are the first one's. */
     members?: number;
-    /** Each network's validation speakers (held out of its training rows). */
+    /** Each network's validation speakers (held out of its training rows); [] when it validated on held-out recordings. */
     validationSpeakers?: string[][];
+    /** Each network's validation: whole speakers, or whole recordings when the training side has fewer than 3 speakers. */
+    validationModes?: Array<'speakers' | 'recordings' | 'none'>;
   };
 }
 
