@@ -45,3 +45,12 @@ describe('the CLI fails fast', () => {
     });
   }
 });
+
+describe('instant CLI', () => {
+  it('registering every command loads no TensorFlow.js (heavy modules load when a command runs)', () => {
+    const probe = "await import('./dist/src/cli/commands/index.js'); process.stdout.write(typeof globalThis._tfengine);";
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('undefined'); // tfjs-core creates its engine global on import
+  });
+});

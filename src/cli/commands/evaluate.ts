@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
-import { initBackend } from '../../ml/cnn/backend.js';
-import { classificationMetrics } from '../../ml/metrics.js';
-import { argmaxRows } from '../../ml/one-hot.js';
-import { formatClassificationReport } from '../../ml/report.js';
-import { loadBundle } from '../../models/bundle.js';
-import { featureTableFrom, filterSpeakers, originalsOnly } from '../../models/corpus-features.js';
 import { modelTitle } from '../../models/model-spec.js';
-import { loadWasmCore } from '../../wasm/load-node.js';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { parseIntOption } from '../options.js';
 
@@ -24,6 +17,14 @@ export function registerEvaluate(program: Command): void {
     .option('--no-speaker-grouping', 'transductive models: normalise every clip on its own statistics, as `ser predict` of one file does (measures that case)')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .action(async (modelDir: string, o) => {
+      // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
+      const { initBackend } = await import('../../ml/cnn/backend.js');
+      const { classificationMetrics } = await import('../../ml/metrics.js');
+      const { argmaxRows } = await import('../../ml/one-hot.js');
+      const { formatClassificationReport } = await import('../../ml/report.js');
+      const { loadBundle } = await import('../../models/bundle.js');
+      const { featureTableFrom, filterSpeakers, originalsOnly } = await import('../../models/corpus-features.js');
+      const { loadWasmCore } = await import('../../wasm/load-node.js');
       await initBackend(o.backend, { log: (m) => void process.stderr.write(`${m}\n`) });
       const model = await loadBundle(modelDir, { core: await loadWasmCore() });
       const { classes, recipe } = model.meta;

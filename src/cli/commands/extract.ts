@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadCorpus, type CorpusLayout } from '../../corpus/index.js';
-import { extractCorpus, type AugmentPreset } from '../../extract/extract-corpus.js';
-import { writeFeatureTableBinary, writeFeatureTableCsv } from '../../extract/feature-table.js';
+import type { AugmentPreset } from '../../extract/extract-corpus.js';
 import { makeRecipe } from '../../features/recipe.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { featureTableBase, parseIntOption, parsePathOption, parseSeedOption, parseWorkersOption } from '../options.js';
@@ -35,6 +34,9 @@ export function registerExtract(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', '\nExit code 2: the table was written but some files were skipped (listed on stderr); 1: nothing usable, no table written.')
     .action(async (o) => {
+      // The worker pool and table writers load only when the command runs: `ser --help` stays instant.
+      const { extractCorpus } = await import('../../extract/extract-corpus.js');
+      const { writeFeatureTableBinary, writeFeatureTableCsv } = await import('../../extract/feature-table.js');
       const base = resolve(featureTableBase(o.out));
       const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
       const { table, run } = await extractCorpus(corpus, o.data, {

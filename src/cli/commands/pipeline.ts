@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
-import { runPipeline } from '../../pipeline/run-pipeline.js';
 import { MODEL_NAMES, PROTOCOL_NAMES, validatePipelineChoices } from '../../pipeline/choices.js';
 import { PAPER_VECTOR_ARCHS, type PaperVectorArch } from '../../models/model-spec.js';
 import { TRAINING_RECIPE_NAMES, type TrainingRecipeName } from '../../models/training-recipes.js';
@@ -37,6 +36,8 @@ export function registerPipeline(program: Command): void {
     .option('--no-report', 'skip report.html')
     .option('--quiet', 'no progress bars')
     .action(async (o) => {
+      // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
+      const { runPipeline } = await import('../../pipeline/run-pipeline.js');
       const utteranceNorm = o.utteranceNorm === true ? 'mean' : (o.utteranceNorm ?? 'off');
       const choices = {
         recipe: o.recipe, models: list(o.models), protocols: list(o.protocols), cnnArch: o.cnnArch, utteranceNorm,

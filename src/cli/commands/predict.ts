@@ -1,14 +1,8 @@
 import { Option, type Command } from 'commander';
 import { dirname } from 'node:path';
-import { loadAudio } from '../../audio/load.js';
 import { isAudioError } from '../../audio/errors.js';
 import { DspError } from '../../dsp/errors.js';
-import { featureVector, recipeLoadOptions } from '../../features/feature-recipe.js';
-import { initBackend } from '../../ml/cnn/backend.js';
-import { loadBundle } from '../../models/bundle.js';
 import { modelTitle } from '../../models/model-spec.js';
-import { createWasmDsp } from '../../wasm/dsp.js';
-import { loadWasmCore } from '../../wasm/load-node.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 
 export function registerPredict(program: Command): void {
@@ -23,6 +17,13 @@ export function registerPredict(program: Command): void {
     )
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .action(async (modelDir: string, files: string[], o) => {
+      // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
+      const { loadAudio } = await import('../../audio/load.js');
+      const { featureVector, recipeLoadOptions } = await import('../../features/feature-recipe.js');
+      const { initBackend } = await import('../../ml/cnn/backend.js');
+      const { loadBundle } = await import('../../models/bundle.js');
+      const { createWasmDsp } = await import('../../wasm/dsp.js');
+      const { loadWasmCore } = await import('../../wasm/load-node.js');
       await initBackend(o.backend, { log: (m) => void process.stderr.write(`${m}\n`) });
       const core = await loadWasmCore();
       const model = await loadBundle(modelDir, { core });

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { writeReport } from '../../report/index.js';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 
 /**
@@ -25,6 +24,8 @@ export function registerReport(program: Command): void {
     .option('--backend <name>', "DSP for the spectrogram and augmentation figures: 'wasm' or 'js' (float64 reference)", backendName, 'wasm')
     .option('-q, --quiet', 'no progress messages')
     .action(async (dir: string, opts: ReportCliOptions) => {
+      // vega, vega-lite and resvg load only when a report is written: `ser --help` stays instant.
+      const { writeReport } = await import('../../report/index.js');
       const started = performance.now();
       const log = opts.quiet ? undefined : (m: string) => process.stderr.write(`report: ${m}\n`);
       const result = await writeReport(dir, { backend: opts.backend, log });

@@ -1,16 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { initBackend } from '../../ml/cnn/backend.js';
 import { describeRecipe } from '../../features/feature-recipe.js';
-import { saveBundle } from '../../models/bundle.js';
-import { featureTableFrom, filterSpeakers, trainingData } from '../../models/corpus-features.js';
-import { fitModel } from '../../models/fit-model.js';
 import { modelTitle, withTrainingOverrides } from '../../models/model-spec.js';
 import {
   DEFAULT_TRAINING_RECIPE, MODEL_CHOICES, TRAINING_RECIPE_NAMES, TRAINING_RECIPES, trainingRecipe, withChannels, type ModelChoice,
 } from '../../models/training-recipes.js';
-import { loadWasmCore } from '../../wasm/load-node.js';
 import { parseIntOption } from '../options.js';
 
 const RECIPE_HELP = TRAINING_RECIPE_NAMES.map((n) => `${n}: ${TRAINING_RECIPES[n].summary}`).join('; ');
@@ -40,6 +35,12 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .option('--quiet', 'no progress bars or epoch lines')
     .action(async (o) => {
+      // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
+      const { initBackend } = await import('../../ml/cnn/backend.js');
+      const { saveBundle } = await import('../../models/bundle.js');
+      const { featureTableFrom, filterSpeakers, trainingData } = await import('../../models/corpus-features.js');
+      const { fitModel } = await import('../../models/fit-model.js');
+      const { loadWasmCore } = await import('../../wasm/load-node.js');
       const recipe = withChannels(trainingRecipe(o.recipe), o.channels ? String(o.channels).split(',').map((c) => c.trim()).filter(Boolean) : undefined);
       const spec = withTrainingOverrides(recipe.models[o.model as ModelChoice], o);
       const log = (line: string): void => void (o.quiet ? undefined : process.stderr.write(`${line}\n`));
