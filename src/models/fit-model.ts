@@ -54,6 +54,11 @@ export interface FitOptions {
   /** Internal: ensemble member index (selects the validation speakers). */
   member?: number;
   /**
+   * Internal: seed of the speaker partition that validation groups come from (the ensemble's
+   * seed, shared by its members so their groups are disjoint; default `seed`).
+   */
+  validationSeed?: number;
+  /**
    * Ensembles: train up to this many members at once on worker threads (Node only;
    * default 1, on this thread). The result does not depend on it.
    */
@@ -80,13 +85,13 @@ export async function fitModel(spec: ModelSpec, data: TrainingData, rows?: Array
     if (threads > 1) {
       log(`${modelTitle(spec)}: ${spec.members} members on ${threads} threads`);
       const { fitMembersOnThreads } = await import('./fit-parallel.js');
-      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, { threads, recipeName: opts.recipeName, log }));
+      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, { threads, recipeName: opts.recipeName, validationSeed: opts.seed, log }));
     }
     const members: EmotionModel[] = [];
     try {
       for (const t of tasks) {
         log(`${modelTitle(spec)}: member ${t.member + 1} of ${spec.members}`);
-        members.push(await fitModel(t.spec, data, trainRows, { ...opts, seed: t.seed, member: t.member }));
+        members.push(await fitModel(t.spec, data, trainRows, { ...opts, seed: t.seed, member: t.member, validationSeed: opts.seed }));
       }
       return new EnsembleModel(meta, members);
     } catch (e) {
@@ -117,7 +122,7 @@ export async function fitModel(spec: ModelSpec, data: TrainingData, rows?: Array
 async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Array, meta: ModelMeta, opts: FitOptions, started: number): Promise<EmotionModel> {
   const log = opts.log ?? (() => {});
   const member = opts.member ?? 0;
-  const plan = validationPlan(data, trainRows, { seed: opts.seed, member });
+  const plan = validationPlan(data, trainRows, { seed: opts.validationSeed ?? opts.seed, member });
   const fit = selectRows(data, plan.fit);
   const val = selectRows(data, plan.validation);
   const nClasses = data.classes.length;

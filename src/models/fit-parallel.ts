@@ -44,7 +44,7 @@ export async function fitMembersOnThreads(
   tasks: MemberTask[],
   data: TrainingData,
   rows: Int32Array,
-  opts: { threads: number; recipeName?: string; log?: (line: string) => void },
+  opts: { threads: number; recipeName?: string; validationSeed: number; log?: (line: string) => void },
 ): Promise<EmotionModel[]> {
   const file = memberWorkerFile();
   const shared = shareData(data);
@@ -53,7 +53,7 @@ export async function fitMembersOnThreads(
   let failure: Error | null = null;
   const runOne = (task: MemberTask): Promise<void> =>
     new Promise((resolve, reject) => {
-      const job: MemberJob = { spec: task.spec, data: shared, rows, seed: task.seed, member: task.member, recipeName: opts.recipeName };
+      const job: MemberJob = { spec: task.spec, data: shared, rows, seed: task.seed, member: task.member, validationSeed: opts.validationSeed, recipeName: opts.recipeName };
       const worker = new Worker(file, { workerData: job });
       let settled = false;
       worker.on('message', (msg: { type: string; line?: string; files?: BundleFiles; message?: string }) => {

@@ -18,6 +18,7 @@ export interface MemberJob {
   rows: Int32Array;
   seed: number;
   member: number;
+  validationSeed: number;
   recipeName?: string;
 }
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const model = await fitModel(job.spec, job.data, job.rows, {
     seed: job.seed,
     member: job.member,
+    validationSeed: job.validationSeed,
     recipeName: job.recipeName,
     log: (line) => parentPort!.postMessage({ type: 'log', line }),
   });
