@@ -16,13 +16,15 @@ import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
 import { makeSequenceRecipe, SEQUENCE_CHANNELS, type SequenceChannel } from '../features/sequence-recipe.js';
 import { PAPER_CNN_SPEC, PAPER_DT, PAPER_KNN, type CnnSpec, type ModelSpec } from './model-spec.js';
+import { MODEL_NAMES, type ModelName } from '../pipeline/results.js';
 
 export type TrainingRecipeName = 'best' | 'clip' | 'paper';
 export const TRAINING_RECIPE_NAMES: readonly TrainingRecipeName[] = ['best', 'clip', 'paper'];
 export const DEFAULT_TRAINING_RECIPE: TrainingRecipeName = 'best';
 
-export type ModelChoice = 'dt' | 'knn' | 'cnn';
-export const MODEL_CHOICES: readonly ModelChoice[] = ['dt', 'knn', 'cnn'];
+/** `--model` of `ser train`: the pipeline's model slots (pipeline/results.ts). */
+export type ModelChoice = ModelName;
+export const MODEL_CHOICES: readonly ModelChoice[] = MODEL_NAMES;
 
 export interface TrainingRecipe {
   name: TrainingRecipeName;

@@ -6,11 +6,10 @@
  */
 import { UTTERANCE_NORM_MODES, type UtteranceNormMode } from '../features/utterance-norm.js';
 import { PAPER_VECTOR_ARCHS, withTrainingOverrides, type ModelSpec, type PaperVectorArch } from '../models/model-spec.js';
-import { MODEL_CHOICES, TRAINING_RECIPE_NAMES, trainingRecipe, withChannels, type TrainingRecipe } from '../models/training-recipes.js';
-import type { ModelName, ProtocolName } from './results.js';
+import { TRAINING_RECIPE_NAMES, trainingRecipe, withChannels, type TrainingRecipe } from '../models/training-recipes.js';
+import { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ProtocolName } from './results.js';
 
-export const PROTOCOL_NAMES: readonly ProtocolName[] = ['paper', 'clip', 'speaker'];
-export const MODEL_NAMES: readonly ModelName[] = MODEL_CHOICES;
+export { MODEL_NAMES, PROTOCOL_NAMES };
 
 export class ChoiceError extends Error {
   override readonly name = 'ChoiceError';

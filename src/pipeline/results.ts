@@ -8,8 +8,11 @@ import type { UtteranceNormMode } from '../features/utterance-norm.js';
 
 import type { ModelSpec, PaperVectorArch } from '../models/model-spec.js';
 
-export type ProtocolName = 'paper' | 'clip' | 'speaker';
-export type ModelName = 'dt' | 'knn' | 'cnn';
+/** The protocols and model slots of a pipeline run, in report order (the one list of each). */
+export const PROTOCOL_NAMES = ['paper', 'clip', 'speaker'] as const;
+export const MODEL_NAMES = ['dt', 'knn', 'cnn'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+export type ModelName = (typeof MODEL_NAMES)[number];
 
 export interface ClassMetrics {
   label: string;

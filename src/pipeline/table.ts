@@ -1,9 +1,8 @@
 import { formatClassificationReport, formatConfusionMatrix } from '../ml/report.js';
 import type { ClassificationMetrics } from '../ml/metrics.js';
-import type { ModelName, ModelResult, PipelineResults, ProtocolName } from './results.js';
+import { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ModelResult, type PipelineResults, type ProtocolName } from './results.js';
 import { modelLabel } from '../report/labels.js';
 
-const PROTOCOLS: ProtocolName[] = ['paper', 'clip', 'speaker'];
 
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(100 * x).toFixed(1)} %`);
 
@@ -13,7 +12,7 @@ const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(10
  * the mean ± sd of the per-fold accuracies.
  */
 export function formatTable4(r: PipelineResults): string {
-  const protocols = PROTOCOLS.filter((p) => r.protocols[p]);
+  const protocols = PROTOCOL_NAMES.filter((p) => r.protocols[p]);
   const header = ['Model', 'Paper (reported)', ...protocols.map((p) => `${p} protocol${r.protocols[p]!.folds ? ` (${r.protocols[p]!.folds!.length} folds)` : ''}`)];
   const cell = (p: ProtocolName, m: ModelName): string => {
     const mr = r.protocols[p]!.models[m];
@@ -21,7 +20,7 @@ export function formatTable4(r: PipelineResults): string {
     const s = r.protocols[p]!.foldSummary?.[m];
     return `${pct(mr.testAccuracy)} (${pct(mr.balancedAccuracy)})${s ? `, folds ${(100 * s.accuracy.mean).toFixed(1)} ± ${(100 * s.accuracy.sd).toFixed(1)}` : ''}`;
   };
-  const rows = (['dt', 'knn', 'cnn'] as ModelName[])
+  const rows = MODEL_NAMES
     .filter((m) => protocols.some((p) => r.protocols[p]!.models[m]))
     .map((m) => [modelLabel(r, m), pct(r.paper[m]), ...protocols.map((p) => cell(p, m))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

@@ -1,12 +1,12 @@
 /** Display names and canonical order of protocols and models, shared by figures and tables. */
-import type { ModelName, ModelResult, PipelineResults, ProtocolName, ProtocolResult } from '../pipeline/results.js';
+import { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ModelResult, type PipelineResults, type ProtocolName, type ProtocolResult } from '../pipeline/results.js';
 import { modelTitle, PAPER_CNN_SPEC, PAPER_DT, PAPER_KNN } from '../models/model-spec.js';
 
 export const PROTOCOL_LABELS: Record<ProtocolName, string> = { paper: 'paper', clip: 'clip-level', speaker: 'speaker-independent' };
 /** Fallback names for results.json files written before models carried their own title (models/model-spec.ts: modelTitle). */
 export const MODEL_LABELS: Record<ModelName, string> = { dt: modelTitle(PAPER_DT), knn: modelTitle(PAPER_KNN), cnn: modelTitle(PAPER_CNN_SPEC) };
-export const PROTOCOL_ORDER: readonly ProtocolName[] = ['paper', 'clip', 'speaker'];
-export const MODEL_ORDER: readonly ModelName[] = ['dt', 'knn', 'cnn'];
+export const PROTOCOL_ORDER: readonly ProtocolName[] = PROTOCOL_NAMES;
+export const MODEL_ORDER: readonly ModelName[] = MODEL_NAMES;
 
 /** Protocols present in the results, in canonical order. */
 export function protocolEntries(results: PipelineResults): Array<readonly [ProtocolName, ProtocolResult]> {
