@@ -24,3 +24,4 @@ export * from "./delta";
 export * from "./yin";
 export * from "./trim";
 export * from "./pyin";
+export * from "./vad";
