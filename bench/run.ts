@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --quick] [-- --only fft,features,augment,extraction,training,soak] [-- --soak] [-- --out file]`
+ * `npm run bench [-- --quick] [-- --only SECTION,…] [-- --soak] [-- --json] [-- --out file]` (bench/args.ts)
  *
- * WASM kernels against the pure-JS reference and peer libraries, end-to-end extraction and
- * CNN training throughput. Prints Markdown to stdout (progress goes to stderr) and writes
- * every raw number, with the machine description, to bench/results.json.
- * --quick: short sampling, one RAVDESS actor, fewer training rows (under a minute).
+ * WASM kernels against the pure-JS reference and peer libraries; end-to-end extraction (the pool,
+ * `ser extract` as a process, librosa + joblib on the same files); CNN training throughput (our
+ * kernels, stock tfjs-backend-wasm, cpu, an ensemble on 1 and 2 threads); KNN and DT on a 16-actor
+ * table; writing the feature table. Prints Markdown (or, with --json, the raw results) to stdout,
+ * progress to stderr, and writes every raw number, with the machine description, to
+ * bench/results.json.
+ * --quick: short sampling, one RAVDESS actor, fewer training rows.
  * --soak: also the soak test (10,000 predictions in one process, memory sampled); --only soak runs it alone.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -17,7 +20,12 @@ import { benchClip } from './clip.js';
 import { benchAugment, benchFeatures, benchFft, fftKernelName } from './kernels.js';
 import { benchFftPeers, benchMfccPeers, type PeerNote } from './peers.js';
 import { benchExtraction, type ExtractionResult } from './extraction.js';
-import { benchCnnTraining, formatCnnTrainBench, type CnnTrainBenchResult } from './cnn-train.js';
+import {
+  benchCnnTraining, benchEnsembleThreads, benchStockInChild, formatCnnTrainBench, type CnnTrainBenchResult,
+} from './cnn-train.js';
+import { benchClassical, formatClassical, type ClassicalResult } from './classical.js';
+import { benchOutput, formatOutput, type OutputResult } from './output.js';
+import type { FeatureTable } from '../src/extract/feature-table.js';
 import { FULL_TIMING, QUICK_TIMING, computeRatios, type BenchRow } from './measure.js';
 import { extractionTable, kernelTable, targetsList, type TargetCheck } from './table.js';
 import { benchSoak, formatSoak, type SoakResult } from './soak.js';
@@ -79,6 +87,8 @@ interface BenchResults {
   targets: TargetCheck[];
   extraction?: ExtractionResult;
   training?: CnnTrainBenchResult;
+  classical?: ClassicalResult;
+  output?: OutputResult;
   soak?: SoakResult;
   seconds: number;
 }
@@ -128,16 +138,28 @@ async function main(): Promise<void> {
   rows.sort((a, b) => order.indexOf(a.kernel) - order.indexOf(b.kernel));
 
   let extraction: ExtractionResult | undefined;
+  let table: FeatureTable | undefined;
   if (sections.includes('extraction')) {
     log('end-to-end extraction');
-    extraction = await benchExtraction({ quick, log });
+    ({ result: extraction, table } = await benchExtraction({ quick, log }));
   }
   let training: CnnTrainBenchResult | undefined;
   if (sections.includes('training')) {
     log('CNN training');
-    // --quick: 5 batches on wasm/node and one small batch on the slow cpu backend keep the
-    // smoke run under a minute; the full run uses benchCnnTraining's own row counts.
-    training = await benchCnnTraining(quick ? { quick, log, rows: { wasm: 160, node: 160, cpu: 8 } } : { log });
+    training = await benchTraining(quick, log);
+  }
+  let classical: ClassicalResult | undefined;
+  if (sections.includes('classical')) {
+    log('classical models');
+    classical = await benchClassical({
+      core, table, quick, log,
+      extract: async () => (await benchExtraction({ workerCounts: [cpus().length], poolOnly: true, log })).table,
+    });
+  }
+  let output: OutputResult | undefined;
+  if (sections.includes('output')) {
+    log('writing the feature table');
+    output = await benchOutput({ table, quick, log });
   }
 
   let soak: SoakResult | undefined;
@@ -167,13 +189,31 @@ async function main(): Promise<void> {
     targets,
     ...(extraction ? { extraction } : {}),
     ...(training ? { training } : {}),
+    ...(classical ? { classical } : {}),
+    ...(output ? { output } : {}),
     ...(soak ? { soak } : {}),
     seconds: (performance.now() - started) / 1000,
   };
   const out = values.out ?? join(packageRoot(), 'bench', 'results.json');
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 
-  console.log(report(results, out));
+  console.log(args.json ? JSON.stringify(results, null, 2) : report(results, out));
+}
+
+/**
+ * Our kernels (wasm, both networks) and the ensemble in this process, then the cpu backend on a
+ * small slice, then stock tfjs-backend-wasm in a child process (kernel registrations are
+ * process-wide); one result.
+ */
+async function benchTraining(quick: boolean, log: (line: string) => void): Promise<CnnTrainBenchResult> {
+  const ours = await benchCnnTraining({ quick, log, backends: ['wasm'] });
+  ours.ensemble = await benchEnsembleThreads({ quick, log });
+  const others = await benchCnnTraining({ quick, log, backends: ['cpu', 'node'], rows: quick ? { cpu: 8 } : { cpu: 32 } });
+  const stock = await benchStockInChild({ rows: quick ? 64 : 320, log });
+  // Ours, stock, then cpu within each network's table.
+  ours.results.push(...stock.results, ...others.results);
+  ours.skipped.push(...stock.skipped, ...others.skipped);
+  return ours;
 }
 
 function report(r: BenchResults, out: string): string {
@@ -200,6 +240,8 @@ function report(r: BenchResults, out: string): string {
   }
   if (r.extraction) parts.push('', extractionTable(r.extraction));
   if (r.training) parts.push('', formatCnnTrainBench(r.training));
+  if (r.classical) parts.push('', formatClassical(r.classical));
+  if (r.output) parts.push('', formatOutput(r.output));
   if (r.soak) parts.push('', formatSoak(r.soak));
   if (r.rows.length > 0) parts.push('', '## Targets', '', targetsList(r.targets));
   parts.push('', `Raw numbers: ${out} (${r.seconds.toFixed(0)} s in total).`);

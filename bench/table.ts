@@ -66,6 +66,36 @@ export function extractionTable(x: ExtractionResult): string {
         `${r.filesPerSecPerWorker.toFixed(2)} | ${r.cpuSeconds.toFixed(1)} | ${r.filesPerCpuSec.toFixed(2)} |`,
     ),
   ];
+  const side = sideBySide(x);
+  if (side) lines.push('', side);
+  return lines.join('\n');
+}
+
+/** The pool, the CLI and librosa + joblib on the same files, with ratios to librosa from this run. */
+function sideBySide(x: ExtractionResult): string | undefined {
+  if (x.cli.length === 0 && !x.librosa && !x.librosaSkipped) return undefined;
+  const lib = x.librosa;
+  const ratio = (fps: number) => (lib ? formatRatio(fps / lib.filesPerSec) : '—');
+  const cores = x.cli[0]?.workers ?? lib?.jobs;
+  const pool = x.rows.find((r) => r.workers === cores);
+  const lines = [
+    `Side by side on the same ${x.rows[0]?.files ?? lib?.files ?? '?'} files, ${cores} workers / processes, 5 versions per file:`,
+    '',
+    '| extractor | what is timed | wall (s) | files/s | ratio to librosa + joblib |',
+    '|---|---|---:|---:|---:|',
+  ];
+  if (pool) lines.push(`| ser-wasm pool (extractCorpus) | work only, in this process | ${pool.wallSeconds.toFixed(1)} | ${pool.filesPerSec.toFixed(2)} | ${ratio(pool.filesPerSec)} |`);
+  for (const c of x.cli) {
+    lines.push(
+      `| \`ser extract\`${c.output === 'binary only' ? ' --no-csv' : ''} | CLI process spawn to exit, ${c.output} written (${(c.bytesWritten / 1e6).toFixed(0)} MB); pool ${c.poolSeconds.toFixed(1)} s | ` +
+        `${c.wallSeconds.toFixed(1)} | ${c.filesPerSec.toFixed(2)} | ${ratio(c.filesPerSec)} |`,
+    );
+  }
+  if (lib) {
+    lines.push(`| ${lib.impl} | work only, workers warmed, nothing written (process ${lib.processSeconds.toFixed(1)} s) | ${(lib.files / lib.filesPerSec).toFixed(1)} | ${lib.filesPerSec.toFixed(2)} | 1 |`);
+  } else {
+    lines.push('', `librosa + joblib skipped: ${x.librosaSkipped ?? 'not run'}`);
+  }
   return lines.join('\n');
 }
 

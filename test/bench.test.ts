@@ -113,7 +113,9 @@ describe('command line (npm run bench -- …)', () => {
     expect(() => parseBenchArgs(['stray'])).toThrow(/usage: npm run bench/);
     expect(() => parseBenchArgs(['--soak-predictions', '0'])).toThrow(/--soak-predictions must be a positive integer/);
     expect(parseBenchArgs(['--help']).help).toBe(true);
-    expect(parseBenchArgs([]).sections).toEqual(['fft', 'features', 'augment', 'extraction', 'training']);
+    expect(parseBenchArgs([]).sections).toEqual(['fft', 'features', 'augment', 'extraction', 'training', 'classical', 'output']);
+    expect(parseBenchArgs(['--json', '--only', 'output'])).toMatchObject({ json: true, sections: ['output'] });
+    expect(parseBenchArgs([]).json).toBe(false);
     expect(parseBenchArgs(['--soak']).sections).toContain('soak');
     expect(parseBenchArgs(['--only', 'soak', '--soak-predictions', '50'])).toMatchObject({ sections: ['soak'], soakPredictions: 50 });
   });

@@ -1,0 +1,93 @@
+/**
+ * `ser extract` as a user runs it: a fresh `node dist/src/cli/main.js extract` process on a corpus
+ * folder, no cache, the tables written (CSV + binary by default, or --no-csv), timed from spawn to
+ * exit. The CLI's own summary line gives the pool's share; the rest is process start-up, corpus
+ * listing and writing the output.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface CliExtractRow {
+  /** What was written: 'csv + binary' or 'binary only'. */
+  output: string;
+  workers: number;
+  files: number;
+  rows: number;
+  /** Spawn to exit. */
+  wallSeconds: number;
+  /** The pool's time as the CLI reports it ("in X s"). */
+  poolSeconds: number;
+  filesPerSec: number;
+  /** Bytes written (X.csv, X.bin, X.json). */
+  bytesWritten: number;
+}
+
+/** The package root: the nearest parent holding package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bench: package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+/**
+ * A temporary corpus folder holding only `actors` of a RAVDESS folder: real actor folders whose
+ * WAVs are symbolic links (both `ser extract` and the librosa kit's os.walk list linked files).
+ * Returns the folder and a function that removes it.
+ */
+export function corpusSubset(ravdess: string, actors: string[]): { dir: string; files: number; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ser-bench-corpus-'));
+  let files = 0;
+  for (const actor of actors) {
+    mkdirSync(join(dir, actor));
+    for (const f of readdirSync(join(ravdess, actor)).filter((n) => n.toLowerCase().endsWith('.wav')).sort()) {
+      symlinkSync(join(ravdess, actor, f), join(dir, actor, f));
+      files++;
+    }
+  }
+  return { dir, files, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `ser extract` once on `corpusDir`; throws with the CLI's stderr when it fails. */
+export async function benchCliExtract(corpusDir: string, workers: number, opts: { csv: boolean; log?: (line: string) => void }): Promise<CliExtractRow> {
+  const main = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+  if (!existsSync(main)) throw new Error(`bench: ${main} not found; run \`npm run build\``);
+  const out = mkdtempSync(join(tmpdir(), 'ser-bench-out-'));
+  const args = [main, 'extract', '--data', corpusDir, '--out', join(out, 'X'), '--workers', String(workers), '--no-cache', '--quiet'];
+  if (!opts.csv) args.push('--no-csv');
+  opts.log?.(`  ser extract --workers ${workers}${opts.csv ? '' : ' --no-csv'}`);
+  try {
+    const t0 = performance.now();
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    if (code !== 0) throw new Error(`bench: ser extract exited with ${code}: ${stderr.trim()}`);
+    // "extracted 60/60 files × 5 versions = 300 rows × 2376 in 1.4 s (…)"
+    const m = /extracted (\d+)\/(\d+) files × \d+ versions = (\d+) rows × \d+ in ([\d.]+) s/.exec(stderr);
+    if (!m) throw new Error(`bench: cannot read ser extract's summary from: ${stderr.trim()}`);
+    const files = Number(m[2]);
+    const bytesWritten = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
+    return {
+      output: opts.csv ? 'csv + binary' : 'binary only',
+      workers,
+      files,
+      rows: Number(m[3]),
+      wallSeconds,
+      poolSeconds: Number(m[4]),
+      filesPerSec: files / wallSeconds,
+      bytesWritten,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
