@@ -143,7 +143,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       const perFold = [];
       for (const [k, split] of folds.entries()) {
         log(`[speaker] fold ${k + 1}/${folds.length}: held out ${split.heldOutSpeakers!.join(', ')}`);
-        perFold.push(await evaluateProtocol(data, split, evaluateOpts));
+        const fold = await evaluateProtocol(data, split, evaluateOpts);
+        perFold.push(fold);
+        log(`[speaker] fold ${k + 1}/${folds.length}: ` + Object.entries(fold.models)
+          .map(([m, r]) => `${m} accuracy ${(100 * r!.testAccuracy).toFixed(1)} % (UAR ${(100 * r!.balancedAccuracy).toFixed(1)} %)`).join(', '));
       }
       results.protocols.speaker = poolFolds(perFold, table.classes);
       continue;
