@@ -25,3 +25,4 @@ export * from "./yin";
 export * from "./trim";
 export * from "./pyin";
 export * from "./vad";
+export * from "./stream_resample";

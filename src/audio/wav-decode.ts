@@ -418,3 +418,23 @@ function deinterleaveS24(bytes: Uint8Array, out: Float32Array[], frames: number)
     }
   }
 }
+
+/**
+ * Decodes `count` whole frames from a block of raw data-chunk bytes (a streamed file read in
+ * pieces, src/audio/wav-stream.ts): planar like {@link decodeWav}, with the same scaling and the
+ * same NON_FINITE_SAMPLES check for float files. `firstFrame` is the block's first frame in the
+ * file, used to number an error.
+ */
+export function decodeWavFrames(block: Uint8Array, info: WavInfo, count: number, firstFrame = 0): Float32Array[] {
+  const local: WavInfo = { ...info, dataOffset: 0 };
+  const planar = decodePlanar(block, local, 0, count);
+  if (info.format === 'float32' || info.format === 'float64') {
+    try {
+      assertFinite(planar, block, local, 0);
+    } catch (err) {
+      if (!(err instanceof AudioError) || err.code !== 'NON_FINITE_SAMPLES') throw err;
+      fail(info.file, 'NON_FINITE_SAMPLES', err.reason.replace(/at frame (\d+)/, (_, f: string) => `at frame ${Number(f) + firstFrame}`));
+    }
+  }
+  return planar;
+}

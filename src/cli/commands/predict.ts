@@ -4,9 +4,10 @@ import { isAudioError } from '../../audio/errors.js';
 import { DspError } from '../../dsp/errors.js';
 import { modelTitle } from '../../models/model-spec.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
+import { predictTimelineHook, withTimeline } from './predict-timeline.js';
 
 export function registerPredict(program: Command): void {
-  program
+  withTimeline(program // emotion over time (--timeline, --hop, --smooth, --csv, --plot …): predict-timeline.ts
     .command('predict <modelDir> <files...>')
     .description('Emotion and class probabilities for each WAV file, with a saved model of any kind')
     .option('--json', 'print one JSON object with every file')
@@ -15,8 +16,9 @@ export function registerPredict(program: Command): void {
         .choices(['one', 'folder'])
         .default('one'),
     )
-    .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
+    .option('--backend <name>', 'tfjs backend: node | wasm | cpu'))
     .action(async (modelDir: string, files: string[], o) => {
+      if (await predictTimelineHook(modelDir, files, o)) return; // --timeline: predict-timeline.ts
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { loadAudio } = await import('../../audio/load.js');
       const { featureVector, recipeLoadOptions } = await import('../../features/feature-recipe.js');

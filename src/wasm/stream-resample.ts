@@ -1,0 +1,194 @@
+/**
+ * Resampling a stream in blocks with exactly the output of one {@link resample} call over the whole
+ * signal (same filter, same float32 arithmetic per output sample, same length ceil(n · srOut / srIn)),
+ * in bounded memory: JS keeps only the input the next outputs still need (about one filter length,
+ * plus the newest chunk).
+ *
+ * Output k is the band-limited input at time k / srOut (src/reference/resample.ts); it needs the
+ * input samples around k · srIn / srOut up to half the filter length later, so outputs trail the
+ * input by that much (~6.5 ms for 48 kHz → 16 kHz) until end() zero-pads the tail, as the one-shot
+ * resampler does.
+ *  - polyphase mode (every usual rate pair): blocks start at a multiple of the reduced `up`, where
+ *    the kernel's phase is 0, and run the one-shot kernel (resamplePolyphase) on the block;
+ *  - interpolated mode (rate pairs whose exact bank would be too large): the grid is filled once per
+ *    rate pair (a cached table, as the one-shot call fills it per call) and resampleInterpolatedFrom
+ *    (assembly/stream_resample.ts) continues the one-shot arithmetic from any output index.
+ */
+import { DspError } from '../dsp/errors.js';
+import {
+  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, designResampler, prototypeTable, resampledLength, resamplerBank,
+  type ResamplerDesign,
+} from '../reference/resample.js';
+import type { WasmCore } from './core.js';
+import { requireKernels } from './kernels.js';
+
+interface StreamResampleKernels {
+  resamplePolyphase(xPtr: number, outPtr: number, outLen: number, bankPtr: number, taps: number, up: number, down: number): void;
+  resampleFillGrid(protoPtr: number, protoLen: number, scale: number, phases: number, taps: number, firstTap: number, gridPtr: number): void;
+  resampleInterpolatedFrom(
+    xPtr: number, base: number, outPtr: number, k0: number, outLen: number, gridPtr: number, taps: number, phases: number, step: number,
+  ): void;
+}
+
+const KERNELS: Array<keyof StreamResampleKernels & string> = ['resamplePolyphase', 'resampleFillGrid', 'resampleInterpolatedFrom'];
+
+export class StreamResampler {
+  readonly srIn: number;
+  readonly srOut: number;
+  private readonly design: ResamplerDesign | null;
+  private readonly k: StreamResampleKernels | null;
+  private readonly table: number;
+  /** Input not yet consumed, from padded index `bufStart` (padded index = input index + lead). */
+  private buf = new Float32Array(0);
+  private bufStart = 0;
+  /** Input samples pushed so far. */
+  private received = 0;
+  /** Next output index. */
+  private next = 0;
+  private ended = false;
+
+  constructor(private readonly core: WasmCore, srIn: number, srOut: number) {
+    for (const [name, v] of [['srIn', srIn], ['srOut', srOut]] as const) {
+      if (!Number.isSafeInteger(v) || v <= 0) throw new DspError(`${name} must be a positive integer sample rate in Hz, got ${v}`);
+    }
+    this.srIn = srIn;
+    this.srOut = srOut;
+    if (srIn === srOut) {
+      this.design = null;
+      this.k = null;
+      this.table = 0;
+      return;
+    }
+    const ratio = srOut / srIn;
+    if (ratio > 256 || ratio < 1 / 256) throw new DspError(`resampling ${srIn} Hz -> ${srOut} Hz is a factor of ${ratio >= 1 ? ratio : 1 / ratio}; at most 256 is supported`);
+    const design = designResampler(srIn, srOut);
+    this.design = design;
+    this.k = requireKernels<StreamResampleKernels>(core, KERNELS, 'streaming resampler');
+    if (design.mode === 'polyphase') {
+      const key = `resample:${RESAMPLE_QUALITY}:${design.up}:${design.down}`;
+      this.table = core.persistent(key, design.rows * design.taps * 4, (ptr) => core.writeF32(ptr, resamplerBank(design)));
+    } else {
+      const proto = core.persistent(`resample:${RESAMPLE_QUALITY}:prototype:${PROTOTYPE_SAMPLES_PER_UNIT}`, PROTOTYPE_TABLE_LENGTH * 4, (at) =>
+        core.writeF32(at, prototypeF32()));
+      const k = this.k;
+      this.table = core.persistent(`resample:${RESAMPLE_QUALITY}:grid:${srIn}:${srOut}`, design.rows * design.taps * 4, (grid) =>
+        k.resampleFillGrid(proto, PROTOTYPE_TABLE_LENGTH, design.bandScale * PROTOTYPE_SAMPLES_PER_UNIT, design.phases, design.taps, design.firstTap, grid));
+    }
+    // The one-shot resampler pads `lead` zeros in front of the signal.
+    this.buf = new Float32Array(-design.firstTap);
+  }
+
+  /** Output samples produced so far. */
+  get produced(): number {
+    return this.next;
+  }
+
+  /** Feeds input samples; returns the output samples that became computable (possibly none). */
+  push(x: Float32Array): Float32Array {
+    if (this.ended) throw new DspError('resampler: push() after end()');
+    if (x.length === 0) return new Float32Array(0);
+    this.received += x.length;
+    if (!this.design) {
+      this.next += x.length;
+      return Float32Array.from(x);
+    }
+    const joined = new Float32Array(this.buf.length + x.length);
+    joined.set(this.buf);
+    joined.set(x, this.buf.length);
+    this.buf = joined;
+    return this.produce(false);
+  }
+
+  /** Ends the stream: the remaining outputs up to ceil(n · srOut / srIn), with zeros after the input. */
+  end(): Float32Array {
+    if (this.ended) return new Float32Array(0);
+    this.ended = true;
+    if (!this.design) return new Float32Array(0);
+    return this.produce(true);
+  }
+
+  private produce(final: boolean): Float32Array {
+    const d = this.design!;
+    const lead = -d.firstTap;
+    const available = this.received + lead; // padded samples that exist
+    const total = final ? resampledLength(this.received, this.srIn, this.srOut) : Infinity;
+    let last: number; // one past the last output to compute now
+    if (d.mode === 'polyphase') {
+      if (final) {
+        last = total;
+      } else {
+        // output k needs padded samples up to floor(k · down / up) + taps - 1; blocks end on a multiple of up
+        const kMax = Math.floor(((available - d.taps) * d.up) / d.down); // largest computable k (maybe < next)
+        last = Math.floor((kMax + 1) / d.up) * d.up;
+      }
+    } else {
+      const step = this.srIn / this.srOut;
+      if (final) {
+        last = total;
+      } else {
+        // one more sample of room, as the one-shot call keeps for a rounding of the last product
+        let k = Math.max(this.next, Math.floor((available - d.taps - 1) / step));
+        while (k >= this.next && Math.floor(k * step) + d.taps + 1 > available) k--;
+        last = k + 1;
+      }
+    }
+    if (last <= this.next) return new Float32Array(0);
+    const count = last - this.next;
+    const out = this.run(this.next, count, final);
+    this.next = last;
+    // Drop input no later output needs.
+    const firstNeeded = d.mode === 'polyphase'
+      ? Math.floor((this.next * d.down) / d.up)
+      : Math.floor(this.next * (this.srIn / this.srOut));
+    const drop = Math.min(this.buf.length, Math.max(0, firstNeeded - this.bufStart));
+    if (drop > 0) {
+      this.buf = this.buf.slice(drop);
+      this.bufStart += drop;
+    }
+    return out;
+  }
+
+  private run(k0: number, count: number, final: boolean): Float32Array {
+    const d = this.design!;
+    const k = this.k!;
+    const core = this.core;
+    if (d.mode === 'polyphase') {
+      const start = Math.floor((k0 * d.down) / d.up);
+      const end = Math.floor(((k0 + count - 1) * d.down) / d.up) + d.taps;
+      return core.scratch((alloc) => {
+        const xPtr = alloc((end - start) * 4);
+        const outPtr = alloc(count * 4);
+        this.writeSpan(xPtr, start, end, final);
+        k.resamplePolyphase(xPtr, outPtr, count, this.table, d.taps, d.up, d.down);
+        return core.readF32(outPtr, count);
+      });
+    }
+    const step = this.srIn / this.srOut;
+    const start = Math.floor(k0 * step);
+    const end = Math.floor((k0 + count - 1) * step) + d.taps + 1;
+    return core.scratch((alloc) => {
+      const xPtr = alloc((end - start) * 4);
+      const outPtr = alloc(count * 4);
+      this.writeSpan(xPtr, start, end, final);
+      k.resampleInterpolatedFrom(xPtr, start, outPtr, k0, count, this.table, d.taps, d.phases, step);
+      return core.readF32(outPtr, count);
+    });
+  }
+
+  /** Padded samples [start, end) into WASM memory at ptr (zeros past the buffered input). */
+  private writeSpan(ptr: number, start: number, end: number, final: boolean): void {
+    const from = start - this.bufStart;
+    if (from < 0) throw new Error(`resampler: internal error, sample ${start} was already dropped`);
+    const have = Math.max(0, Math.min(end, this.bufStart + this.buf.length) - start);
+    if (have < end - start && !final) throw new Error('resampler: internal error, block needs input not yet received');
+    const f32 = this.core.f32;
+    const base = ptr >> 2;
+    f32.set(this.buf.subarray(from, from + have), base);
+    f32.fill(0, base + have, base + (end - start));
+  }
+}
+
+/** The prototype as the one-shot resampler caches it (src/wasm/resample.ts writes prototypeTable() as float32). */
+function prototypeF32(): Float32Array {
+  return Float32Array.from(prototypeTable());
+}
