@@ -72,3 +72,17 @@ export type { PipelineResults, ProtocolName, ModelName } from './pipeline/result
 
 // Misc.
 export { Random, hashString } from './util/random.js';
+
+// Emotion over time: the streaming API, speech activity, streamed WAV decoding, files and figures (src/timeline/).
+export { EmotionStream, windowSamples, type EmotionStreamOptions, type TimelineWindow, type TimelineStats } from './timeline/stream.js';
+export { timelineForFile, type FileTimeline, type FileTimelineOptions } from './timeline/file.js';
+export { speechSegments, summaryLine, type SegmentSummary } from './timeline/summary.js';
+export { timelineDocument, timelineCsv, type TimelineDocument } from './timeline/format.js';
+export { renderTimeline, timelineSpec } from './timeline/plot.js';
+export { WasmVad, detectSpeech } from './wasm/vad.js';
+export { vadReference } from './reference/vad.js';
+export { resolveVadOptions, type VadOptions } from './dsp/vad-options.js';
+export { StreamResampler } from './wasm/stream-resample.js';
+export { openWavStream, bytesSource, blobSource, type ByteSource, type WavStream } from './audio/wav-stream.js';
+export { fileSource } from './audio/wav-file-source.js';
+export { SyntheticSpeechStream, synthLongRecording, type LongRecordingOptions, type SpeechSegment } from './synth/long-recording.js';

@@ -44,3 +44,12 @@ export { computeFrameFeatures, type FrameFeatures } from '../features/frame-feat
 
 export { StandardScaler, type StandardScalerJSON } from '../ml/scaler.js';
 export { Random, hashString } from '../util/random.js';
+
+// Emotion over time: the streaming API, speech activity, streamed WAV decoding (src/timeline/).
+export { EmotionStream, windowSamples, type EmotionStreamOptions, type TimelineWindow, type TimelineStats } from '../timeline/stream.js';
+export { speechSegments, summaryLine, type SegmentSummary } from '../timeline/summary.js';
+export { timelineDocument, timelineCsv, type TimelineDocument } from '../timeline/format.js';
+export { WasmVad, detectSpeech } from '../wasm/vad.js';
+export { resolveVadOptions, type VadOptions } from '../dsp/vad-options.js';
+export { StreamResampler } from '../wasm/stream-resample.js';
+export { openWavStream, bytesSource, blobSource, type ByteSource, type WavStream } from '../audio/wav-stream.js';
