@@ -1,12 +1,15 @@
 /**
  * The demo page: takes a WAV (file picker, drag and drop, or the microphone), sends its bytes
  * to the worker (worker.ts) and draws what comes back: waveform, mel spectrogram, emotion
- * probabilities. This thread only draws; decoding, DSP and the CNN run in the worker.
+ * probabilities, and emotion over time (the whole timeline of a file; for the microphone a live
+ * timeline with the waveform and mel spectrogram scrolling, demo/live.ts and timeline-view.ts).
+ * This thread only draws; decoding, DSP and the model run in the worker, and microphone samples go
+ * from the AudioWorklet straight to the worker.
  * For automated tests the latest outcome is published on `window.serDemo`.
  */
-import { encodeWav } from '../src/audio/wav-encode.js';
 import { hzToMel } from '../src/reference/mel.js';
-import type { AnalysisResult, ModelSummary, WorkerReply } from './protocol.js';
+import { MAX_LIVE_SECONDS, type AnalysisResult, type ModelSummary, type WindowLite, type WorkerReply } from './protocol.js';
+import { LiveScope, TimelineView } from './timeline-view.js';
 
 export interface DemoState {
   ready: boolean;
@@ -14,6 +17,12 @@ export interface DemoState {
   busy: boolean;
   last?: { name: string; label: string; features: number[]; probabilities: Record<string, number> };
   lastError?: { name: string; message: string; code?: string };
+  /** Emotion over time: the live microphone's windows, or a dropped file's. */
+  timeline?: { source: 'live' | 'file'; name: string; windows: WindowLite[]; done: boolean; duration: number; msPerWindow: number };
+  /** The microphone is streaming to the worker. */
+  live: boolean;
+  /** Base64 of the last recording's captured audio as the worker analysed it (float32 WAV), for tests. */
+  liveWavBase64?: string;
 }
 
 declare global {
@@ -22,7 +31,7 @@ declare global {
   }
 }
 
-const state: DemoState = { ready: false, busy: false };
+const state: DemoState = { ready: false, busy: false, live: false };
 window.serDemo = state;
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -38,6 +47,8 @@ const statusLine = $('status');
 const waveCanvas = $<HTMLCanvasElement>('waveform');
 const specCanvas = $<HTMLCanvasElement>('spectrogram');
 const bars = $('bars');
+let timelineView: TimelineView | undefined;
+const liveScope = new LiveScope(waveCanvas, specCanvas);
 
 const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
 let nextId = 1;
@@ -54,6 +65,7 @@ worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     state.ready = true;
     state.model = msg.model;
     buildBars(msg.model.classes);
+    timelineView = new TimelineView($<HTMLCanvasElement>('timeline'), msg.model.classes, $('timeline-legend'));
     const m = msg.model;
     $('window-text').textContent = 'the shaded part of the waveform';
     $('model-info').textContent =
@@ -72,6 +84,19 @@ worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     state.busy = false;
     names.delete(msg.id);
     show(msg);
+  } else if (msg.type === 'live') {
+    onLive(msg);
+  } else if (msg.type === 'live-stopped') {
+    onLiveStopped(msg);
+  } else if (msg.type === 'timeline') {
+    const t = state.timeline;
+    if (!t || t.source !== 'file' || t.name !== msg.name) return;
+    t.windows.push(...msg.windows);
+    t.duration = msg.duration;
+    t.done = msg.done;
+    t.msPerWindow = msg.msPerWindow;
+    timelineView?.add(msg.windows, msg.duration, msg.hop);
+    $('timeline-caption').textContent = timelineCaption(t);
   } else {
     state.busy = false;
     const name = names.get(msg.id) ?? '';
@@ -91,16 +116,28 @@ worker.onerror = (event) => {
   setStatus(`The analyser crashed: ${event.message}`, true);
 };
 
-function analyse(name: string, bytes: ArrayBuffer): void {
+function analyse(name: string, bytes: ArrayBuffer, timeline = false): void {
   const id = nextId++;
   names.set(id, name);
   state.busy = true;
   setStatus(`Analysing ${name}…`);
-  worker.postMessage({ type: 'analyse', id, name, bytes }, [bytes]);
+  if (timeline) {
+    state.timeline = { source: 'file', name, windows: [], done: false, duration: 0, msPerWindow: 0 };
+    timelineView?.reset('file');
+    $('timeline-caption').textContent = `${name}: analysing the whole file…`;
+  }
+  worker.postMessage({ type: 'analyse', id, name, bytes, timeline }, [bytes]);
 }
 
 async function analyseFile(file: File): Promise<void> {
-  analyse(file.name, await file.arrayBuffer());
+  analyse(file.name, await file.arrayBuffer(), true);
+}
+
+function timelineCaption(t: NonNullable<DemoState['timeline']>): string {
+  const speech = t.windows.filter((w) => w.speech).length;
+  const where = t.source === 'live' ? 'Microphone' : t.name;
+  return `${where}: ${t.windows.length} windows${t.duration ? ` over ${t.duration.toFixed(1)} s` : ''}, ${speech} with speech` +
+    `${t.msPerWindow ? ` · ${t.msPerWindow.toFixed(1)} ms per window in the worker (features + model)` : ''}${t.done ? '' : ' …'}`;
 }
 
 fileInput.addEventListener('change', () => {
@@ -120,9 +157,8 @@ dropZone.addEventListener('drop', (e) => {
   if (file) void analyseFile(file);
 });
 
-// ---- microphone ---------------------------------------------------------------------------
+// ---- microphone: live emotion over time ---------------------------------------------------
 
-const MAX_RECORD_SECONDS = 30;
 let recording: { stop: () => void } | undefined;
 
 recordButton.addEventListener('click', () => {
@@ -136,43 +172,87 @@ async function startRecording(): Promise<void> {
   await ctx.audioWorklet.addModule(new URL('recorder-worklet.js', import.meta.url));
   const source = ctx.createMediaStreamSource(stream);
   const recorder = new AudioWorkletNode(ctx, 'pcm-recorder');
+  // The worklet posts its samples straight to the worker through this channel.
+  const channel = new MessageChannel();
+  recorder.port.postMessage({ port: channel.port1 }, [channel.port1]);
+  worker.postMessage({ type: 'live-start', port: channel.port2, sampleRate: ctx.sampleRate }, [channel.port2]);
   const mute = ctx.createGain();
   mute.gain.value = 0; // the graph must reach the destination to be processed; keep it silent
   source.connect(recorder).connect(mute).connect(ctx.destination);
-  const chunks: Float32Array[] = [];
-  let frames = 0;
-  recorder.port.onmessage = (e: MessageEvent<Float32Array>) => {
-    chunks.push(e.data);
-    frames += e.data.length;
-    recordTime.textContent = `${(frames / ctx.sampleRate).toFixed(1)} s`;
-    if (frames >= MAX_RECORD_SECONDS * ctx.sampleRate) stop();
-  };
+  state.live = true;
+  state.timeline = { source: 'live', name: 'microphone', windows: [], done: false, duration: 0, msPerWindow: 0 };
+  timelineView?.reset('live');
+  liveScope.reset();
+  $('timeline-caption').textContent = 'Microphone: listening…';
+  $('file-name').textContent = '· microphone (live)';
   recordButton.textContent = '■ Stop';
   recordButton.classList.add('recording');
-  setStatus('Recording… press Stop when done.');
+  setStatus('Recording… the timeline updates while you speak; press Stop when done.');
 
   const stop = (): void => {
     if (!recording) return;
     recording = undefined;
     stream.getTracks().forEach((t) => t.stop());
-    const sr = ctx.sampleRate;
+    recorder.disconnect();
     void ctx.close();
     recordButton.textContent = '● Record';
     recordButton.classList.remove('recording');
-    const pcm = new Float32Array(frames);
-    let at = 0;
-    for (const c of chunks) {
-      pcm.set(c, at);
-      at += c.length;
-    }
-    if (pcm.length === 0) {
-      setStatus('Nothing was recorded.', true);
-      return;
-    }
-    const wav = encodeWav(pcm, sr, { format: 'float32' });
-    analyse('recording.wav', wav.buffer.slice(wav.byteOffset, wav.byteOffset + wav.byteLength) as ArrayBuffer);
+    worker.postMessage({ type: 'live-stop' });
   };
   recording = { stop };
+}
+
+function onLive(msg: Extract<WorkerReply, { type: 'live' }>): void {
+  const t = state.timeline;
+  recordTime.textContent = `${(msg.samples / msg.sampleRate).toFixed(1)} s`;
+  if (msg.samples >= MAX_LIVE_SECONDS * msg.sampleRate) recording?.stop();
+  liveScope.add(msg);
+  if (!t || t.source !== 'live') return;
+  t.windows.push(...msg.windows);
+  t.duration = msg.samples / msg.sampleRate;
+  t.msPerWindow = msg.msPerWindow;
+  timelineView?.add(msg.windows);
+  timelineView?.setEdge(t.duration);
+  const latest = [...msg.windows].reverse().find((w) => w.speech && w.p);
+  if (latest && state.model) showProbabilities(latest.emotion!, latest.p!);
+  $('timeline-caption').textContent = timelineCaption(t);
+}
+
+function onLiveStopped(msg: Extract<WorkerReply, { type: 'live-stopped' }>): void {
+  state.live = false;
+  const t = state.timeline;
+  if (t && t.source === 'live') {
+    t.windows.push(...msg.windows);
+    t.done = true;
+    t.msPerWindow = msg.msPerWindow;
+    timelineView?.add(msg.windows);
+    $('timeline-caption').textContent = timelineCaption(t);
+  }
+  if (!msg.wav) {
+    setStatus('Nothing was recorded.', true);
+    return;
+  }
+  state.liveWavBase64 = base64(new Uint8Array(msg.wav));
+  analyse('recording.wav', msg.wav);
+}
+
+function base64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** The bars and the label for one probability vector (class order). */
+function showProbabilities(label: string, p: readonly number[]): void {
+  const model = state.model!;
+  $('prediction').textContent = label;
+  model.classes.forEach((c, i) => {
+    for (const el of bars.querySelectorAll<HTMLElement>(`[data-emotion="${c}"]`)) {
+      el.classList.toggle('best', c === label);
+      if (el.classList.contains('track')) (el.firstElementChild as HTMLElement).style.width = `${(100 * p[i]!).toFixed(1)}%`;
+      if (el.classList.contains('value')) el.textContent = `${(100 * p[i]!).toFixed(1)}%`;
+    }
+  });
 }
 
 // ---- results --------------------------------------------------------------------------------
@@ -220,6 +300,7 @@ let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
+    timelineView?.draw();
     if (shown && state.model) {
       drawWaveform(shown, state.model);
       drawSpectrogram(shown);

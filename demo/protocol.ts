@@ -6,6 +6,8 @@ export interface AnalyseRequest {
   name: string;
   /** WAV file bytes (transferred). */
   bytes: ArrayBuffer;
+  /** Also stream the whole file through the timeline afterwards ('timeline' messages). */
+  timeline?: boolean;
 }
 
 export interface ModelSummary {
@@ -67,7 +69,82 @@ export interface ErrorMessage {
   code?: string;
 }
 
-export type WorkerReply = ReadyMessage | AnalysisResult | ErrorMessage;
+export type WorkerReply = ReadyMessage | AnalysisResult | ErrorMessage | LiveReply;
 
 /** The page shows (and draws the spectrogram of) at most this much audio. */
 export const DISPLAY_SECONDS = 30;
+
+// ---- emotion over time (live microphone and whole files; demo/live.ts in the worker) --------
+
+/** One timeline window as the page receives it (probabilities in the model's class order). */
+export interface WindowLite {
+  start: number;
+  end: number;
+  speech: boolean;
+  emotion: string | null;
+  p: number[] | null;
+}
+
+/** Start streaming the microphone: the recorder worklet posts Float32Array chunks to `port`. */
+export interface LiveStartRequest {
+  type: 'live-start';
+  port: MessagePort;
+  sampleRate: number;
+}
+
+/** Stop streaming: the worker ends the stream and answers with 'live-stopped'. */
+export interface LiveStopRequest {
+  type: 'live-stop';
+}
+
+export type WorkerRequest = AnalyseRequest | LiveStartRequest | LiveStopRequest;
+
+/** What the live view draws since the previous update (posted about 10 times a second). */
+export interface LiveUpdate {
+  type: 'live';
+  /** Microphone samples received so far (at `sampleRate`). */
+  samples: number;
+  sampleRate: number;
+  /** Waveform envelope at the model's rate: [lo, hi] pairs, `waveRate` columns per second, from column `waveFrom`. */
+  wave: Float32Array;
+  waveRate: number;
+  waveFrom: number;
+  /** Mel power in dB (ref 1) of new frames, frame-major: melRows values per frame, `melRate` frames per second, from frame `melFrom`. */
+  mel: Float32Array;
+  melRows: number;
+  melRate: number;
+  melFrom: number;
+  /** Windows completed since the previous update. */
+  windows: WindowLite[];
+  /** Milliseconds per classified window so far (features + model, in the worker). */
+  msPerWindow: number;
+}
+
+export interface LiveStopped {
+  type: 'live-stopped';
+  /** The last windows (the stream's end). */
+  windows: WindowLite[];
+  /** The first CAPTURE_SECONDS of the microphone as a float32 WAV at its own rate (what the recording analysis reads), or null when nothing came. */
+  wav: ArrayBuffer | null;
+  msPerWindow: number;
+}
+
+/** Windows of a dropped file, in batches while the worker streams through it. */
+export interface TimelineUpdate {
+  type: 'timeline';
+  id: number;
+  name: string;
+  windows: WindowLite[];
+  /** Seconds of the file. */
+  duration: number;
+  hop: number;
+  done: boolean;
+  msPerWindow: number;
+}
+
+export type LiveReply = LiveUpdate | LiveStopped | TimelineUpdate;
+
+/** Seconds of microphone audio kept for the recording's single-clip analysis (the live timeline goes on longer). */
+export const CAPTURE_SECONDS = 30;
+/** A recording stops by itself after this long. */
+export const MAX_LIVE_SECONDS = 600;

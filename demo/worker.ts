@@ -3,13 +3,14 @@
  * WAV bytes → decode + resample (WASM, ser.wasm) → paper vector (WASM) → CNN (tfjs, wasm backend).
  * Static files it needs, relative to the page: ser.wasm, tfjs/*.wasm, model/ (see `ser serve`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   createWasmDspFromCore, describeRecipe, DspError, featureVector, isAudioError, isSequenceRecipe, loadAudioBytes, loadModelFromUrl,
   loadWasmCoreFrom, modelTitle, readWavInfo, recipeLoadOptions, trimForRecipe, wasmResampler, type EmotionModel, type WasmDsp, type Resampler,
 } from '../src/browser/index.js';
-import { DISPLAY_SECONDS, type AnalyseRequest, type AnalysisResult, type WorkerReply } from './protocol.js';
+import { fileTimeline, LiveSession } from './live.js';
+import { DISPLAY_SECONDS, type AnalyseRequest, type AnalysisResult, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 interface Engine {
   dsp: WasmDsp;
@@ -126,11 +127,20 @@ function analysedWindow(dsp: WasmDsp, y: Float32Array, recipe: EmotionModel['met
 const engine = start();
 engine.catch((err: Error) => reply({ type: 'error', id: -1, message: `could not start: ${err.message}` }));
 
-scope.onmessage = async (event: MessageEvent<AnalyseRequest>) => {
+// Emotion over time (demo/live.ts): at most one live microphone session at a time.
+let live: LiveSession | undefined;
+
+scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
+  if (req.type === 'live-start' || req.type === 'live-stop') {
+    live?.stop();
+    live = req.type === 'live-start' ? new LiveSession(await engine, req.port, req.sampleRate, reply) : undefined;
+    return;
+  }
   try {
     const result = await analyse(await engine, req);
     reply(result, [result.display.buffer, result.melDb.buffer, result.features.buffer, result.probabilities.buffer]);
+    if (req.timeline) await fileTimeline(await engine, req.id, req.name, new Uint8Array(req.bytes), reply);
   } catch (err) {
     const e = err as Error;
     // Bad input (not a WAV, too short, ...) is expected: report it with its code; anything else is a bug.
