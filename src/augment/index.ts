@@ -61,6 +61,11 @@ export const NOTEBOOK_AUGMENT_PARAMS: AugmentParams = Object.freeze({
 
 export const PAPER_AUGMENTATIONS = Object.freeze({ versions: AUGMENT_VERSIONS, params: PAPER_AUGMENT_PARAMS });
 
+/** One STFT-based augmentation of a signal: a time stretch, or a pitch shift (a stretch then a resampling). */
+export type StretchJob =
+  | { kind: 'stretch'; rate: number }
+  | { kind: 'pitch'; sr: number; nSteps: number; binsPerOctave?: number };
+
 /** The two augmentations that need an STFT pipeline; implemented by the WASM and reference backends. */
 export interface AugmentBackend {
   readonly name: string;
@@ -68,6 +73,11 @@ export interface AugmentBackend {
   timeStretch(y: Real, rate: number): Float32Array;
   /** librosa.effects.pitch_shift(y, sr=sr, n_steps=nSteps, bins_per_octave); same length as y. */
   pitchShift(y: Real, sr: number, nSteps: number, binsPerOctave?: number): Float32Array;
+  /**
+   * Optional: several stretches and pitch shifts of one signal sharing its analysis STFT; each
+   * output must equal the corresponding timeStretch / pitchShift call.
+   */
+  stretchJobs?(y: Real, jobs: readonly StretchJob[]): Float32Array[];
 }
 
 /** The float64 JS reference (slow; for tests and environments without the WASM module). */
@@ -139,29 +149,97 @@ export function augmentClip(
   if (!Number.isInteger(sr) || sr <= 0) throw new DspError(`sample rate must be a positive integer, got ${sr}`);
   const clipSeed = seedOf(seed);
   const rng = new Random(clipSeed);
+  const applied = drawVersion(version, sr, clipSeed, rng, params);
   switch (version) {
     case 'original':
-      return { y: Float32Array.from(y), applied: { version, seed: clipSeed } };
-    case 'noise': {
-      const noiseFactor = drawNoiseFactor(rng, params.noise);
-      return { y: addScaledNoise(y, noiseFactor, rng), applied: { version, seed: clipSeed, noiseFactor } };
-    }
-    case 'shift': {
-      const shiftSamples = drawShift(rng, sr, params.shift);
-      return { y: roll(y, shiftSamples), applied: { version, seed: clipSeed, shiftSamples } };
-    }
+      return { y: Float32Array.from(y), applied };
+    case 'noise':
+      return { y: addScaledNoise(y, applied.noiseFactor!, rng), applied };
+    case 'shift':
+      return { y: roll(y, applied.shiftSamples!), applied };
+    case 'stretch':
+      return { y: backend.timeStretch(y, applied.rate!), applied };
+    case 'pitch':
+      return { y: backend.pitchShift(y, sr, applied.nSteps!, params.pitch.binsPerOctave ?? 12), applied };
+  }
+}
+
+/** The parameters one version draws from its seed: what {@link augmentClip} applies (noise also keeps drawing from `rng`). */
+function drawVersion(version: AugmentVersion, sr: number, clipSeed: number, rng: Random, params: AugmentParams): AppliedAugmentation {
+  switch (version) {
+    case 'original':
+      return { version, seed: clipSeed };
+    case 'noise':
+      return { version, seed: clipSeed, noiseFactor: drawNoiseFactor(rng, params.noise) };
+    case 'shift':
+      return { version, seed: clipSeed, shiftSamples: drawShift(rng, sr, params.shift) };
     case 'stretch': {
       const rate = drawParam(params.stretch.rate, rng, 'stretch rate');
       if (rate <= 0) throw new DspError(`stretch rate must be > 0, got ${rate}`);
-      return { y: backend.timeStretch(y, rate), applied: { version, seed: clipSeed, rate } };
+      return { version, seed: clipSeed, rate };
     }
     case 'pitch': {
       const bpo = params.pitch.binsPerOctave ?? 12;
       const nSteps = drawParam(params.pitch.nSteps, rng, 'pitch nSteps');
-      const rate = 2 ** (-nSteps / bpo);
-      return { y: backend.pitchShift(y, sr, nSteps, bpo), applied: { version, seed: clipSeed, nSteps, rate } };
+      return { version, seed: clipSeed, nSteps, rate: 2 ** (-nSteps / bpo) };
     }
   }
+}
+
+/**
+ * Several versions of one clip at once, version i from seed `seeds[i]`: the same signals and
+ * records as calling {@link augmentClip}(versions[i], y, sr, seeds[i], params, backend) for each
+ * i, but y is validated once, the stretch and pitch versions share one analysis STFT when the
+ * backend has `stretchJobs`, and 'original' is y itself (not a copy: do not modify it).
+ */
+export function augmentClipVersions(
+  versions: readonly AugmentVersion[],
+  y: Real,
+  sr: number,
+  seeds: readonly number[],
+  params: AugmentParams = PAPER_AUGMENT_PARAMS,
+  backend: AugmentBackend = referenceAugmentBackend,
+): Array<{ y: Real; applied: AppliedAugmentation }> {
+  versions.forEach(assertVersion);
+  if (seeds.length !== versions.length) throw new DspError(`augmentClipVersions: ${versions.length} versions but ${seeds.length} seeds`);
+  assertSignal(y);
+  if (!Number.isInteger(sr) || sr <= 0) throw new DspError(`sample rate must be a positive integer, got ${sr}`);
+  const out: Array<{ y: Real; applied: AppliedAugmentation } | undefined> = new Array(versions.length);
+  const jobs: StretchJob[] = [];
+  const jobOf: number[] = [];
+  versions.forEach((version, i) => {
+    const clipSeed = seedOf(seeds[i]!);
+    const rng = new Random(clipSeed);
+    const applied = drawVersion(version, sr, clipSeed, rng, params);
+    switch (version) {
+      case 'original':
+        out[i] = { y, applied };
+        break;
+      case 'noise':
+        out[i] = { y: addScaledNoise(y, applied.noiseFactor!, rng), applied };
+        break;
+      case 'shift':
+        out[i] = { y: roll(y, applied.shiftSamples!), applied };
+        break;
+      case 'stretch':
+        jobs.push({ kind: 'stretch', rate: applied.rate! });
+        jobOf.push(i);
+        out[i] = { y, applied }; // signal filled below
+        break;
+      case 'pitch':
+        jobs.push({ kind: 'pitch', sr, nSteps: applied.nSteps!, binsPerOctave: params.pitch.binsPerOctave ?? 12 });
+        jobOf.push(i);
+        out[i] = { y, applied };
+        break;
+    }
+  });
+  if (jobs.length > 0) {
+    const signals = backend.stretchJobs
+      ? backend.stretchJobs(y, jobs)
+      : jobs.map((j) => (j.kind === 'stretch' ? backend.timeStretch(y, j.rate) : backend.pitchShift(y, sr, j.nSteps, j.binsPerOctave)));
+    signals.forEach((s, j) => (out[jobOf[j]!]!.y = s));
+  }
+  return out as Array<{ y: Real; applied: AppliedAugmentation }>;
 }
 
 /** {@link augmentClip} returning only the signal. */

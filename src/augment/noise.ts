@@ -39,7 +39,7 @@ export function addScaledNoise(y: Real, relativeAmplitude: number, rng: Random):
   for (let i = 0; i < y.length; i++) peak = Math.max(peak, Math.abs(y[i]!));
   const sigma = relativeAmplitude * peak;
   const out = new Float32Array(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = y[i]! + sigma * rng.gaussian();
+  rng.addScaledGaussian(y, sigma, out);
   return out;
 }
 

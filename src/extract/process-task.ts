@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAudioError } from '../audio/errors.js';
 import { loadAudioBytes } from '../audio/load.js';
-import { augmentClip, type AppliedAugmentation, augmentationSeed } from '../augment/index.js';
+import { augmentClipVersions, type AppliedAugmentation, augmentationSeed } from '../augment/index.js';
 import { DspError } from '../dsp/errors.js';
 import { featureVector, recipeLoadOptions } from '../features/feature-recipe.js';
 import { TOOL_VERSION } from '../version.js';
@@ -61,9 +61,9 @@ export async function processTask(task: ExtractTask, cacheDir: string | null): P
     const dim = recipe.vectorLength;
     const vectors = new Float32Array(task.versions.length * dim);
     const params: DrawnParams[] = [];
-    task.versions.forEach((version, v) => {
-      const seed = augmentationSeed(task.seed, task.key, version);
-      const { y: yv, applied } = augmentClip(version, y, recipe.sr, seed, task.augmentParams, ctx.augment);
+    // Every version at once: the stretch and pitch versions share one STFT of the clip.
+    const seeds = task.versions.map((version) => augmentationSeed(task.seed, task.key, version));
+    augmentClipVersions(task.versions, y, recipe.sr, seeds, task.augmentParams, ctx.augment).forEach(({ y: yv, applied }, v) => {
       vectors.set(featureVector(ctx.dsp, yv, recipe), v * dim);
       params.push(drawn(applied));
     });

@@ -83,6 +83,64 @@ export class Random {
     return u * m;
   }
 
+  /**
+   * out[i] = y[i] + sigma · gaussian() for i = 0 … out.length − 1, in order: the same draws and
+   * the same values as that loop over {@link gaussian} (the spare of a pair is consumed first and
+   * kept when out.length is odd), with the generator's state in local variables (several times
+   * faster on long signals).
+   */
+  addScaledGaussian(y: ArrayLike<number>, sigma: number, out: Float32Array | Float64Array): void {
+    const n = out.length;
+    let i = 0;
+    if (n > 0 && this.spareGaussian !== null) {
+      out[0] = y[0]! + sigma * this.spareGaussian;
+      this.spareGaussian = null;
+      i = 1;
+    }
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    while (i < n) {
+      let u: number, v: number, s: number;
+      do {
+        // Two nextUint32() steps (see there), then uniform() = r / 2^32.
+        let r = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)), 9) >>> 0;
+        let t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        u = 2 * (r / 4294967296) - 1;
+        r = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        v = 2 * (r / 4294967296) - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const m = Math.sqrt((-2 * Math.log(s)) / s);
+      out[i] = y[i]! + sigma * (u * m);
+      i++;
+      if (i < n) {
+        out[i] = y[i]! + sigma * (v * m);
+        i++;
+      } else {
+        this.spareGaussian = v * m;
+      }
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** In-place Fisher–Yates shuffle. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {

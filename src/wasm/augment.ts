@@ -11,17 +11,19 @@
  * stretched STFT (frame-major, so every frame's bins are contiguous for the inverse FFT), the
  * overlap-add and envelope buffers and the output.
  */
-import type { AugmentBackend } from '../augment/index.js';
+import type { AugmentBackend, StretchJob } from '../augment/index.js';
+
+export type { StretchJob } from '../augment/index.js';
 import type { ComplexMatrix, Real } from '../dsp/types.js';
 import { frameCount } from '../dsp/types.js';
 import { assertSignal } from '../dsp/validate.js';
 import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../reference/istft.js';
 import {
-  assertStretch, fixLength, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
+  assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
 } from '../reference/phase-vocoder.js';
 import type { WasmCore } from './core.js';
 import { hannTable, requireKernels, rfftTable, type AugmentKernels } from './kernels.js';
-import { resampleRatio } from './resample.js';
+import { ratioTables, resampleRatioInScratch } from './resample.js';
 
 /** librosa.effects.time_stretch's STFT: librosa.stft defaults. */
 const STRETCH_N_FFT = 2048;
@@ -138,42 +140,85 @@ export function istft(core: WasmCore, D: ComplexMatrix, opts: IstftOptions = {})
 }
 
 /**
- * librosa.effects.time_stretch(y, rate=rate): stft (2048, hop 512, centred, zero padding) ->
- * phase vocoder -> istft(length = round(len / rate)), all in one scratch frame.
+ * Time stretches and pitch shifts of one signal with one analysis: the STFT of y (2048, hop
+ * 512, centred, zero padding) and its polar form are computed once, then each job runs the phase
+ * vocoder at its rate and the inverse STFT; a pitch job then resamples the stretched signal
+ * without it leaving WASM memory. Every output is bit-identical to {@link timeStretch} /
+ * {@link pitchShift} called alone (the same kernels on the same numbers); the saving is the
+ * shared STFT and polar step, one validation of y, and two copies per pitch shift. Jobs are
+ * validated before any work.
  */
-export function timeStretch(core: WasmCore, y: Real, rate: number): Float32Array {
+export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]): Float32Array[] {
   assertSignal(y);
-  const length = assertStretch(y.length, rate);
   const nFft = STRETCH_N_FFT;
   const hop = STRETCH_HOP;
   const bins = (nFft >> 1) + 1;
   const cols = frameCount(y.length, nFft, hop, true);
-  const { outFrames } = phaseVocoderGeometry(bins, cols, rate, { nFft, hopLength: hop });
-  // Only the frames that reach the output are inverted (librosa.istft with `length`), and the
-  // vocoder's recurrence runs forward in time, so it only needs to produce those.
-  const g = istftGeometry(bins, outFrames, { nFft, hopLength: hop, length });
+  const plans = jobs.map((job) => {
+    if (job.kind === 'stretch') {
+      const length = assertStretch(y.length, job.rate);
+      return { rate: job.rate, length, pitch: null };
+    }
+    const pitch = planPitchShift(y.length, job.sr, job.nSteps, job.binsPerOctave ?? 12);
+    return { rate: pitch.rate, length: pitch.stretchedLength, pitch };
+  });
+  if (plans.length === 0) return [];
   const k = kernels(core);
   const table = rfftTable(core, k, nFft);
   const window = hannTable(core, k, nFft);
+  // Cached tables must exist before the scratch frame opens.
+  const tables = plans.some((p) => p.pitch && p.pitch.ratio !== 1) ? ratioTables(core) : null;
   return core.scratch((alloc) => {
-    const yPtr = alloc(y.length * 4);
-    core.writeF32(yPtr, y);
-    const stftWork = alloc(k.stftWorkFloats(nFft) * 4);
     const stride = alignedBins(bins);
     const mag = alloc(stride * cols * 4);
     const phase = alloc(stride * cols * 4);
-    // Frame-major STFT; the padding lanes past `bins` must be zeros (they run through the vocoder too).
-    core.f32.fill(0, mag >> 2, (mag >> 2) + stride * cols);
-    core.f32.fill(0, phase >> 2, (phase >> 2) + stride * cols);
-    k.stftComplex(yPtr, y.length, nFft, hop, cols, nFft >> 1, PAD_CONSTANT, window, table, stftWork, mag, phase, 1, stride);
+    core.scratch((inner) => {
+      const yPtr = inner(y.length * 4);
+      core.writeF32(yPtr, y);
+      const stftWork = inner(k.stftWorkFloats(nFft) * 4);
+      // Frame-major STFT; the padding lanes past `bins` must be zeros (they run through the vocoder too).
+      core.f32.fill(0, mag >> 2, (mag >> 2) + stride * cols);
+      core.f32.fill(0, phase >> 2, (phase >> 2) + stride * cols);
+      k.stftComplex(yPtr, y.length, nFft, hop, cols, nFft >> 1, PAD_CONSTANT, window, table, stftWork, mag, phase, 1, stride);
+    });
     k.pvToPolar(mag, phase, stride * cols);
-    const acc = alloc(stride * 4);
-    const re = alloc(stride * g.nFrames * 4);
-    const im = alloc(stride * g.nFrames * 4);
-    k.phaseVocoder(mag, phase, stride, bins, cols, rate, hop, acc, re, im, g.nFrames);
-    const out = inverseInScratch(core, k, alloc, table, window, re, im, stride, g);
-    return core.readF32(out, length);
+    return plans.map((p) =>
+      core.scratch((inner) => {
+        const { outFrames } = phaseVocoderGeometry(bins, cols, p.rate, { nFft, hopLength: hop });
+        // Only the frames that reach the output are inverted (librosa.istft with `length`), and the
+        // vocoder's recurrence runs forward in time, so it only needs to produce those.
+        const g = istftGeometry(bins, outFrames, { nFft, hopLength: hop, length: p.length });
+        const acc = inner(stride * 4);
+        const re = inner(stride * g.nFrames * 4);
+        const im = inner(stride * g.nFrames * 4);
+        k.phaseVocoder(mag, phase, stride, bins, cols, p.rate, hop, acc, re, im, g.nFrames);
+        const out = inverseInScratch(core, k, inner, table, window, re, im, stride, g);
+        if (!p.pitch) return core.readF32(out, p.length);
+        // librosa resamples from orig_sr = sr / rate to sr; its ratio is sr / orig_sr in float64, and
+        // its output length ceil(n · ratio) is resampledLength. One cached prototype serves every
+        // such ratio (src/wasm/resample.ts), so a new pitch per clip rebuilds no table.
+        const { ratio, resampledLength } = p.pitch;
+        const n = Math.min(resampledLength, y.length); // fix_length(len(y)): extra samples are dropped
+        const shifted = new Float32Array(y.length);
+        if (ratio === 1) {
+          shifted.set(core.f32.subarray(out >> 2, (out >> 2) + Math.min(n, p.length)));
+        } else {
+          const res = inner(resampledLength * 4);
+          resampleRatioInScratch(core, tables!, inner, out, p.length, ratio, resampledLength, res);
+          shifted.set(core.f32.subarray(res >> 2, (res >> 2) + n));
+        }
+        return shifted;
+      }),
+    );
   });
+}
+
+/**
+ * librosa.effects.time_stretch(y, rate=rate): stft (2048, hop 512, centred, zero padding) ->
+ * phase vocoder -> istft(length = round(len / rate)), all in one scratch frame.
+ */
+export function timeStretch(core: WasmCore, y: Real, rate: number): Float32Array {
+  return stretchJobs(core, y, [{ kind: 'stretch', rate }])[0]!;
 }
 
 /**
@@ -182,14 +227,7 @@ export function timeStretch(core: WasmCore, y: Real, rate: number): Float32Array
  * exact real ratio), fix the length to len(y).
  */
 export function pitchShift(core: WasmCore, y: Real, sr: number, nSteps: number, binsPerOctave = 12): Float32Array {
-  assertSignal(y);
-  const plan = planPitchShift(y.length, sr, nSteps, binsPerOctave);
-  const stretched = timeStretch(core, y, plan.rate);
-  // librosa resamples from orig_sr = sr / rate to sr; its ratio is sr / orig_sr in float64, and
-  // its output length ceil(n · ratio) is plan.resampledLength. One cached prototype serves every
-  // such ratio (src/wasm/resample.ts), so a new pitch per clip rebuilds no table.
-  const shifted = resampleRatio(core, stretched, plan.ratio, plan.resampledLength);
-  return fixLength(shifted, y.length);
+  return stretchJobs(core, y, [{ kind: 'pitch', sr, nSteps, binsPerOctave }])[0]!;
 }
 
 /** The WASM implementation of the recipe's {@link AugmentBackend}. */
@@ -198,5 +236,6 @@ export function createWasmAugmentBackend(core: WasmCore): AugmentBackend {
     name: 'wasm',
     timeStretch: (y, rate) => timeStretch(core, y, rate),
     pitchShift: (y, sr, nSteps, binsPerOctave = 12) => pitchShift(core, y, sr, nSteps, binsPerOctave),
+    stretchJobs: (y, jobs) => stretchJobs(core, y, jobs),
   };
 }

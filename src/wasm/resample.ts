@@ -42,6 +42,25 @@ function prototype(core: WasmCore): number {
   return core.persistent(key, PROTOTYPE_TABLE_LENGTH * 4, (at) => core.writeF32(at, prototypeTable()));
 }
 
+/**
+ * The interpolation grid of band factor 1, shared by every ratio ≥ 1 (pitch shifts down, any
+ * upsampling): cached beside the prototype and created with it, so the first interpolated call
+ * of any ratio sets up both and later calls allocate nothing. Other band factors fill their grid
+ * per call (it depends on the ratio).
+ */
+function fullBandGrid(core: WasmCore, proto: number): { ptr: number; design: FilterShape } {
+  const design = designRatio(1);
+  const key = `resample:${RESAMPLE_QUALITY}:grid:1:${design.phases}:${design.taps}:${design.firstTap}`;
+  const ptr = core.persistent(key, design.rows * design.taps * 4, (at) => fillGrid(core, proto, design, at));
+  return { ptr, design };
+}
+
+function fillGrid(core: WasmCore, proto: number, design: FilterShape, gridPtr: number): void {
+  (core.exports.resampleFillGrid as FillGridKernel)(
+    proto, PROTOTYPE_TABLE_LENGTH, design.bandScale * PROTOTYPE_SAMPLES_PER_UNIT, design.phases, design.taps, design.firstTap, gridPtr,
+  );
+}
+
 /** Copies y into a zero-padded scratch buffer: `lead` zeros, y, zeros up to `padded` samples. */
 function writePadded(core: WasmCore, xPtr: number, y: ArrayLike<number>, lead: number, padded: number): void {
   const base = xPtr >> 2;
@@ -51,30 +70,69 @@ function writePadded(core: WasmCore, xPtr: number, y: ArrayLike<number>, lead: n
 }
 
 /**
- * Interpolated mode: output k = band-limited y at input time k · step, for outLen outputs, the
- * grid filled from the cached prototype in the same scratch frame.
+ * Interpolated mode: output k = band-limited input at time k · step, for outLen outputs, written
+ * at `outPtr`. The input (n samples) is placed by `place(xPtr, lead, padded)` into a zero-padded
+ * scratch buffer; the grid is the cached full-band one or filled from the cached prototype in
+ * the same scratch frame. Runs inside the caller's scratch frame.
  */
-function resampleOnGrid(core: WasmCore, y: Float32Array | Float64Array, design: FilterShape, step: number, outLen: number): Float32Array {
-  const proto = prototype(core);
+function resampleOnGridInto(
+  core: WasmCore, tables: RatioTables, alloc: (bytes: number) => number, n: number, place: (xPtr: number, lead: number, padded: number) => void,
+  design: FilterShape, step: number, outLen: number, outPtr: number,
+): void {
+  const { proto, full } = tables;
   const lead = -design.firstTap;
   // The kernel reads x[n0 .. n0 + taps) around each output, n0 = floor(k · step) computed in
   // float64 exactly as here; +1 keeps a rounding of the last product inside the buffer.
   const lastInput = Math.floor((outLen - 1) * step);
-  const padded = Math.max(lead + y.length, lastInput + design.taps + 1);
+  const padded = Math.max(lead + n, lastInput + design.taps + 1);
+  let gridPtr: number;
+  if (design.bandScale === 1 && design.phases === full.design.phases && design.taps === full.design.taps && design.firstTap === full.design.firstTap) {
+    gridPtr = full.ptr;
+  } else {
+    gridPtr = alloc(design.rows * design.taps * 4);
+    fillGrid(core, proto, design, gridPtr);
+  }
+  const xPtr = alloc(padded * 4);
+  place(xPtr, lead, padded);
+  (core.exports.resampleInterpolated as InterpolatedKernel)(xPtr, outPtr, outLen, gridPtr, design.taps, design.phases, step);
+}
+
+/** The cached tables of interpolated mode (created on first use; must be called outside a scratch frame). */
+export interface RatioTables {
+  proto: number;
+  full: { ptr: number; design: FilterShape };
+}
+
+export function ratioTables(core: WasmCore): RatioTables {
+  const proto = prototype(core);
+  return { proto, full: fullBandGrid(core, proto) };
+}
+
+function resampleOnGrid(core: WasmCore, y: Float32Array | Float64Array, design: FilterShape, step: number, outLen: number): Float32Array {
+  const tables = ratioTables(core);
   return core.scratch((alloc) => {
-    const gridPtr = alloc(design.rows * design.taps * 4);
-    const xPtr = alloc(padded * 4);
     const outPtr = alloc(outLen * 4);
-    (core.exports.resampleFillGrid as FillGridKernel)(
-      proto, PROTOTYPE_TABLE_LENGTH, design.bandScale * PROTOTYPE_SAMPLES_PER_UNIT, design.phases, design.taps,
-      design.firstTap, gridPtr,
-    );
-    writePadded(core, xPtr, y, lead, padded);
-    (core.exports.resampleInterpolated as InterpolatedKernel)(
-      xPtr, outPtr, outLen, gridPtr, design.taps, design.phases, step,
-    );
+    resampleOnGridInto(core, tables, alloc, y.length, (xPtr, lead, padded) => writePadded(core, xPtr, y, lead, padded), design, step, outLen, outPtr);
     return core.readF32(outPtr, outLen);
   });
+}
+
+/**
+ * {@link resampleRatio} of `n` float32 samples already in WASM memory at `yPtr` (e.g. a time
+ * stretch's output), inside the caller's scratch frame (`tables` from {@link ratioTables}, taken
+ * before it): writes `length` outputs at `outPtr`, the values resampleRatio gives for a copy of
+ * those samples. `ratio` must be ≠ 1 and valid (assertResampleRatioArgs).
+ */
+export function resampleRatioInScratch(
+  core: WasmCore, tables: RatioTables, alloc: (bytes: number) => number, yPtr: number, n: number, ratio: number, length: number, outPtr: number,
+): void {
+  const design = designRatio(ratio);
+  resampleOnGridInto(core, tables, alloc, n, (xPtr, lead, padded) => {
+    const f32 = core.f32;
+    const base = xPtr >> 2;
+    f32.fill(0, base, base + padded);
+    f32.copyWithin(base + lead, yPtr >> 2, (yPtr >> 2) + n);
+  }, design, design.step, length, outPtr);
 }
 
 /**
