@@ -28,6 +28,8 @@ export interface DemoState {
 declare global {
   interface Window {
     serDemo: DemoState;
+    /** Times n timeline windows (features + one model call each) in the worker (bench/timeline.ts --browser). */
+    serDemoBench(n: number): Promise<{ windows: number; featuresMs: number[]; predictMs: number[] }>;
   }
 }
 
@@ -53,6 +55,12 @@ const liveScope = new LiveScope(waveCanvas, specCanvas);
 const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
 let nextId = 1;
 const names = new Map<number, string>();
+
+let benchWaiter: ((r: { windows: number; featuresMs: number[]; predictMs: number[] }) => void) | undefined;
+window.serDemoBench = (n: number) => new Promise((resolve) => {
+  benchWaiter = resolve;
+  worker.postMessage({ type: 'bench', n });
+});
 
 function setStatus(text: string, isError = false): void {
   statusLine.textContent = text;
@@ -84,6 +92,9 @@ worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     state.busy = false;
     names.delete(msg.id);
     show(msg);
+  } else if (msg.type === 'bench-result') {
+    benchWaiter?.(msg);
+    benchWaiter = undefined;
   } else if (msg.type === 'live') {
     onLive(msg);
   } else if (msg.type === 'live-stopped') {

@@ -97,7 +97,13 @@ export interface LiveStopRequest {
   type: 'live-stop';
 }
 
-export type WorkerRequest = AnalyseRequest | LiveStartRequest | LiveStopRequest;
+/** Time `n` windows (features + one model call each) in the worker: the benchmark's browser row. */
+export interface BenchRequest {
+  type: 'bench';
+  n: number;
+}
+
+export type WorkerRequest = AnalyseRequest | LiveStartRequest | LiveStopRequest | BenchRequest;
 
 /** What the live view draws since the previous update (posted about 10 times a second). */
 export interface LiveUpdate {
@@ -142,7 +148,14 @@ export interface TimelineUpdate {
   msPerWindow: number;
 }
 
-export type LiveReply = LiveUpdate | LiveStopped | TimelineUpdate;
+export interface BenchResult {
+  type: 'bench-result';
+  windows: number;
+  featuresMs: number[];
+  predictMs: number[];
+}
+
+export type LiveReply = LiveUpdate | LiveStopped | TimelineUpdate | BenchResult;
 
 /** Seconds of microphone audio kept for the recording's single-clip analysis (the live timeline goes on longer). */
 export const CAPTURE_SECONDS = 30;

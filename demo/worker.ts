@@ -9,6 +9,7 @@ import {
   createWasmDspFromCore, describeRecipe, DspError, featureVector, isAudioError, isSequenceRecipe, loadAudioBytes, loadModelFromUrl,
   loadWasmCoreFrom, modelTitle, readWavInfo, recipeLoadOptions, trimForRecipe, wasmResampler, type EmotionModel, type WasmDsp, type Resampler,
 } from '../src/browser/index.js';
+import { measureWindowCost } from '../src/timeline/window-cost.js';
 import { fileTimeline, LiveSession } from './live.js';
 import { DISPLAY_SECONDS, type AnalyseRequest, type AnalysisResult, type WorkerReply, type WorkerRequest } from './protocol.js';
 
@@ -132,6 +133,11 @@ let live: LiveSession | undefined;
 
 scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
+  if (req.type === 'bench') {
+    const { dsp, model } = await engine;
+    reply({ type: 'bench-result', ...measureWindowCost(model, dsp, req.n) });
+    return;
+  }
   if (req.type === 'live-start' || req.type === 'live-stop') {
     live?.stop();
     live = req.type === 'live-start' ? new LiveSession(await engine, req.port, req.sampleRate, reply) : undefined;
