@@ -15,7 +15,9 @@ import { decodeWav, readWavInfo } from '../src/audio/wav-decode.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { bytesSource, openWavStream } from '../src/audio/wav-stream.js';
 import { fileSource } from '../src/audio/wav-file-source.js';
+import type { FeatureRecipe } from '../src/features/feature-recipe.js';
 import { makeRecipe } from '../src/features/recipe.js';
+import { makeSequenceRecipe } from '../src/features/sequence-recipe.js';
 import type { EmotionModel, ModelMeta } from '../src/models/emotion-model.js';
 import type { RowContext } from '../src/models/preprocess.js';
 import { synthLongRecording } from '../src/synth/long-recording.js';
@@ -32,8 +34,8 @@ const run = promisify(execFile);
 const CLASSES = ['neutral', 'happy', 'sad'];
 
 /** A model that needs no training: probabilities from the row's mean (deterministic), and a log of its calls. */
-function stubModel(opts: { transductive?: boolean } = {}): EmotionModel & { calls: Array<{ rows: number; ctx?: RowContext }> } {
-  const recipe = makeRecipe();
+function stubModel(opts: { transductive?: boolean; recipe?: FeatureRecipe } = {}): EmotionModel & { calls: Array<{ rows: number; ctx?: RowContext }> } {
+  const recipe = opts.recipe ?? makeRecipe();
   const calls: Array<{ rows: number; ctx?: RowContext }> = [];
   const meta = { classes: CLASSES, recipe } as unknown as ModelMeta;
   return {
@@ -280,6 +282,23 @@ describe('EmotionStream', () => {
     expect(internal.recent.length).toBeLessThanOrEqual(1);
     expect(internal.speakerRows.length).toBe(0);
   }, 60_000);
+
+  it('uses a sequence recipe\'s window (frames × hop of audio) and its trimmed, centred row', async () => {
+    const recipe = makeSequenceRecipe();
+    const model = stubModel({ recipe });
+    const rows: Float32Array[] = [];
+    const spy: EmotionModel = { ...model, predictProba: (X, n, ctx) => { rows.push(X.slice()); return model.predictProba(X, n, ctx); } };
+    const { windows, stream } = streamAll(spy, rec.y, sr, 7000);
+    expect(stream.windowLength).toBe(96 * 512);
+    expect(stream.windowSeconds).toBeCloseTo(3.072, 9);
+    expect(windows[0]!.end).toBeCloseTo(3.072, 9);
+    expect(rows.length).toBe(windows.filter((w) => w.speech).length);
+    const { featureVector } = await import('../src/features/feature-recipe.js');
+    const { createWasmDsp } = await import('../src/wasm/dsp.js');
+    const { y } = { y: resample(core, rec.y, sr, 16000) };
+    const w = windows.find((x) => x.speech)!;
+    expect(rows[0]).toEqual(featureVector(await createWasmDsp(core), y.subarray(Math.round(w.start * 16000), Math.round(w.end * 16000)), recipe));
+  });
 
   it('rejects bad options and input with errors naming the stream', () => {
     const model = stubModel();
