@@ -25,9 +25,48 @@ function dotRow(x: usize, h: usize, taps: i32): f32 {
   return horizontalSum(f32x4.add(acc0, acc1));
 }
 
+/** Four dot products with one filter row (x pointers `xa + j·xStep`), each summed exactly as {@link dotRow}. */
+@inline
+function dotRow4(xa: usize, xStep: usize, h: usize, taps: i32, out: usize, outStep: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let b0 = f32x4.splat(0);
+  let b1 = f32x4.splat(0);
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let d0 = f32x4.splat(0);
+  let d1 = f32x4.splat(0);
+  const xb = xa + xStep;
+  const xc = xb + xStep;
+  const xd = xc + xStep;
+  const end = <usize>taps << 2;
+  for (let o: usize = 0; o < end; o += 32) {
+    const h0 = v128.load(h + o);
+    const h1 = v128.load(h + o, 16);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(xa + o), h0));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(xa + o, 16), h1));
+    b0 = f32x4.add(b0, f32x4.mul(v128.load(xb + o), h0));
+    b1 = f32x4.add(b1, f32x4.mul(v128.load(xb + o, 16), h1));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load(xc + o), h0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load(xc + o, 16), h1));
+    d0 = f32x4.add(d0, f32x4.mul(v128.load(xd + o), h0));
+    d1 = f32x4.add(d1, f32x4.mul(v128.load(xd + o, 16), h1));
+  }
+  store<f32>(out, horizontalSum(f32x4.add(a0, a1)));
+  store<f32>(out + outStep, horizontalSum(f32x4.add(b0, b1)));
+  store<f32>(out + 2 * outStep, horizontalSum(f32x4.add(c0, c1)));
+  store<f32>(out + 3 * outStep, horizontalSum(f32x4.add(d0, d1)));
+}
+
 /**
  * Exact polyphase resampling by up/down (reduced ratio). Output k sits at input time
  * k·down/up = n0 + phase/up; its taps are row `phase` of the [up, taps] bank.
+ *
+ * Order of work: outputs k = q·up + p (p < up) share the row of phase p·down mod up and start at
+ * n0 = q·down + floor(p·down / up). Blocks of four consecutive q run through every p, so each
+ * row is loaded once per four outputs and the block's input span (4·down + taps samples) stays
+ * in L1; the four sums are independent chains. Every output is summed exactly as a lone
+ * {@link dotRow}, so the values do not depend on the blocking.
  */
 export function resamplePolyphase(
   xPtr: usize, outPtr: usize, outLen: i32, bankPtr: usize, taps: i32, up: i32, down: i32,
@@ -35,9 +74,28 @@ export function resamplePolyphase(
   const stride = <usize>taps << 2;
   const whole = down / up; // n0 advance per output, integer part
   const rem = down % up; // and the phase advance
-  let n0: usize = 0;
+  const blocks = outLen / up / 4; // blocks of 4 complete periods of up outputs
+  const xStep = <usize>down << 2;
+  const outStep = <usize>up << 2;
+  for (let b = 0; b < blocks; b++) {
+    const q = <usize>b * 4;
+    let n0: usize = q * <usize>down;
+    let phase: i32 = 0;
+    for (let p = 0; p < up; p++) {
+      dotRow4(xPtr + (n0 << 2), xStep, bankPtr + <usize>phase * stride, taps, outPtr + ((q * <usize>up + <usize>p) << 2), outStep);
+      n0 += <usize>whole;
+      phase += rem;
+      if (phase >= up) {
+        phase -= up;
+        n0++;
+      }
+    }
+  }
+  // The rest one output at a time (phase and n0 of output k from its period q and offset p).
+  const first = blocks * 4 * up;
+  let n0: usize = <usize>(blocks * 4) * <usize>down;
   let phase: i32 = 0;
-  for (let k = 0; k < outLen; k++) {
+  for (let k = first; k < outLen; k++) {
     store<f32>(outPtr + (<usize>k << 2), dotRow(xPtr + (n0 << 2), bankPtr + <usize>phase * stride, taps));
     n0 += <usize>whole;
     phase += rem;
