@@ -89,6 +89,12 @@ export async function runPredictTimeline(modelDir: string, files: string[], o: T
   }
   const hop = o.hop ?? 0.5;
   const smooth = o.smooth ?? 1;
+  const { windowSamples } = await import('../../timeline/stream.js');
+  const windowSeconds = windowSamples(model.meta.recipe) / model.meta.recipe.sr;
+  if (Math.round(hop * model.meta.recipe.sr) > windowSamples(model.meta.recipe)) {
+    model.dispose();
+    throw new Error(`--hop ${hop} s is longer than the model's ${windowSeconds.toFixed(3)} s window; windows would leave gaps`);
+  }
   const docs: Array<ReturnType<typeof timelineDocument> | { file: string; error: string; code: string }> = [];
   let failed = 0;
   try {
