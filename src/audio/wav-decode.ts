@@ -386,6 +386,8 @@ function readLittleEndian<T extends NumericArray>(bytes: Uint8Array, Ctor: Numer
 
 function deinterleave(src: NumericArray, out: Float32Array[], frames: number, scale: number): void {
   const nc = out.length;
+  // Mono 16-bit PCM (most speech corpora) through a loop that sees one array type only.
+  if (nc === 1 && src instanceof Int16Array) return pcm16Mono(src, out[0]!, frames, scale);
   if (nc === 1) {
     const o = out[0]!;
     if (scale === 1) for (let i = 0; i < frames; i++) o[i] = src[i]!;
@@ -396,6 +398,10 @@ function deinterleave(src: NumericArray, out: Float32Array[], frames: number, sc
     const o = out[c]!;
     for (let i = 0, j = c; i < frames; i++, j += nc) o[i] = src[j]! * scale;
   }
+}
+
+function pcm16Mono(src: Int16Array, o: Float32Array, frames: number, scale: number): void {
+  for (let i = 0; i < frames; i++) o[i] = src[i]! * scale;
 }
 
 function deinterleaveU8(bytes: Uint8Array, out: Float32Array[], frames: number): void {

@@ -36,7 +36,11 @@ export function addScaledNoise(y: Real, relativeAmplitude: number, rng: Random):
     throw new DspError(`noise: amplitude must be a finite number >= 0, got ${relativeAmplitude}`);
   }
   let peak = 0;
-  for (let i = 0; i < y.length; i++) peak = Math.max(peak, Math.abs(y[i]!));
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    const a = v < 0 ? -v : v;
+    if (a > peak) peak = a;
+  }
   const sigma = relativeAmplitude * peak;
   const out = new Float32Array(y.length);
   rng.addScaledGaussian(y, sigma, out);
