@@ -28,7 +28,7 @@
  * --compare-fit also times tfjs' own model.fit on wasm; --profile prints the wasm kernels that
  * take the most time over two batches (tf.profile, wall time per kernel).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

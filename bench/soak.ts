@@ -6,7 +6,7 @@
  * (when that backend runs) and tf.memory()'s tensor count and bytes. After warm-up every series
  * should be flat; the verdict compares the last sample with the first one after warm-up.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudioBytes } from '../src/audio/load.js';

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { decodeWav, type WavSampleFormat } from '../src/audio/wav-decode.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { loadAudioBytes } from '../src/audio/load.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { initBackend } from '../src/ml/cnn/backend.js';
 import { buildFramesCnn, FRAMES_CNN } from '../src/ml/cnn/frames-model.js';
 import { CnnError, describeModel, disposeCnn } from '../src/ml/cnn/model.js';

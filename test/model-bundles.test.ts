@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFromUrl } from '../src/browser/index.js';
 import { startDemoServer } from '../src/cli/commands/serve.js';

@@ -1,5 +1,5 @@
 /** uint8/uint16 weight quantisation of model directories (src/models/quantize.ts), read back by tfjs. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/ml/tfjs.js';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@
  * such names. The tfjs part (model.json + weights.bin) is the standard
  * "layers-model" format that tf.loadLayersModel reads from a URL.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../ml/tfjs.js';
 import { CnnError } from '../ml/cnn/model.js';
 
 /** Files of a bundle, by name; a nested map is a sub-folder (an ensemble member). */

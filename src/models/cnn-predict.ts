@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../ml/tfjs.js';
 
 /**
  * Class probabilities of a Conv1D model for standardised rows X [rows × dim],

@@ -11,7 +11,7 @@
  *    clip's own frames and nothing else.
  * DT and KNN have no early stopping and train on all of `rows`.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../ml/tfjs.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { paperVectorLayout } from '../features/frame-major.js';
 import { sequenceChannelOffsets, sequenceValuesPerFrame } from '../features/sequence-recipe.js';

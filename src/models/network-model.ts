@@ -5,7 +5,7 @@
  * standard tfjs layers-model files, which load the same way in Node and in
  * browsers.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../ml/tfjs.js';
 import { disposeCnn } from '../ml/cnn/model.js';
 import { cnnPredictProba } from './cnn-predict.js';
 import { BundleError, layersModelFiles, loadLayersModelFrom, MODEL_FILE, type BundleFiles, type BundleReader } from './bundle-files.js';

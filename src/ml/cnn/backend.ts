@@ -10,7 +10,7 @@
  * through Node's resolver so this works from src/ under tsx and from dist/),
  * never fetched from a CDN.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

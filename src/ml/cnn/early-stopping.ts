@@ -10,7 +10,7 @@
  * best weights are put back at the end of training even when the patience
  * never ran out, so the returned model is always the best one seen.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.js';
 import { CnnError } from './model.js';
 
 export interface EarlyStoppingOptions {

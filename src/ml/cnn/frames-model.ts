@@ -17,7 +17,7 @@
  * Compiled exactly like the paper CNN (Adam 1e-3, categorical cross-entropy).
  * Seeded glorotUniform initialisers as in model.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
 import { CnnError, compilePaperCnn } from './model.js';
 

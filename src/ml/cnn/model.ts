@@ -18,7 +18,7 @@
  * tf.layers.dropout would reuse one mask for every step, because tfjs-core's
  * dropout passes the seed straight to randomUniform.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
 import { FusedAdamOptimizer } from './kernels/fused-adam.js';
 

@@ -7,7 +7,7 @@
  * checked finite); this module only adds the disk (tfjs' own 'file://' handler
  * exists only in tfjs-node, which is not installed here).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tfjs.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { layersModelFiles, loadLayersModelFrom, MODEL_FILE, WEIGHTS_FILE } from '../../models/bundle-files.js';

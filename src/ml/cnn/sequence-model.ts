@@ -17,7 +17,7 @@
  * 1e-3 train the stack without the careful initialisation a plain stack needs.
  * Seeded glorotUniform initialisers as in model.ts; compiled like the paper CNN.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
 import { CnnError, compilePaperCnn } from './model.js';
 

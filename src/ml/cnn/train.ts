@@ -17,7 +17,7 @@
  * Measured on this machine: this loop and tfjs' model.fit cost the same CPU
  * time per epoch within run-to-run noise (bench/cnn-train.ts --compare-fit).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
 import { buildPaperCnn, CnnError, setDropoutSeed } from './model.js';
 import { EarlyStopping } from './early-stopping.js';

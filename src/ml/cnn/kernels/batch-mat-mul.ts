@@ -15,7 +15,7 @@
  * call, since weights change every step). Only rank-2 products (what Dense
  * layers emit) are rewritten; everything else goes to the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };

@@ -20,7 +20,7 @@
  * scratch and back (the two modules have separate memories); the copies are
  * O(data) against O(data × taps) arithmetic.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmCore } from '../../../wasm/core.js';
 

@@ -19,7 +19,7 @@
  * 64) into ser.wasm's separate memory, and it still pays: measured 6.9 ms CPU
  * per batch including the copies, against 19.4 ms for the JS loop.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmCore } from '../../../wasm/core.js';
 

@@ -16,7 +16,7 @@
  * after each step with Math.fround reproduced the stock bits exactly but was
  * slower than the stock kernels (~75 ms), so it is not used.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export const FUSED_ADAM_KERNEL = 'SerFusedAdam';

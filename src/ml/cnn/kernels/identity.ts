@@ -10,7 +10,7 @@
  * writing into them), so sharing the buffer with a reference count, exactly
  * as the wasm Reshape kernel and the cpu backend's Identity already do, is safe.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export function sharedIdentityConfig(stock: tf.KernelConfig): tf.KernelConfig {

@@ -12,7 +12,7 @@
  * into the output tensor on the wasm heap: the loop is memory-bound (~58 MB
  * touched per batch of 32 here), so an extra copy would cost ~20%.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Writes dx (zeroed first) for NHWC max pooling, on plain Float32Arrays (first-maximum tie rule). */

@@ -8,7 +8,7 @@
  * accumulator needs no transpose and reads memory in order. Any other
  * reduction goes to the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Sums the leading `outer` rows of a row-major [outer, inner] array. */
