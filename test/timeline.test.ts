@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AudioError } from '../src/audio/errors.js';
 import { loadAudio } from '../src/audio/load.js';
 import { decodeWav, readWavInfo } from '../src/audio/wav-decode.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
@@ -109,6 +110,42 @@ describe('streamed WAV decoding', () => {
         expect(wav.info.frames).toBe(5000);
       }
     }
+  });
+
+  it('agrees with decodeWav on 2,000 mutated files: the same samples, or an AudioError with the same code', async () => {
+    const rng = new Random(77);
+    const formats = ['pcm8', 'pcm16', 'pcm24', 'pcm32', 'float32', 'float64'] as const;
+    let valid = 0;
+    for (let c = 0; c < 2000; c++) {
+      const nch = rng.int(1, 3);
+      const frames = rng.int(1, 60);
+      const chans = Array.from({ length: nch }, () => Float32Array.from({ length: frames }, () => rng.range(-1, 1)));
+      const b = Uint8Array.from(encodeWav(chans, 16000, { format: formats[rng.int(0, formats.length - 1)]! }));
+      const kind = rng.int(0, 3);
+      let bytes: Uint8Array = b;
+      if (kind === 0) for (let k = rng.int(1, 8); k > 0; k--) b[rng.int(0, b.length - 1)] ^= 1 << rng.int(0, 7);
+      else if (kind === 1) bytes = b.subarray(0, rng.int(0, b.length));
+      else if (kind === 2) for (let k = rng.int(1, 4); k > 0; k--) b[rng.int(0, Math.min(b.length - 1, 80))] = rng.int(0, 255);
+      let expected: Float32Array | string;
+      try {
+        expected = decodeWav(bytes, { mono: true, file: 'm.wav' }).data[0]!;
+      } catch (e) {
+        expected = (e as { code: string }).code;
+      }
+      let got: Float32Array | string;
+      try {
+        const w = await openWavStream(bytesSource(bytes, 'm.wav'), { blockFrames: rng.int(1, 50) });
+        const parts: number[] = [];
+        for await (const blk of w.blocks()) parts.push(...blk);
+        got = Float32Array.from(parts);
+      } catch (e) {
+        expect(e, `case ${c}`).toBeInstanceOf(AudioError);
+        got = (e as AudioError).code;
+      }
+      expect(got, `case ${c}`).toEqual(expected);
+      if (typeof got !== 'string') valid++;
+    }
+    expect(valid).toBeGreaterThan(300);
   });
 
   it('reads a header longer than the first read, warns about truncation, and names the file and frame of a NaN', async () => {
