@@ -18,7 +18,9 @@ import type { DemoState } from '../demo/main.js';
 import type { WindowLite } from '../demo/protocol.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { startDemoServer, type DemoServer } from '../src/cli/commands/serve.js';
+import { emotionColors } from '../src/report/colors.js';
 import { synthLongRecording } from '../src/synth/long-recording.js';
+import { countColours } from './helpers/png-decode.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -154,7 +156,13 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page: emotion over time (live microphone, 
     expect(await page.textContent('#timeline-caption')).toContain('long-talk.wav');
     await page.waitForTimeout(300);
     expect(await chartPixels()).toBeGreaterThan(2000);
-    await page.locator('#timeline').screenshot({ path: 'test/output/demo-timeline.png' });
+    // The screenshot of the chart shows several emotions' colours and the no-speech grey.
+    const shot = await page.locator('#timeline').screenshot({ path: 'test/output/demo-timeline.png' });
+    const palette = emotionColors(t.windows.length ? (await page.evaluate(() => window.serDemo.model!.classes)) : []);
+    const counts = countColours(shot, [...palette, '#e4e7ec']);
+    console.info(`demo-live: timeline screenshot pixels per colour ${JSON.stringify(Object.fromEntries(counts))}`);
+    expect(palette.filter((c) => counts.get(c)! > 200).length).toBeGreaterThanOrEqual(2);
+    expect(counts.get('#e4e7ec')).toBeGreaterThan(200);
     expect(consoleErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   }, 300_000);
