@@ -27,6 +27,7 @@ import { EmotionStream, type TimelineWindow } from '../src/timeline/stream.js';
 import { speechSegments } from '../src/timeline/summary.js';
 import { Random } from '../src/util/random.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
+import { resampleReference } from '../src/reference/resample.js';
 import { resample } from '../src/wasm/resample.js';
 import { StreamResampler } from '../src/wasm/stream-resample.js';
 
@@ -90,6 +91,11 @@ describe('streaming resampler', () => {
         parts.push(...s.end());
         expect(Float32Array.from(parts), `${a} → ${b}, chunks ≤ ${max}`).toEqual(whole);
       }
+      // and, like the one-shot kernel, within float32 error of the float64 reference
+      const ref = resampleReference(y, a!, b!);
+      let worst = 0;
+      for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ref[i]! - whole[i]!));
+      expect(worst, `${a} → ${b} vs reference`).toBeLessThan(2e-5);
     }
   });
 });
