@@ -2,29 +2,19 @@
  * `ser extract` end to end (issue 12, rows 1, 7, 8, 13): exit codes 0 / 1 / 2, option bounds,
  * `--out` naming, and the damaged-cache report.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, ser as serCli } from './helpers/cli.js';
+
+/** The sources through tsx: these commands start no worker threads. */
+const ser = (args: string[]) => serCli(args, 'src');
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { synthCorpusFiles, synthesizeCorpusFile } from '../src/synth/index.js';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HAVE_WASM = existsSync(join(ROOT, 'build/ser.wasm'));
 
-async function ser(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe.skipIf(!HAVE_WASM)('ser extract: exit codes and odd inputs', () => {
   let dir: string;

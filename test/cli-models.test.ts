@@ -3,28 +3,15 @@
  * recipe trains an ensemble bundle that evaluate and predict load; mismatched inputs and
  * damaged bundles fail with exit 1 and a message, never a label.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, ser } from './helpers/cli.js';
 import { writeSynthCorpus } from '../src/synth/corpus-writer.js';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HAVE_BUILD = existsSync(join(ROOT, 'build/ser.wasm')) && existsSync(join(ROOT, 'dist/src/cli/main.js'));
 
-async function ser(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args], { cwd: ROOT, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe.skipIf(!HAVE_BUILD)('ser train → evaluate → predict', () => {
   let dir: string;

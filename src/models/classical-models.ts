@@ -13,34 +13,23 @@ import { KNeighborsClassifier } from '../ml/knn.js';
 import { MlError } from '../ml/dataset.js';
 import type { WasmCore } from '../wasm/core.js';
 import { BundleError, type BundleFiles, type BundleReader } from './bundle-files.js';
-import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type RowContext, type TrainingSummary } from './emotion-model.js';
+import type { ModelMeta, TrainingSummary } from './emotion-model.js';
+import { PreprocessedModel } from './preprocessed-model.js';
 import type { Preprocessor } from './preprocess.js';
 
 export const KNN_ROWS_FILE = 'knn-rows.bin';
 
-export class TreeModel implements EmotionModel {
-  private disposed = false;
-
-  get transductive(): boolean {
-    return this.pre.needsSpeakers;
+export class TreeModel extends PreprocessedModel {
+  constructor(meta: ModelMeta, training: TrainingSummary[], pre: Preprocessor, private readonly tree: DecisionTreeClassifier) {
+    super(meta, training, pre, 'decision tree');
   }
 
-  constructor(readonly meta: ModelMeta, readonly training: TrainingSummary[], private readonly pre: Preprocessor, private readonly tree: DecisionTreeClassifier) {}
-
-  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
-    if (this.disposed) throw new MlError('this model has been disposed');
-    assertModelInput(this.meta, X, rows);
-    if (rows === 0) return new Float32Array(0);
-    const P = this.tree.predictProba(this.pre.transform(X, rows, ctx), rows, this.pre.dim);
-    return assertProbabilities(P, rows, this.meta.classes.length, 'decision tree');
+  protected classify(Z: Float32Array, rows: number): Float32Array {
+    return this.tree.predictProba(Z, rows, this.pre.dim);
   }
 
   async toBundle(): Promise<{ classifier: Record<string, unknown>; preprocessing: unknown; files: BundleFiles }> {
     return { classifier: { tree: this.tree.toJSON() }, preprocessing: this.pre.toJSON(), files: {} };
-  }
-
-  dispose(): void {
-    this.disposed = true;
   }
 
   static fromBundle(meta: ModelMeta, training: TrainingSummary[], pre: Preprocessor, classifier: { tree?: DecisionTreeJSON }, where: string): TreeModel {
@@ -57,27 +46,19 @@ export class TreeModel implements EmotionModel {
   }
 }
 
-export class KnnModel implements EmotionModel {
-  private disposed = false;
-
-  get transductive(): boolean {
-    return this.pre.needsSpeakers;
-  }
-
+export class KnnModel extends PreprocessedModel {
   constructor(
-    readonly meta: ModelMeta,
-    readonly training: TrainingSummary[],
-    private readonly pre: Preprocessor,
+    meta: ModelMeta,
+    training: TrainingSummary[],
+    pre: Preprocessor,
     private readonly knn: KNeighborsClassifier,
     private readonly stored: { X: Float32Array; rows: number; y: Int32Array },
-  ) {}
+  ) {
+    super(meta, training, pre, 'KNN');
+  }
 
-  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
-    if (this.disposed) throw new MlError('this model has been disposed');
-    assertModelInput(this.meta, X, rows);
-    if (rows === 0) return new Float32Array(0);
-    const P = this.knn.predictProba(this.pre.transform(X, rows, ctx), rows, this.pre.dim);
-    return assertProbabilities(P, rows, this.meta.classes.length, 'KNN');
+  protected classify(Z: Float32Array, rows: number): Float32Array {
+    return this.knn.predictProba(Z, rows, this.pre.dim);
   }
 
   async toBundle(): Promise<{ classifier: Record<string, unknown>; preprocessing: unknown; files: BundleFiles }> {
@@ -87,10 +68,6 @@ export class KnnModel implements EmotionModel {
       preprocessing: this.pre.toJSON(),
       files: { [KNN_ROWS_FILE]: new Uint8Array(X.buffer, X.byteOffset, X.byteLength) },
     };
-  }
-
-  dispose(): void {
-    this.disposed = true;
   }
 
   /** Builds from preprocessed training rows Z (kept as the model). */

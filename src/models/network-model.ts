@@ -9,35 +9,25 @@ import type * as tf from '../ml/tfjs.js';
 import { disposeCnn } from '../ml/cnn/model.js';
 import { cnnPredictProba } from './cnn-predict.js';
 import { BundleError, layersModelFiles, loadLayersModelFrom, MODEL_FILE, type BundleFiles, type BundleReader } from './bundle-files.js';
-import { assertModelInput, assertProbabilities, type EmotionModel, type ModelMeta, type RowContext, type TrainingSummary } from './emotion-model.js';
+import type { ModelMeta, TrainingSummary } from './emotion-model.js';
+import { PreprocessedModel } from './preprocessed-model.js';
 import type { Preprocessor } from './preprocess.js';
 
-export class NetworkModel implements EmotionModel {
-  private disposed = false;
-
-  get transductive(): boolean {
-    return this.pre.needsSpeakers;
-  }
-
-  constructor(readonly meta: ModelMeta, readonly training: TrainingSummary[], private readonly pre: Preprocessor, readonly network: tf.LayersModel) {
+export class NetworkModel extends PreprocessedModel {
+  constructor(meta: ModelMeta, training: TrainingSummary[], pre: Preprocessor, readonly network: tf.LayersModel) {
+    super(meta, training, pre, 'network');
     NetworkModel.checkShapes(network, pre.dim, meta.classes.length, 'network');
   }
 
-  predictProba(X: Float32Array, rows: number, ctx?: RowContext): Float32Array {
-    if (this.disposed) throw new BundleError('this model has been disposed');
-    assertModelInput(this.meta, X, rows);
-    if (rows === 0) return new Float32Array(0);
-    const P = cnnPredictProba(this.network, this.pre.transform(X, rows, ctx), rows, this.pre.dim);
-    return assertProbabilities(P, rows, this.meta.classes.length, 'network');
+  protected classify(Z: Float32Array, rows: number): Float32Array {
+    return cnnPredictProba(this.network, Z, rows, this.pre.dim);
   }
 
   async toBundle(): Promise<{ classifier: Record<string, unknown>; preprocessing: unknown; files: BundleFiles }> {
     return { classifier: { model: MODEL_FILE }, preprocessing: this.pre.toJSON(), files: await layersModelFiles(this.network) };
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected override release(): void {
     disposeCnn(this.network);
   }
 
