@@ -195,6 +195,7 @@ async function startRecording(): Promise<void> {
   timelineView?.reset('live');
   liveScope.reset();
   $('timeline-caption').textContent = 'Microphone: listening…';
+  showLiveCaption(true);
   $('file-name').textContent = '· microphone (live)';
   recordButton.textContent = '■ Stop';
   recordButton.classList.add('recording');
@@ -211,6 +212,11 @@ async function startRecording(): Promise<void> {
     worker.postMessage({ type: 'live-stop' });
   };
   recording = { stop };
+}
+
+function showLiveCaption(live: boolean): void {
+  $('wave-caption').hidden = live;
+  $('live-caption').hidden = !live;
 }
 
 function onLive(msg: Extract<WorkerReply, { type: 'live' }>): void {
@@ -299,6 +305,7 @@ function show(r: AnalysisResult): void {
     `Decode + resample ${t.decode.toFixed(0)} ms · features (WASM) ${t.features.toFixed(1)} ms · ` +
     `spectrogram ${t.spectrogram.toFixed(0)} ms · model ${t.predict.toFixed(0)} ms`;
   shown = r;
+  showLiveCaption(false);
   drawWaveform(r, model);
   drawSpectrogram(r);
   setStatus(`${r.name}: ${r.label} (${(100 * Math.max(...r.probabilities)).toFixed(1)}%).`);
