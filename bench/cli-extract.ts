@@ -1,8 +1,9 @@
 /**
  * `ser extract` as a user runs it: a fresh `node dist/src/cli/main.js extract` process on a corpus
- * folder, no cache, the tables written (CSV + binary by default, or --no-csv), timed from spawn to
- * exit. The CLI's own summary line gives the pool's share; the rest is process start-up, corpus
- * listing and writing the output.
+ * folder, the tables written (CSV + binary by default, or --no-csv), timed from spawn to exit;
+ * with the per-clip cache on (its default; a fresh, empty cache folder, so every entry is
+ * computed and written) or --no-cache. The CLI's own summary line gives the pool's share; the
+ * rest is process start-up, corpus listing and writing the output.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -13,6 +14,10 @@ import { fileURLToPath } from 'node:url';
 export interface CliExtractRow {
   /** What was written: 'csv + binary' or 'binary only'. */
   output: string;
+  /** Options beyond --data/--out/--workers/--quiet, as typed. */
+  options: string;
+  /** The cache was on (cold: every entry computed and written). */
+  cache: boolean;
   workers: number;
   files: number;
   rows: number;
@@ -55,13 +60,15 @@ export function corpusSubset(ravdess: string, actors: string[]): { dir: string; 
 }
 
 /** Runs `ser extract` once on `corpusDir`; throws with the CLI's stderr when it fails. */
-export async function benchCliExtract(corpusDir: string, workers: number, opts: { csv: boolean; log?: (line: string) => void }): Promise<CliExtractRow> {
+export async function benchCliExtract(corpusDir: string, workers: number, opts: { csv: boolean; cache: boolean; log?: (line: string) => void }): Promise<CliExtractRow> {
   const main = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error(`bench: ${main} not found; run \`npm run build\``);
   const out = mkdtempSync(join(tmpdir(), 'ser-bench-out-'));
-  const args = [main, 'extract', '--data', corpusDir, '--out', join(out, 'X'), '--workers', String(workers), '--no-cache', '--quiet'];
-  if (!opts.csv) args.push('--no-csv');
-  opts.log?.(`  ser extract --workers ${workers}${opts.csv ? '' : ' --no-csv'}`);
+  const extra = [...(opts.cache ? [] : ['--no-cache']), ...(opts.csv ? [] : ['--no-csv'])];
+  // The output folder is new, so a cache inside it starts empty.
+  const args = [main, 'extract', '--data', corpusDir, '--out', join(out, 'X'), '--workers', String(workers), '--quiet', ...extra];
+  if (opts.cache) args.push('--cache', join(out, 'cache'));
+  opts.log?.(`  ser extract --workers ${workers} ${extra.join(' ')}`);
   try {
     const t0 = performance.now();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -76,9 +83,11 @@ export async function benchCliExtract(corpusDir: string, workers: number, opts: 
     const m = /extracted (\d+)\/(\d+) files × \d+ versions = (\d+) rows × \d+ in ([\d.]+) s/.exec(stderr);
     if (!m) throw new Error(`bench: cannot read ser extract's summary from: ${stderr.trim()}`);
     const files = Number(m[2]);
-    const bytesWritten = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
+    const bytesWritten = readdirSync(out).filter((f) => f !== 'cache').reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
     return {
       output: opts.csv ? 'csv + binary' : 'binary only',
+      options: extra.join(' '),
+      cache: opts.cache,
       workers,
       files,
       rows: Number(m[3]),

@@ -89,8 +89,10 @@ export async function benchExtraction(opts: ExtractionBenchOptions = {}): Promis
     }
     if (!opts.poolOnly) {
       const cores = availableParallelism();
-      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, log }));
-      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: false, log }));
+      // Defaults (cache on, CSV + binary), then without the cache, then without the CSV too.
+      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, cache: true, log }));
+      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, cache: false, log }));
+      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: false, cache: false, log }));
       const lib = await benchLibrosa(subset.dir, cores, log);
       if (lib.row) result.librosa = lib.row;
       else result.librosaSkipped = lib.skippedReason;

@@ -87,8 +87,8 @@ function sideBySide(x: ExtractionResult): string | undefined {
   if (pool) lines.push(`| ser-wasm pool (extractCorpus) | work only, in this process | ${pool.wallSeconds.toFixed(1)} | ${pool.filesPerSec.toFixed(2)} | ${ratio(pool.filesPerSec)} |`);
   for (const c of x.cli) {
     lines.push(
-      `| \`ser extract\`${c.output === 'binary only' ? ' --no-csv' : ''} | CLI process spawn to exit, ${c.output} written (${(c.bytesWritten / 1e6).toFixed(0)} MB); pool ${c.poolSeconds.toFixed(1)} s | ` +
-        `${c.wallSeconds.toFixed(1)} | ${c.filesPerSec.toFixed(2)} | ${ratio(c.filesPerSec)} |`,
+      `| \`ser extract${c.options ? ` ${c.options}` : ''}\` | CLI process spawn to exit, ${c.output} written (${(c.bytesWritten / 1e6).toFixed(0)} MB)` +
+        `${c.cache ? ', cold cache written' : ''}; pool ${c.poolSeconds.toFixed(1)} s | ${c.wallSeconds.toFixed(1)} | ${c.filesPerSec.toFixed(2)} | ${ratio(c.filesPerSec)} |`,
     );
   }
   if (lib) {

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../bench/args.js';
 import { benchSoak, formatSoak } from '../bench/soak.js';
 import { computeRatios, measure, type BenchRow } from '../bench/measure.js';
-import { kernelTable, targetsList, formatOps, formatTime } from '../bench/table.js';
+import { extractionTable, kernelTable, targetsList, formatOps, formatTime } from '../bench/table.js';
+import { formatOutput } from '../bench/output.js';
+import { formatClassical } from '../bench/classical.js';
+import { formatCnnTrainBench, type CnnTrainBenchRow } from '../bench/cnn-train.js';
 import { benchClip, CLIP_SAMPLES } from '../bench/clip.js';
 import { fftInput, realFftFlops } from '../bench/kernels.js';
 
@@ -67,6 +70,50 @@ describe('tables', () => {
     expect(lines[1]).toContain('borderline');
     expect(lines[2]).toContain('MISSED');
     expect(lines[3]).toContain('not measured');
+  });
+});
+
+describe('side-by-side tables', () => {
+  it('extraction: the pool, the CLI rows and librosa, with ratios to librosa from the same run', () => {
+    const text = extractionTable({
+      actors: ['Actor_01'], versions: 5,
+      rows: [{ workers: 2, files: 60, vectors: 300, skipped: 0, wallSeconds: 1, cpuSeconds: 2, filesPerSec: 60, filesPerSecPerWorker: 30, filesPerCpuSec: 30 }],
+      cli: [{ output: 'csv + binary', options: '', cache: true, workers: 2, files: 60, rows: 300, wallSeconds: 2, poolSeconds: 1, filesPerSec: 30, bytesWritten: 11e6 }],
+      librosa: { impl: 'librosa 0.10.2 + joblib', jobs: 2, files: 60, filesPerSec: 6, processSeconds: 14, summary: '' },
+    });
+    expect(text).toContain('| ser-wasm pool (extractCorpus) | work only, in this process | 1.0 | 60.00 | 10.0× |');
+    expect(text).toMatch(/\| `ser extract` \| CLI process spawn to exit, csv \+ binary written \(11 MB\), cold cache written; pool 1.0 s \| 2.0 \| 30.00 \| 5.00× \|/);
+    expect(text).toContain('| librosa 0.10.2 + joblib |');
+    const skipped = extractionTable({ actors: ['Actor_01'], versions: 5, rows: [], cli: [], librosaSkipped: 'no Python' });
+    expect(skipped).toContain('skipped');
+  });
+
+  it('training, classical models and output tables name every row and ratio', () => {
+    const r = (backend: string, kernels: CnnTrainBenchRow['kernels'], arch: 'paper' | 'sequence', sps: number): CnnTrainBenchRow => ({
+      backend, kernels, arch, detail: backend, loop: 'trainCnn', rows: 64, epochMs: 64000 / sps, cpuMs: 64000 / sps, samplesPerSec: sps, samplesPerCpuSec: sps,
+      epochSecondsPer5000: 5000 / sps, epochCpuSecondsPer5000: 5000 / sps,
+    });
+    const cnn = formatCnnTrainBench({
+      name: 'cnn-train', classes: 7, batchSize: 32,
+      archs: [{ arch: 'paper', title: 'paper CNN', dim: 2376 }, { arch: 'sequence', title: 'sequence CNN', dim: 6432 }],
+      results: [r('wasm', 'ours', 'paper', 200), r('wasm', 'stock', 'paper', 50), r('cpu', '', 'sequence', 2), r('wasm', 'ours', 'sequence', 300)],
+      skipped: [],
+      ensemble: { spec: 'x', identical: true, rows: [{ threads: 1, members: 2, fitRows: 10, epochs: 1, wallSeconds: 10, cpuSeconds: 10 }, { threads: 2, members: 2, fitRows: 10, epochs: 1, wallSeconds: 5.5, cpuSeconds: 11 }] },
+    });
+    expect(cnn).toContain('| wasm | stock | trainCnn | 64 |');
+    expect(cnn).toContain('4.00× |');
+    expect(cnn).toContain('150.00× |');
+    expect(cnn).toContain('| 2 | 2 | 10 | 5.5 | 11.0 | 1.82× |');
+    expect(formatClassical({ source: 's', dim: 4, rows: [
+      { task: 'KNN predict (k = 4)', impl: 'wasm (SIMD distances)', trainRows: 10, queries: 5, seconds: 1, perSecond: 5 },
+      { task: 'KNN predict (k = 4)', impl: 'js', trainRows: 10, queries: 1, seconds: 1, perSecond: 1 },
+    ] })).toContain('| 0.200× |');
+    const out = formatOutput({ source: 's', rows: 1, dim: 1, csvIdentical: true, results: [
+      { format: 'CSV', impl: 'writeFeatureTableCsv', bytes: 1e6, seconds: 0.1, runs: [0.1], mbPerSec: 10 },
+      { format: 'CSV', impl: 'before: csv-stringify + toPrecision(9)', bytes: 1e6, seconds: 1, runs: [1], mbPerSec: 1 },
+    ] });
+    expect(out).toContain('| 10.0× |');
+    expect(out).toContain('byte-identical to the old writer\'s: yes');
   });
 });
 
