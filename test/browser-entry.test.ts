@@ -78,10 +78,12 @@ describe('browser bundle of src/browser/index.ts', () => {
 describe('package.json exports', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, unknown> };
 
-  it('maps "." to the browser entry for browsers and the Node entry for Node, with types', () => {
+  it('maps "." to the browser entry for browsers and the Node entry for Node and everything else, with types', () => {
     const dot = pkg.exports['.'] as Record<string, { types: string; default: string }>;
     expect(dot.browser).toEqual({ types: './dist/src/browser/index.d.ts', default: './dist/src/browser/index.js' });
     expect(dot.node).toEqual({ types: './dist/src/index.d.ts', default: './dist/src/index.js' });
+    // TypeScript's "bundler" resolution matches neither "browser" nor "node": it must get the full API (loadAudio …).
+    expect(dot.default).toEqual(dot.node);
     expect(Object.keys(dot)).toEqual(['browser', 'node', 'default']);
     expect(pkg.exports['./wasm']).toBe('./build/ser.wasm');
   });

@@ -4,6 +4,15 @@ import { TOOL_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { EXIT_CODES_HELP, EXIT_FAILURE, setExitCode } from './exit-codes.js';
 
+// A closed pipe (`ser features x.wav --json | head -c 10`) is the reader saying it has enough:
+// stop quietly, with the exit code set so far, instead of an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit();
+    throw err;
+  });
+}
+
 // `ser` — one subcommand per file in ./commands, each exporting register(program).
 const program = new Command();
 program

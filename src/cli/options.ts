@@ -44,12 +44,12 @@ export function parsePathOption(name: string) {
 }
 
 /**
- * Base path of a feature table from `--out`: `x`, `x.csv`, `x.bin` and `x.json` all name the
- * table x.{csv,bin,json} (so `--out x.bin` does not write x.bin.bin). Refuses an empty name and
- * a name that is only a folder.
+ * Base path of a feature table from `--out`: `x`, `x.csv`, `x.bin`, `x.json` and `x.parquet` all
+ * name the table x.{csv,bin,json,parquet} (so `--out x.bin` does not write x.bin.bin). Refuses an
+ * empty name and a name that is only a folder.
  */
 export function featureTableBase(out: string): string {
-  const base = out.replace(/\.(csv|bin|json)$/i, '');
+  const base = out.replace(/\.(csv|bin|json|parquet)$/i, '');
   if (out.trim() === '' || base === '' || /[\\/]$/.test(base) || /(^|[\\/])\.{1,2}$/.test(base)) {
     throw new InvalidArgumentError(`--out must name a file (e.g. features.csv), got '${out}'`);
   }

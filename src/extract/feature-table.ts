@@ -83,8 +83,11 @@ export async function writeFeatureTableBinary(table: FeatureTable, basePath: str
  * loads: format, dims, the .bin's run digest and length, metadata array lengths (speaker,
  * recordingId, version, path, gender, params and y all have `rows` entries), labels within the
  * classes, finite values. Anything wrong throws a {@link FeatureTableError} naming the file and field.
+ * A path ending in .parquet is read as a Parquet table instead (parquet-table.ts).
  */
 export async function readFeatureTableBinary(basePath: string): Promise<FeatureTable> {
+  // A Parquet table (`ser extract --format parquet`) has its own reader: --features takes either.
+  if (/\.parquet$/i.test(basePath)) return (await import('./parquet-table.js')).readFeatureTableParquet(basePath);
   const base = basePath.replace(/\.(bin|json)$/, '');
   const jsonFile = `${base}.json`;
   const binFile = `${base}.bin`;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { modelTitle } from '../../models/model-spec.js';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
+import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
 
 export function registerEvaluate(program: Command): void {
@@ -11,11 +12,12 @@ export function registerEvaluate(program: Command): void {
         'per-class scores, confusion matrix), a classification report on stderr. Only original recordings are scored.',
     )
     .option('--data <dir>', 'corpus folder (original recordings only, no augmentation)')
-    .option('--features <file>', 'feature table written by `ser extract` with the model\'s recipe')
+    .option('--features <file>', 'feature table written by `ser extract` with the model\'s recipe (X.parquet, or the X.bin/X.json pair)')
     .option('--speakers <list>', 'only these comma-separated speakers (e.g. the actors left out in training)')
     .option('--workers <n>', 'extraction workers', parseIntOption)
     .option('--no-speaker-grouping', 'transductive models: normalise every clip on its own statistics, as `ser predict` of one file does (measures that case)')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
+    .option('--json', 'the metrics JSON on stdout (printed with or without this flag; accepted for uniformity)')
     .action(async (modelDir: string, o) => {
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { initBackend } = await import('../../ml/cnn/backend.js');
@@ -52,25 +54,19 @@ export function registerEvaluate(program: Command): void {
       const m = classificationMetrics(yTrue, yPred, classes.length);
       process.stderr.write(`${formatClassificationReport(m, classes)}\n`);
       const speakers = [...new Set(table.speaker)].sort();
-      process.stdout.write(
-        `${JSON.stringify(
-          {
-            model: modelDir,
-            modelKind: model.meta.spec.kind,
-            title: modelTitle(model.meta.spec),
-            rows: table.rows,
-            speakers,
-            classes,
-            ...m,
-            macroF1: m.macro.f1,
-            skippedFiles: skipped,
-            transductive: model.transductive,
-            speakerGrouping: model.transductive ? (grouping ? 'speaker' : 'clip') : null,
-          },
-          null,
-          1,
-        )}\n`,
-      );
+      printJson('evaluate', {
+        model: modelDir,
+        modelKind: model.meta.spec.kind,
+        title: modelTitle(model.meta.spec),
+        rows: table.rows,
+        speakers,
+        classes,
+        ...m,
+        macroF1: m.macro.f1,
+        skippedFiles: skipped,
+        transductive: model.transductive,
+        speakerGrouping: model.transductive ? (grouping ? 'speaker' : 'clip') : null,
+      });
       model.dispose();
       if (skipped) setExitCode(EXIT_PARTIAL);
     });

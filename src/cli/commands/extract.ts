@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadCorpus, type CorpusLayout } from '../../corpus/index.js';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
 import { makeRecipe } from '../../features/recipe.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
+import { printJson } from '../json-output.js';
 import { featureTableBase, parseIntOption, parsePathOption, parseSeedOption, parseWorkersOption } from '../options.js';
 import { AUGMENT_VERSIONS, type AugmentVersion } from '../../augment/index.js';
 
@@ -14,6 +15,19 @@ function parseVersions(list: string): AugmentVersion[] {
     throw new Error(`--versions: unknown version(s) ${unknown.join(', ') || '(none given)'}; expected some of ${AUGMENT_VERSIONS.join(', ')}`);
   }
   return versions as AugmentVersion[];
+}
+
+/** Forms of the feature table `ser extract` can write (see README, "Package"). */
+export const TABLE_FORMATS = ['bin', 'csv', 'parquet'] as const;
+export type TableFormat = (typeof TABLE_FORMATS)[number];
+
+function parseFormats(list: string): TableFormat[] {
+  const formats = list.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const unknown = formats.filter((f) => !(TABLE_FORMATS as readonly string[]).includes(f));
+  if (unknown.length || formats.length === 0) {
+    throw new InvalidArgumentError(`--format: unknown format(s) ${unknown.join(', ') || '(none given)'}; expected some of ${TABLE_FORMATS.join(', ')}`);
+  }
+  return [...new Set(formats)] as TableFormat[];
 }
 
 export function registerExtract(program: Command): void {
@@ -30,13 +44,16 @@ export function registerExtract(program: Command): void {
     .option('--classes <n>', 'RAVDESS: 7 (calm merged into neutral) or 8', parseIntOption, 7)
     .option('--cache <dir>', 'per-clip cache directory (re-runs skip finished files)', '.ser-cache')
     .option('--no-cache', 'disable the cache')
-    .option('--no-csv', 'write only the binary form')
+    .option('--format <list>', 'comma-separated table forms: bin (X.bin + X.json), csv, parquet (X.parquet, for pandas/DuckDB/Polars)', parseFormats, ['bin', 'csv'])
+    .option('--no-csv', 'leave csv out of --format')
+    .option('--json', 'print a JSON summary on stdout (files, rows, skipped files, outputs)')
     .option('--quiet', 'no progress output')
     .addHelpText('after', '\nExit code 2: the table was written but some files were skipped (listed on stderr); 1: nothing usable, no table written.')
     .action(async (o) => {
       // The worker pool and table writers load only when the command runs: `ser --help` stays instant.
       const { extractCorpus } = await import('../../extract/extract-corpus.js');
-      const { writeFeatureTableBinary, writeFeatureTableCsv } = await import('../../extract/feature-table.js');
+      const formats = (o.format as TableFormat[]).filter((f) => f !== 'csv' || o.csv !== false);
+      if (formats.length === 0) throw new InvalidArgumentError('--no-csv leaves no table form to write (add --format bin or parquet)');
       const base = resolve(featureTableBase(o.out));
       const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
       const { table, run } = await extractCorpus(corpus, o.data, {
@@ -59,11 +76,42 @@ export function registerExtract(program: Command): void {
         // An empty table would only fail later, further from the cause: write nothing.
         process.stderr.write(`ser extract: no features extracted (every one of the ${s.files + corpus.skipped.length} files was skipped); no table written\n`);
         setExitCode(EXIT_FAILURE);
+        if (o.json) printJson('extract', { ok: false, files: s.files + corpus.skipped.length, extracted: 0, rows: 0, outputs: {}, skipped: table.meta.skipped });
         return;
       }
-      const { bin, json } = await writeFeatureTableBinary(table, base);
-      if (o.csv !== false) await writeFeatureTableCsv(table, `${base}.csv`);
-      process.stderr.write(`wrote ${o.csv !== false ? `${base}.csv, ` : ''}${bin}, ${json}\n`);
+      const outputs: Partial<Record<TableFormat | 'json', string>> = {};
+      if (formats.includes('bin')) {
+        const { writeFeatureTableBinary } = await import('../../extract/feature-table.js');
+        Object.assign(outputs, await writeFeatureTableBinary(table, base));
+      }
+      if (formats.includes('csv')) {
+        const { writeFeatureTableCsv } = await import('../../extract/feature-table.js');
+        await writeFeatureTableCsv(table, (outputs.csv = `${base}.csv`));
+      }
+      if (formats.includes('parquet')) {
+        const { writeFeatureTableParquet } = await import('../../extract/parquet-table.js');
+        await writeFeatureTableParquet(table, (outputs.parquet = `${base}.parquet`));
+      }
+      const written = [outputs.parquet, outputs.csv, outputs.bin, outputs.json].filter(Boolean);
+      process.stderr.write(`wrote ${written.join(', ')}\n`);
       if (table.meta.skipped.length) setExitCode(EXIT_PARTIAL);
+      if (o.json) {
+        printJson('extract', {
+          ok: table.meta.skipped.length === 0,
+          files: s.files + corpus.skipped.length,
+          extracted: s.ok,
+          rows: table.rows,
+          dim: table.dim,
+          classes: table.classes,
+          versions: table.meta.versions,
+          seed: table.meta.seed,
+          seconds: s.seconds,
+          filesPerSecond: s.filesPerSecond,
+          workers: s.workers,
+          cacheHits: s.cacheHits,
+          outputs: { bin: outputs.bin ?? null, json: outputs.json ?? null, csv: outputs.csv ?? null, parquet: outputs.parquet ?? null },
+          skipped: table.meta.skipped.map((k) => ({ path: k.path, code: k.code, reason: k.reason })),
+        });
+      }
     });
 }

@@ -6,6 +6,7 @@ import { modelTitle, withTrainingOverrides } from '../../models/model-spec.js';
 import {
   DEFAULT_TRAINING_RECIPE, MODEL_CHOICES, TRAINING_RECIPE_NAMES, TRAINING_RECIPES, trainingRecipe, withChannels, type ModelChoice,
 } from '../../models/training-recipes.js';
+import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
 
 const RECIPE_HELP = TRAINING_RECIPE_NAMES.map((n) => `${n}: ${TRAINING_RECIPES[n].summary}`).join('; ');
@@ -18,7 +19,7 @@ export function registerTrain(program: Command): void {
         `Default recipe '${DEFAULT_TRAINING_RECIPE}' (the best on the RAVDESS speaker folds, see README); --recipe paper trains the paper's Table 2 CNN exactly.`,
     )
     .option('--data <dir>', 'corpus folder (features are extracted with the recipe and its augmentation)')
-    .option('--features <file>', 'feature table written by `ser extract` with the same recipe (.bin/.json base path)')
+    .option('--features <file>', 'feature table written by `ser extract` with the same recipe (X.parquet, or the X.bin/X.json pair)')
     .requiredOption('--out <dir>', 'model folder to write (replaced only once the new model is complete)')
     .addOption(new Option('--recipe <name>', RECIPE_HELP).choices(TRAINING_RECIPE_NAMES).default(DEFAULT_TRAINING_RECIPE))
     .addOption(new Option('--model <kind>', "classifier on the recipe's features: cnn (the recipe's network), dt or knn").choices(MODEL_CHOICES).default('cnn'))
@@ -34,6 +35,7 @@ export function registerTrain(program: Command): void {
     .option('--no-cache', 'disable the feature cache')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .option('--quiet', 'no progress bars or epoch lines')
+    .option('--json', 'print a JSON summary on stdout (model folder, kind, rows, speakers, seconds, best epochs)')
     .action(async (o) => {
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { initBackend } = await import('../../ml/cnn/backend.js');
@@ -69,6 +71,19 @@ export function registerTrain(program: Command): void {
         `saved ${modelTitle(spec)} to ${dir} (${table.rows} rows, ${new Set(table.speaker).size} speakers, ` +
           `${((performance.now() - started) / 1000).toFixed(0)} s training${epochs.length ? `; best epochs ${epochs.join(', ')}` : ''})\n`,
       );
+      if (o.json) {
+        printJson('train', {
+          model: dir,
+          modelKind: spec.kind,
+          title: modelTitle(spec),
+          recipe: recipe.name,
+          rows: table.rows,
+          speakers: [...new Set(table.speaker)].sort(),
+          classes: table.classes,
+          seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+          networks: model.training.map((t) => ({ epochs: t.epochs ?? null, bestEpoch: t.bestEpoch ?? null })),
+        });
+      }
       model.dispose();
     });
 }

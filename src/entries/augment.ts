@@ -1,0 +1,7 @@
+/**
+ * `ser-wasm/augment`: the paper's seeded augmentations (Gaussian noise, circular shift, time
+ * stretch and pitch shift with librosa's phase vocoder), with the float64 reference backend and
+ * the WASM one ({@link createWasmAugmentBackend}). Same seed, same samples. Browser-safe.
+ */
+export * from '../augment/index.js';
+export { createWasmAugmentBackend, timeStretch, pitchShift, phaseVocoder, istft } from '../wasm/augment.js';

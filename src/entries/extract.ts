@@ -1,0 +1,14 @@
+/**
+ * `ser-wasm/extract`: feature extraction over a corpus on a worker pool (with the per-clip cache)
+ * and the feature tables it produces: the SERF binary pair (.bin float32 matrix + .json), the CSV
+ * and Parquet (one row per clip version, metadata columns and a fixed-size float list). Node only.
+ */
+export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from '../extract/extract-corpus.js';
+export {
+  readFeatureTableBinary, writeFeatureTableBinary, writeFeatureTableCsv, validateFeatureTable, FeatureTableError, FEATURE_TABLE_FORMAT,
+  type FeatureTable,
+} from '../extract/feature-table.js';
+export {
+  writeFeatureTableParquet, readFeatureTableParquet, readFeatureTable, PARQUET_SCHEMA_VERSION,
+} from '../extract/parquet-table.js';
+export { maxWorkers, type PoolOptions, type SkippedFile } from '../extract/pool.js';
