@@ -4,8 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { takeDamagedEntryCount } from './cache.js';
 import { createProgress } from './progress.js';
-import { processTask } from './process-task.js';
 import type { ExtractResult, ExtractTask } from './types.js';
+
+// The per-clip work (audio, augmentation, features, WASM) runs on this thread only with
+// workers 0; with workers, only they load it, so the main thread starts faster.
+type ProcessTask = typeof import('./process-task.js').processTask;
+let inlineTask: Promise<ProcessTask> | undefined;
 
 /** Upper bound of `workers`: this many threads per available core (more only adds memory and contention). */
 export const MAX_WORKERS_PER_CORE = 4;
@@ -92,7 +96,10 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
       : null;
 
   const runOne = async (task: ExtractTask): Promise<ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }> => {
-    if (!pool) return processTask(task, cacheDir);
+    if (!pool) {
+      inlineTask ??= import('./process-task.js').then((m) => m.processTask);
+      return (await inlineTask)(task, cacheDir);
+    }
     return pool.run({ task, cacheDir });
   };
 
