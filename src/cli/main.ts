@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { EXIT_CODES_HELP, EXIT_FAILURE, setExitCode } from './exit-codes.js';
+import { printJson } from './json-output.js';
 
 // A closed pipe (`ser features x.wav --json | head -c 10`) is the reader saying it has enough:
 // stop quietly, with the exit code set so far, instead of an EPIPE stack trace.
@@ -28,4 +29,12 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`ser: ${message}\n`);
   setExitCode(EXIT_FAILURE);
+  // --json: a failure is an object too, so a script reads stdout the same way either way.
+  if (process.argv.includes('--json')) {
+    const code = (err as { code?: unknown }).code;
+    printJson(process.argv[2] ?? '', {
+      ok: false,
+      error: { name: err instanceof Error ? err.name : 'Error', ...(typeof code === 'string' ? { code } : {}), message },
+    });
+  }
 });

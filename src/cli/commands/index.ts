@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAugment } from './augment.js';
+import { registerDownload } from './download.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExtract } from './extract.js';
 import { registerFeatures } from './features.js';
@@ -13,6 +14,7 @@ import { registerTrain } from './train.js';
 /** Registry of subcommands; each module adds one command to the program. */
 export const commands: Array<(program: Command) => void> = [
   registerAugment,
+  registerDownload,
   registerEvaluate,
   registerExtract,
   registerFeatures,
