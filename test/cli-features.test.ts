@@ -134,7 +134,8 @@ describe('ser features errors', () => {
   it('a missing file: exit code 1, the path on stderr', async () => {
     const r = await ser(['features', '/nonexistent/clip.wav', '--json', '--backend', 'js']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
+    // --json: the failure is a JSON object on stdout too (src/cli/json-output.ts).
+    expect(JSON.parse(r.stdout)).toMatchObject({ command: 'features', schemaVersion: 1, ok: false, error: { message: expect.stringContaining('/nonexistent/clip.wav') } });
     expect(r.stderr).toContain('/nonexistent/clip.wav');
   });
 

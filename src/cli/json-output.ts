@@ -11,7 +11,10 @@
  */
 export const JSON_SCHEMA_VERSION = 1;
 
-/** Writes `{ command, schemaVersion, ...body }` to stdout, one-space indented, with a final newline. */
-export function printJson(command: string, body: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ command, schemaVersion: JSON_SCHEMA_VERSION, ...body }, null, 1)}\n`);
+/**
+ * Writes `{ command, schemaVersion, ...body }` to stdout with a final newline: one-space indented,
+ * or on one line with `compact` (large arrays, e.g. `ser features`).
+ */
+export function printJson(command: string, body: Record<string, unknown>, opts: { compact?: boolean } = {}): void {
+  process.stdout.write(`${JSON.stringify({ command, schemaVersion: JSON_SCHEMA_VERSION, ...body }, null, opts.compact ? undefined : 1)}\n`);
 }

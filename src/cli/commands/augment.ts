@@ -5,6 +5,7 @@ import {
 } from '../../augment/index.js';
 import { loadAudio } from '../../audio/load.js';
 import { writeWav } from '../../audio/wav-encode.js';
+import { printJson } from '../json-output.js';
 import { parsePathOption } from '../options.js';
 
 /**
@@ -17,6 +18,7 @@ import { parsePathOption } from '../options.js';
  */
 
 interface AugmentCliOptions {
+  json?: boolean;
   stretch?: ParamSpec;
   pitch?: ParamSpec;
   noise?: number;
@@ -126,6 +128,7 @@ export function registerAugment(program: Command): void {
     .requiredOption('--out <file>', 'output WAV file', parsePathOption('--out'))
     .option('--format <format>', 'output sample format: float32 or pcm16', choice('--format', ['float32', 'pcm16'] as const), 'float32')
     .option('--backend <backend>', 'wasm or js (the float64 reference)', choice('--backend', ['wasm', 'js'] as const), 'wasm')
+    .option('--json', 'print a JSON summary on stdout (the augmentation, the values drawn, the file written)')
     .action(async (file: string, opts: AugmentCliOptions) => {
       const { version, params } = requested(opts);
       const audio = await loadAudio(file, { sr: opts.sr });
@@ -135,6 +138,13 @@ export function registerAugment(program: Command): void {
       let clipped = 0;
       if (opts.format === 'pcm16') for (const v of y) if (v >= 1 || v < -1) clipped++;
       await writeWav(opts.out, y, audio.sr, { format: opts.format });
+      if (opts.json) {
+        printJson('augment', {
+          input: file, output: opts.out, version, applied, backend: backend.name, sampleRate: audio.sr,
+          samples: y.length, seconds: y.length / audio.sr, format: opts.format, clipped,
+        });
+        return;
+      }
       const lines = [
         `${file}: ${audio.y.length} samples at ${audio.sr} Hz (file: ${audio.nativeSr} Hz, ${audio.channels} channel(s))`,
         `${version}: ${describe(applied, params, audio.sr)}; seed ${applied.seed}; backend ${backend.name}`,

@@ -7,11 +7,13 @@ import { PAPER_RECIPE, makeRecipe } from '../../features/recipe.js';
 import { createReferenceDsp } from '../../reference/index.js';
 import { EMPTY_MEL_FILTERS_WARNING, emptyMelFilters } from '../../reference/mel.js';
 import { createWasmDsp } from '../../wasm/dsp.js';
+import { printJson } from '../json-output.js';
 
 /**
  * `ser features FILE.wav`: per-frame ZCR, RMS and MFCC of one file plus the paper's
- * fixed-length vector. With --json, one JSON object on stdout:
- *   { sampleRate, zcr: number[], rms: number[], mfcc: number[][] (coefficient x frame), vector: number[] }
+ * fixed-length vector. With --json, one JSON object on one line on stdout:
+ *   { command: 'features', schemaVersion: 1, sampleRate, zcr: number[], rms: number[],
+ *     mfcc: number[][] (coefficient x frame), vector: number[] }
  */
 
 interface FeaturesCliOptions {
@@ -127,14 +129,13 @@ export function registerFeatures(program: Command): void {
       const vector = assemblePaperVector(f, recipe.vectorLength);
 
       if (opts.json) {
-        const out = {
+        printJson('features', {
           sampleRate,
           zcr: Array.from(f.zcr),
           rms: Array.from(f.rms),
           mfcc: rows(f.mfcc.data, f.mfcc.rows, f.mfcc.cols),
           vector: Array.from(vector),
-        };
-        process.stdout.write(`${JSON.stringify(out)}\n`);
+        }, { compact: true });
         return;
       }
       const lines = [

@@ -5,6 +5,8 @@ import { PAPER_VECTOR_ARCHS, type PaperVectorArch } from '../../models/model-spe
 import { TRAINING_RECIPE_NAMES, type TrainingRecipeName } from '../../models/training-recipes.js';
 import { UTTERANCE_NORM_MODES, type UtteranceNormMode } from '../../features/utterance-norm.js';
 import type { ModelName, ProtocolName } from '../../pipeline/results.js';
+import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
+import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -35,6 +37,7 @@ export function registerPipeline(program: Command): void {
     .option('--csv', 'also write features.csv')
     .option('--no-report', 'skip report.html')
     .option('--quiet', 'no progress bars')
+    .option('--json', 'tables go to stderr; stdout gets a JSON summary (results.json path, per protocol and model: accuracy, UAR, macro-F1, fold summary)')
     .action(async (o) => {
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { runPipeline } = await import('../../pipeline/run-pipeline.js');
@@ -44,7 +47,7 @@ export function registerPipeline(program: Command): void {
         epochs: o.epochs, patience: o.patience, members: o.members, channels: o.channels ? list(o.channels) : undefined,
       };
       validatePipelineChoices(choices); // fails here, before any work, on a misspelt name
-      await runPipeline({
+      const results = await runPipeline({
         data: o.data,
         out: o.out,
         seed: o.seed,
@@ -67,6 +70,32 @@ export function registerPipeline(program: Command): void {
         csv: o.csv,
         report: o.report,
         quiet: o.quiet,
+        // --json keeps stdout for the summary: the tables go to stderr.
+        ...(o.json ? { print: (text: string) => void process.stderr.write(`${text}\n`) } : {}),
       });
+      // Unreadable corpus files were left out (listed on stderr): results written, exit code 2.
+      if (results.corpus.skipped.length) setExitCode(EXIT_PARTIAL);
+      if (o.json) {
+        const { resolve, join } = await import('node:path');
+        printJson('pipeline', {
+          out: resolve(o.out),
+          results: join(resolve(o.out), 'results.json'),
+          report: o.report === false ? null : join(resolve(o.out), 'report.html'),
+          recipe: results.trainingRecipe ?? o.recipe,
+          seed: results.seed,
+          classes: results.classes,
+          corpus: { dir: results.corpus.dir, synthetic: results.corpus.synthetic, files: results.corpus.files, skipped: results.corpus.skipped.length },
+          rows: results.extraction.rows,
+          protocols: Object.fromEntries(Object.entries(results.protocols).map(([name, p]) => [name, {
+            trainRows: p!.trainRows,
+            testRows: p!.testRows,
+            folds: p!.folds?.length ?? null,
+            models: Object.fromEntries(Object.entries(p!.models).map(([model, m]) => [model, {
+              testAccuracy: m!.testAccuracy, balancedAccuracy: m!.balancedAccuracy, macroF1: m!.macro.f1, trainAccuracy: m!.trainAccuracy,
+              ...(p!.foldSummary?.[model as ModelName] ? { folds: p!.foldSummary[model as ModelName] } : {}),
+            }])),
+          }])),
+        });
+      }
     });
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
+import { printJson } from '../json-output.js';
 
 /**
  * `ser report RESULTS_DIR`: re-renders RESULTS_DIR/report.html and RESULTS_DIR/figures/
@@ -7,6 +8,7 @@ import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
  */
 
 interface ReportCliOptions {
+  json?: boolean;
   backend: 'wasm' | 'js';
   quiet?: boolean;
 }
@@ -23,6 +25,7 @@ export function registerReport(program: Command): void {
     .argument('<results-dir>', 'directory holding results.json (written by `ser pipeline`)')
     .option('--backend <name>', "DSP for the spectrogram and augmentation figures: 'wasm' or 'js' (float64 reference)", backendName, 'wasm')
     .option('-q, --quiet', 'no progress messages')
+    .option('--json', 'print a JSON summary on stdout (report.html, figure files, notes, omitted figures)')
     .action(async (dir: string, opts: ReportCliOptions) => {
       // vega, vega-lite and resvg load only when a report is written: `ser --help` stays instant.
       const { writeReport } = await import('../../report/index.js');
@@ -31,7 +34,11 @@ export function registerReport(program: Command): void {
       const result = await writeReport(dir, { backend: opts.backend, log });
       for (const note of result.notes) process.stderr.write(`report: note: ${note}\n`);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`wrote ${result.html} and ${result.figures.length} figure files in ${secs} s\n`);
+      if (opts.json) {
+        printJson('report', { ok: result.omitted.length === 0, html: result.html, figures: result.figures, notes: result.notes, omitted: result.omitted, seconds: Number(secs) });
+      } else {
+        process.stdout.write(`wrote ${result.html} and ${result.figures.length} figure files in ${secs} s\n`);
+      }
       if (result.omitted.length) {
         process.stderr.write(`report: ${result.omitted.length} figure(s) omitted (see the notes above)\n`);
         setExitCode(EXIT_PARTIAL);

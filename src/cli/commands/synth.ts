@@ -6,6 +6,7 @@ import {
   DEFAULT_SYNTH_SEED,
   writeSynthCorpus,
 } from '../../synth/corpus-writer.js';
+import { printJson } from '../json-output.js';
 import { parsePathOption } from '../options.js';
 
 /**
@@ -26,6 +27,7 @@ function integer(name: string, min: number, max: number) {
 }
 
 interface SynthCliOptions {
+  json?: boolean;
   out: string;
   actors: number;
   seed: number;
@@ -40,6 +42,7 @@ export function registerSynth(program: Command): void {
     .option('--actors <n>', 'number of actors, 1..24 (odd male, even female)', integer('--actors', 1, 24), DEFAULT_SYNTH_ACTORS)
     .option('--seed <s>', 'random seed (unsigned 32-bit)', integer('--seed', 0, 0xffffffff), DEFAULT_SYNTH_SEED)
     .option('--sr <hz>', 'sample rate in Hz, 8000..48000', integer('--sr', 8000, 48000), DEFAULT_SYNTH_RATE)
+    .option('--json', 'print a JSON summary on stdout (folder, files, actors, audio seconds, rate, seed)')
     .action((opts: SynthCliOptions) => {
       const bar = process.stderr.isTTY
         ? new cliProgress.SingleBar({ format: 'synth [{bar}] {value}/{total} files', stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -56,6 +59,10 @@ export function registerSynth(program: Command): void {
         });
         bar?.stop();
         const secs = ((performance.now() - started) / 1000).toFixed(1);
+        if (opts.json) {
+          printJson('synth', { ...summary, audioSeconds: summary.seconds, seconds: Number(secs) });
+          return;
+        }
         process.stdout.write(
           `wrote ${summary.files} files (${summary.actors} actors, ${(summary.seconds / 60).toFixed(1)} min of audio at ${summary.sampleRate} Hz, seed ${summary.seed}) to ${summary.out} in ${secs} s\n`,
         );

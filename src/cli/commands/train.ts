@@ -6,6 +6,7 @@ import { modelTitle, withTrainingOverrides } from '../../models/model-spec.js';
 import {
   DEFAULT_TRAINING_RECIPE, MODEL_CHOICES, TRAINING_RECIPE_NAMES, TRAINING_RECIPES, trainingRecipe, withChannels, type ModelChoice,
 } from '../../models/training-recipes.js';
+import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
 
@@ -51,6 +52,8 @@ export function registerTrain(program: Command): void {
         data: o.data, features: o.features, recipe: recipe.features, versions: recipe.versions, seed: o.seed, workers: o.workers,
         cacheDir: o.cache === false ? null : resolve(o.cache), quiet: o.quiet,
       });
+      // Files that could not be read were left out (each listed on stderr): the model is saved, exit code 2.
+      const skippedFiles = table.meta.skipped.length;
       if (o.excludeSpeakers) {
         const out = new Set<string>(String(o.excludeSpeakers).split(',').map((s) => s.trim()));
         const unknown = [...out].filter((s) => !table.speaker.includes(s));
@@ -82,8 +85,10 @@ export function registerTrain(program: Command): void {
           classes: table.classes,
           seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
           networks: model.training.map((t) => ({ epochs: t.epochs ?? null, bestEpoch: t.bestEpoch ?? null })),
+          skippedFiles,
         });
       }
       model.dispose();
+      if (skippedFiles) setExitCode(EXIT_PARTIAL);
     });
 }
