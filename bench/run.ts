@@ -27,7 +27,7 @@ import { benchClassical, formatClassical, type ClassicalResult } from './classic
 import { benchOutput, formatOutput, type OutputResult } from './output.js';
 import type { FeatureTable } from '../src/extract/feature-table.js';
 import { FULL_TIMING, QUICK_TIMING, computeRatios, type BenchRow } from './measure.js';
-import { extractionTable, kernelTable, targetsList, type TargetCheck } from './table.js';
+import { extractionTable, kernelTable, singleTarget, targetsList, type TargetCheck } from './table.js';
 import { benchSoak, formatSoak, type SoakResult } from './soak.js';
 import { parseBenchArgs, USAGE, type BenchSection } from './args.js';
 
@@ -72,6 +72,43 @@ function checkTargets(rows: BenchRow[]): TargetCheck[] {
     ratioTarget('ZCR, WASM vs JS reference', 4, wasm('ZCR'), ref('ZCR')),
     ratioTarget('RMS, WASM vs JS reference', 4, wasm('RMS'), ref('RMS')),
   ];
+}
+
+/**
+ * Issue 13's targets, from the sections that ran (ratios within this run): `ser extract` as a
+ * user runs it vs librosa + joblib, CNN training vs stock tfjs-backend-wasm and the 5,000-row
+ * epoch, the binary table's write speed and the CSV writer vs the one it replaced.
+ */
+function issueTargets(x: ExtractionResult | undefined, t: CnnTrainBenchResult | undefined, o: OutputResult | undefined): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  if (x && (x.cli.length > 0 || x.librosa)) {
+    const cli = x.cli[0];
+    const lib = x.librosa;
+    out.push(singleTarget('`ser extract` (defaults) vs librosa + joblib, same files and cores', 10, cli && lib ? cli.filesPerSec / lib.filesPerSec : undefined, {
+      note: cli && lib ? `${cli.filesPerSec.toFixed(1)} vs ${lib.filesPerSec.toFixed(1)} files/s on ${cli.files} files, ${cli.workers} workers` : undefined,
+    }));
+  }
+  if (t) {
+    for (const arch of ['paper', 'sequence'] as const) {
+      const ours = t.results.find((r) => r.arch === arch && r.backend === 'wasm' && r.kernels === 'ours' && r.loop === 'trainCnn');
+      const stock = t.results.find((r) => r.arch === arch && r.backend === 'wasm' && r.kernels === 'stock' && r.loop === 'trainCnn');
+      if (!ours) continue;
+      out.push(singleTarget(`${arch} CNN training, our kernels vs stock tfjs-backend-wasm`, 8, stock ? ours.samplesPerSec / stock.samplesPerSec : undefined, {
+        note: stock ? `${ours.samplesPerSec.toFixed(0)} vs ${stock.samplesPerSec.toFixed(0)} samples/s` : undefined,
+      }));
+      out.push(singleTarget(`${arch} CNN, 5,000-row epoch (wall, extrapolated)`, 10, ours.epochSecondsPer5000, { unit: 's', direction: 'max' }));
+    }
+  }
+  if (o) {
+    const bin = o.results.find((r) => r.format.startsWith('binary'));
+    const csv = o.results.find((r) => r.format === 'CSV' && !r.impl.startsWith('before'));
+    const before = o.results.find((r) => r.impl.startsWith('before'));
+    out.push(singleTarget('binary feature table written at', 200, bin?.mbPerSec, { unit: 'MB/s', note: bin ? `${(bin.bytes / 1e6).toFixed(0)} MB` : undefined }));
+    out.push(singleTarget('CSV writer vs the one it replaced', 5, csv && before ? before.seconds / csv.seconds : undefined, {
+      note: csv && before ? `${csv.mbPerSec.toFixed(0)} vs ${before.mbPerSec.toFixed(0)} MB/s${o.csvIdentical ? ', byte-identical' : ''}` : undefined,
+    }));
+  }
+  return out;
 }
 
 interface BenchResults {
@@ -168,7 +205,7 @@ async function main(): Promise<void> {
     soak = await benchSoak({ modelDir: join(packageRoot(), 'demo', 'model'), predictions: args.soakPredictions ?? (quick ? 1000 : 10_000), log });
   }
 
-  const targets = checkTargets(rows);
+  const targets = [...checkTargets(rows), ...issueTargets(extraction, training, output)];
   const results: BenchResults = {
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -243,7 +280,7 @@ function report(r: BenchResults, out: string): string {
   if (r.classical) parts.push('', formatClassical(r.classical));
   if (r.output) parts.push('', formatOutput(r.output));
   if (r.soak) parts.push('', formatSoak(r.soak));
-  if (r.rows.length > 0) parts.push('', '## Targets', '', targetsList(r.targets));
+  if (r.targets.length > 0) parts.push('', '## Targets', '', targetsList(r.targets));
   parts.push('', `Raw numbers: ${out} (${r.seconds.toFixed(0)} s in total).`);
   return parts.join('\n');
 }

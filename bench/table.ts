@@ -102,27 +102,53 @@ function sideBySide(x: ExtractionResult): string | undefined {
 export interface TargetCheck {
   target: string;
   required: number;
+  /** Unit of `required` and `measured`: '×' (a ratio, default) or e.g. 'MB/s', 's'. */
+  unit?: string;
+  /** 'min' (default): met when measured ≥ required; 'max': met when measured ≤ required. */
+  direction?: 'min' | 'max';
   /** Ratio of the means (ops/s), or undefined when a row needed for it is missing. */
   measured?: number;
-  /** Relative margin of error of that ratio (sum of both rows' rme), percent. */
+  /** Relative margin of error of that ratio (sum of both rows' rme), percent; absent for single-run rows. */
   rmePct?: number;
-  /** Ratio of the fastest samples (the less load-sensitive estimate). */
+  /** Ratio of the fastest samples (the less load-sensitive estimate); absent for single-run rows. */
   measuredBest?: number;
   /** Verdict on the means. */
   met?: boolean;
   /** Verdict on the fastest samples. */
   metBest?: boolean;
+  /** How the number was measured, for single-run rows (e.g. "ser extract vs librosa + joblib, 960 files"). */
+  note?: string;
+}
+
+function formatValue(v: number, unit: string): string {
+  return unit === '×' ? `${v.toFixed(2)}×` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${unit}`;
 }
 
 export function targetsList(targets: TargetCheck[]): string {
   return targets
     .map((t) => {
-      if (t.measured === undefined || t.measuredBest === undefined) return `- ${t.target} ≥ ${t.required}×: not measured (row missing)`;
+      const unit = t.unit ?? '×';
+      const cmp = t.direction === 'max' ? '≤' : '≥';
+      const req = unit === '×' ? `${t.required}×` : `${t.required} ${unit}`;
+      if (t.measured === undefined) return `- ${t.target} ${cmp} ${req}: not measured (row missing)`;
+      if (t.measuredBest === undefined) {
+        // One measurement (a run, not Benchmark.js samples): one verdict.
+        return `- ${t.target} ${cmp} ${req}: ${formatValue(t.measured, unit)}${t.note ? ` (${t.note})` : ''} — ${t.met ? 'met' : 'MISSED'}`;
+      }
       const verdict = t.met && t.metBest ? 'met' : !t.met && !t.metBest ? 'MISSED' : 'borderline (means and fastest samples disagree)';
       return (
-        `- ${t.target} ≥ ${t.required}×: ${t.measured.toFixed(2)}× on means (± ${(t.rmePct ?? 0).toFixed(0)} %), ` +
-        `${t.measuredBest.toFixed(2)}× on fastest samples — ${verdict}`
+        `- ${t.target} ${cmp} ${req}: ${formatValue(t.measured, unit)} on means (± ${(t.rmePct ?? 0).toFixed(0)} %), ` +
+        `${formatValue(t.measuredBest, unit)} on fastest samples — ${verdict}`
       );
     })
     .join('\n');
+}
+
+/** A target checked on one measured value. */
+export function singleTarget(target: string, required: number, measured: number | undefined, opts: { unit?: string; direction?: 'min' | 'max'; note?: string } = {}): TargetCheck {
+  const check: TargetCheck = { target, required, ...opts };
+  if (measured === undefined || !Number.isFinite(measured)) return check;
+  check.measured = measured;
+  check.met = opts.direction === 'max' ? measured <= required : measured >= required;
+  return check;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../bench/args.js';
 import { benchSoak, formatSoak } from '../bench/soak.js';
 import { computeRatios, measure, type BenchRow } from '../bench/measure.js';
-import { extractionTable, kernelTable, targetsList, formatOps, formatTime } from '../bench/table.js';
+import { extractionTable, kernelTable, singleTarget, targetsList, formatOps, formatTime } from '../bench/table.js';
 import { formatOutput } from '../bench/output.js';
 import { formatClassical } from '../bench/classical.js';
 import { formatCnnTrainBench, type CnnTrainBenchRow } from '../bench/cnn-train.js';
@@ -66,6 +66,18 @@ describe('tables', () => {
       { target: 'd', required: 5 },
     ]);
     const lines = text.split('\n');
+    const single = targetsList([
+      singleTarget('extract vs librosa', 10, 12.5, { note: '200 vs 16 files/s' }),
+      singleTarget('epoch', 10, 14.2, { unit: 's', direction: 'max' }),
+      singleTarget('binary', 200, 480, { unit: 'MB/s' }),
+      singleTarget('missing', 5, undefined),
+    ]).split('\n');
+    expect(single).toEqual([
+      '- extract vs librosa ≥ 10×: 12.50× (200 vs 16 files/s) — met',
+      '- epoch ≤ 10 s: 14.2 s — MISSED',
+      '- binary ≥ 200 MB/s: 480 MB/s — met',
+      '- missing ≥ 5×: not measured (row missing)',
+    ]);
     expect(lines[0]).toMatch(/met$/);
     expect(lines[1]).toContain('borderline');
     expect(lines[2]).toContain('MISSED');
