@@ -77,7 +77,8 @@ describe.skipIf(!HAVE_BUILD)('ser train → evaluate → predict', () => {
     const r = await ser(['predict', model, wav, '--json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/NaN or infinite/);
-    expect(r.stdout).toBe('');
+    // --json: no prediction, only the error object (src/cli/json-output.ts).
+    expect(JSON.parse(r.stdout)).toMatchObject({ command: 'predict', ok: false, error: { message: expect.stringMatching(/NaN or infinite/) } });
   }, 60_000);
 });
 
