@@ -1,6 +1,6 @@
 /**
  * Writing the feature table: the binary form (writeFeatureTableBinary: X.bin + X.json, sha256,
- * fsync, atomic rename) and the CSV (writeFeatureTableCsv), against the CSV writer as it was
+ * fsync, atomic rename), Parquet (writeFeatureTableParquet) and the CSV (writeFeatureTableCsv), against the CSV writer as it was
  * before issue 13 (csv-stringify, one `toPrecision(9)` string per value; kept here verbatim as
  * the "before" row), on the extraction section's table when it ran, else on synthetic rows of
  * the 16-actor shape. Each writer runs `repeats` times into a temporary folder on the same disk
@@ -34,6 +34,8 @@ export interface OutputResult {
   results: OutputRow[];
   /** The new CSV is byte-identical to the old writer's. */
   csvIdentical?: boolean;
+  /** Why the Parquet row is missing, when it is. */
+  parquetSkipped?: string;
 }
 
 /** The CSV writer before issue 13, unchanged: the "before" row. */
@@ -122,6 +124,17 @@ export async function benchOutput(opts: { table?: FeatureTable; quick?: boolean;
     const binBytes = statSync(`${base}.bin`).size + statSync(`${base}.json`).size;
     results.push(row('binary (X.bin + X.json)', 'writeFeatureTableBinary', binBytes, bin, 'sha256 + fsync + rename'));
 
+    log('  Parquet table');
+    let parquetSkipped: string | undefined;
+    try {
+      const { writeFeatureTableParquet } = await import('../src/extract/parquet-table.js');
+      const parquet = await timeRuns(repeats, () => writeFeatureTableParquet(table, join(dir, 'X.parquet')));
+      results.push(row('Parquet', 'writeFeatureTableParquet', statSync(join(dir, 'X.parquet')).size, parquet, 'ser extract --format parquet'));
+    } catch (err) {
+      // Its writer package is a dependency like any other, but a partial install should not stop the bench.
+      parquetSkipped = (err as Error).message.split('\n')[0];
+    }
+
     log('  CSV table (current writer)');
     const csvNew = await timeRuns(repeats, () => writeFeatureTableCsv(table, join(dir, 'new.csv')));
     results.push(row('CSV', 'writeFeatureTableCsv', statSync(join(dir, 'new.csv')).size, csvNew));
@@ -130,7 +143,7 @@ export async function benchOutput(opts: { table?: FeatureTable; quick?: boolean;
     const csvOld = await timeRuns(opts.quick ? 1 : 2, () => writeFeatureTableCsvLegacy(table, join(dir, 'old.csv')));
     results.push(row('CSV', 'before: csv-stringify + toPrecision(9)', statSync(join(dir, 'old.csv')).size, csvOld));
     const csvIdentical = readFileSync(join(dir, 'new.csv')).equals(readFileSync(join(dir, 'old.csv')));
-    return { source, rows: table.rows, dim: table.dim, results, csvIdentical };
+    return { source, rows: table.rows, dim: table.dim, results, csvIdentical, ...(parquetSkipped ? { parquetSkipped } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,5 +168,6 @@ export function formatOutput(r: OutputResult): string {
     ),
   ];
   if (r.csvIdentical !== undefined) lines.push('', `New CSV byte-identical to the old writer's: ${r.csvIdentical ? 'yes' : 'NO'}.`);
+  if (r.parquetSkipped) lines.push('', `Parquet skipped: ${r.parquetSkipped}`);
   return lines.join('\n');
 }
