@@ -23,7 +23,7 @@ export function assertSignal(y: Real, what = 'signal'): void {
  * sum stays 0 exactly when all are finite (four partial sums, no per-value branch: about twice
  * as fast as a Number.isFinite loop on long signals).
  */
-function allFinite(y: Float32Array | Float64Array): boolean {
+export function allFinite(y: Float32Array | Float64Array): boolean {
   const n = y.length;
   let a = 0;
   let b = 0;

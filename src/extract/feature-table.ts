@@ -5,6 +5,7 @@ import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 import { csvField, MAX_FLOAT32_CHARS, writeFloat32 } from './csv-format.js';
+import { allFinite } from '../dsp/validate.js';
 import type { SkippedFile } from './pool.js';
 
 /**
@@ -167,7 +168,8 @@ export function validateFeatureTable(t: FeatureTable, file: string, binFile = fi
   if (!(t.X instanceof Float32Array) || t.X.length !== t.rows * t.dim) {
     throw new FeatureTableError(binFile, 'X', `expected ${t.rows} × ${t.dim} float32 values, got ${t.X?.length}`);
   }
-  for (let i = 0; i < t.X.length; i++) {
+  // The fast scan first; the per-value loop only to name the first bad value.
+  if (!allFinite(t.X)) for (let i = 0; i < t.X.length; i++) {
     if (!Number.isFinite(t.X[i]!)) {
       throw new FeatureTableError(binFile, 'X', `non-finite value ${t.X[i]} at row ${Math.floor(i / t.dim)}, column ${i % t.dim}`);
     }
