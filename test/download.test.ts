@@ -16,8 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../src/audio/wav-encode.js';
 import { DOWNLOAD_MARKER, DownloadError, downloadArchive, unzipArchive } from '../src/download/download.js';
 import { defaultCacheDir, RAVDESS_SPEECH } from '../src/download/ravdess.js';
+import { synthCorpusFiles, synthesizeCorpusFile } from '../src/synth/index.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -83,18 +85,17 @@ describe('ser download ravdess against a local server', () => {
   let base: string;
   let zip: Buffer;
   let evilZip: Buffer;
+  let wavs: Map<string, Buffer>;
   const ranges: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ser-download-'));
-    // RAVDESS layout, 2 actors × 3 files; 200 KB of noise each so the cut-off test has room.
-    const entries: Array<{ name: string; data: Buffer }> = [];
-    for (const actor of ['Actor_01', 'Actor_02']) {
-      entries.push({ name: `${actor}/`, data: Buffer.alloc(0) });
-      for (const e of ['01', '03', '05']) {
-        entries.push({ name: `${actor}/03-01-${e}-01-01-01-${actor.slice(-2)}.wav`, data: Buffer.alloc(200_000, actor + e) });
-      }
+    // RAVDESS layout, 2 actors × 3 synthetic clips (about 150 KB each, so the cut-off test has room).
+    const entries: Array<{ name: string; data: Buffer }> = [{ name: 'Actor_01/', data: Buffer.alloc(0) }, { name: 'Actor_02/', data: Buffer.alloc(0) }];
+    for (const spec of synthCorpusFiles(2).filter((f) => ['neutral', 'happy', 'angry'].includes(f.emotion) && f.intensity === 'normal' && f.statement === 1 && f.repetition === 1)) {
+      entries.push({ name: spec.relativePath, data: Buffer.from(encodeWav(synthesizeCorpusFile(spec, 9, 22050), 22050, { format: 'pcm16' })) });
     }
+    wavs = new Map(entries.filter((e) => e.name.endsWith('.wav')).map((e) => [e.name, e.data]));
     zip = makeZip(entries);
     evilZip = makeZip([{ name: 'Actor_01/ok.wav', data: Buffer.from('x') }, { name: '../evil.wav', data: Buffer.from('y') }]);
     server = createServer((req, res) => {
@@ -136,7 +137,7 @@ describe('ser download ravdess against a local server', () => {
     expect(summary).toMatchObject({ command: 'download', schemaVersion: 1, dataset: 'ravdess', dir: out, downloaded: true, files: 6, bytes: zip.length, md5: md5(zip) });
     expect(wavsIn(out)).toHaveLength(6);
     expect(wavsIn(out)[0]).toBe(join('Actor_01', '03-01-01-01-01-01-01.wav'));
-    expect(readFileSync(join(out, 'Actor_02', '03-01-05-01-01-01-02.wav'))).toEqual(Buffer.alloc(200_000, 'Actor_0205'));
+    for (const [name, data] of wavs) expect(readFileSync(join(out, name)), name).toEqual(data);
     expect(existsSync(join(out, DOWNLOAD_MARKER))).toBe(true);
     expect(readdirSync(out).filter((f) => f.endsWith('.zip') || f.endsWith('.part') || f.startsWith('.unzip'))).toEqual([]);
     const again = await ser(['download', 'ravdess', '--out', out, '--url', `${base}/ok.zip`, '--md5', md5(zip), '--json']);
@@ -218,6 +219,19 @@ describe('ser download ravdess against a local server', () => {
     expect(existsSync(join(dir, 'evil.wav'))).toBe(false);
     expect(existsSync(join(out, 'Actor_01'))).toBe(false);
   });
+
+  it('--data ravdess means the download folder: refused with a hint before the download, used after it', async () => {
+    const cache = join(dir, 'cache');
+    const env = { SER_WASM_CACHE: cache };
+    const before = await ser(['extract', '--data', 'ravdess', '--out', join(dir, 'rv', 'X'), '--quiet'], env);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain(`RAVDESS is not in ${join(cache, 'ravdess')} yet; run \`ser download ravdess\` first, or add --yes`);
+    const get = await ser(['download', 'ravdess', '--url', `${base}/ok.zip`, '--md5', md5(zip), '--quiet'], env);
+    expect(get.code, get.stderr).toBe(0);
+    const after = await ser(['extract', '--data', 'ravdess', '--out', join(dir, 'rv', 'X'), '--augment', 'none', '--workers', '0', '--no-cache', '--quiet', '--json'], env);
+    expect(after.code, after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ command: 'extract', rows: 6, extracted: 6 });
+  }, 180_000);
 
   it('defaults to $SER_WASM_CACHE, else $XDG_CACHE_HOME/ser-wasm, else ~/.cache/ser-wasm', () => {
     expect(defaultCacheDir({ SER_WASM_CACHE: '/data/ser' })).toBe('/data/ser');

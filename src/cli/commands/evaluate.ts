@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveDataOption } from '../data-option.js';
 import { modelTitle } from '../../models/model-spec.js';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
@@ -11,7 +12,8 @@ export function registerEvaluate(program: Command): void {
       'Metrics of a saved model (any kind) on a corpus or held-out actors: JSON on stdout (accuracy, balancedAccuracy, macro F1, ' +
         'per-class scores, confusion matrix), a classification report on stderr. Only original recordings are scored.',
     )
-    .option('--data <dir>', 'corpus folder (original recordings only, no augmentation)')
+    .option('--data <dir>', "corpus folder (original recordings only, no augmentation), or 'ravdess' (the `ser download ravdess` folder)")
+    .option('--yes', "with --data ravdess: download the corpus first if it is not there, without asking")
     .option('--features <file>', 'feature table written by `ser extract` with the model\'s recipe (X.parquet, or the X.bin/X.json pair)')
     .option('--speakers <list>', 'only these comma-separated speakers (e.g. the actors left out in training)')
     .option('--workers <n>', 'extraction workers', parseIntOption)
@@ -19,6 +21,7 @@ export function registerEvaluate(program: Command): void {
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
     .option('--json', 'the metrics JSON on stdout (printed with or without this flag; accepted for uniformity)')
     .action(async (modelDir: string, o) => {
+      o.data = await resolveDataOption(o.data, o); // 'ravdess': the download folder
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { initBackend } = await import('../../ml/cnn/backend.js');
       const { classificationMetrics } = await import('../../ml/metrics.js');

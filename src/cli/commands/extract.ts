@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { resolveDataOption } from '../data-option.js';
 import { loadCorpus, type CorpusLayout } from '../../corpus/index.js';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
 import { makeRecipe } from '../../features/recipe.js';
@@ -34,7 +35,8 @@ export function registerExtract(program: Command): void {
   program
     .command('extract')
     .description("Extract the paper's per-clip feature vectors (ZCR, RMS, MFCC per frame) from a corpus, with augmentation, on a worker pool")
-    .requiredOption('--data <dir>', 'corpus folder (RAVDESS layout, one folder per label, or a CSV manifest)', parsePathOption('--data'))
+    .requiredOption('--data <dir>', "corpus folder (RAVDESS layout, one folder per label, or a CSV manifest), or 'ravdess' (the `ser download ravdess` folder)", parsePathOption('--data'))
+    .option('--yes', "with --data ravdess: download the corpus first if it is not there, without asking")
     .requiredOption('--out <file>', 'output table: X.csv, X.bin and X.json (--out X, X.csv, X.bin or X.json all name them)', parsePathOption('--out'))
     .option('--workers <n>', 'worker threads, 0 (this thread) to 4 × available cores (default: available cores)', parseWorkersOption)
     .option('--augment <preset>', 'paper | notebook | none', 'paper')
@@ -50,6 +52,7 @@ export function registerExtract(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', '\nExit code 2: the table was written but some files were skipped (listed on stderr); 1: nothing usable, no table written.')
     .action(async (o) => {
+      o.data = await resolveDataOption(o.data, o); // 'ravdess': the download folder
       // The worker pool and table writers load only when the command runs: `ser --help` stays instant.
       const { extractCorpus } = await import('../../extract/extract-corpus.js');
       const formats = (o.format as TableFormat[]).filter((f) => f !== 'csv' || o.csv !== false);

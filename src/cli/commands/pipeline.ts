@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveDataOption } from '../data-option.js';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
 import { MODEL_NAMES, PROTOCOL_NAMES, validatePipelineChoices } from '../../pipeline/choices.js';
 import { PAPER_VECTOR_ARCHS, type PaperVectorArch } from '../../models/model-spec.js';
@@ -15,7 +16,8 @@ export function registerPipeline(program: Command): void {
   program
     .command('pipeline')
     .description('Corpus (or a synthetic one) → features → every protocol × DT/KNN/CNN → results.json, tables and report.html')
-    .option('--data <dir>', 'corpus folder (e.g. a RAVDESS download); default: synthesise one')
+    .option('--data <dir>', "corpus folder (e.g. a RAVDESS download), or 'ravdess' (the `ser download ravdess` folder); default: synthesise one")
+    .option('--yes', "with --data ravdess: download the corpus first if it is not there, without asking")
     .option('--out <dir>', 'output folder', 'out/pipeline')
     .option('--recipe <name>', `training recipe: paper (the Table 4 reproduction) or best (the best speaker-independent recipe); one of ${TRAINING_RECIPE_NAMES.join(', ')}`, 'paper')
     .option('--seed <n>', 'seed for every random choice', parseIntOption, 42)
@@ -39,6 +41,7 @@ export function registerPipeline(program: Command): void {
     .option('--quiet', 'no progress bars')
     .option('--json', 'tables go to stderr; stdout gets a JSON summary (results.json path, per protocol and model: accuracy, UAR, macro-F1, fold summary)')
     .action(async (o) => {
+      o.data = await resolveDataOption(o.data, o); // 'ravdess': the download folder
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { runPipeline } = await import('../../pipeline/run-pipeline.js');
       const utteranceNorm = o.utteranceNorm === true ? 'mean' : (o.utteranceNorm ?? 'off');

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { resolveDataOption } from '../data-option.js';
 import { describeRecipe } from '../../features/feature-recipe.js';
 import { modelTitle, withTrainingOverrides } from '../../models/model-spec.js';
 import {
@@ -19,7 +20,8 @@ export function registerTrain(program: Command): void {
       `Train a model on a corpus (or a feature table) and save it as a bundle that evaluate, predict, serve and the browser load. ` +
         `Default recipe '${DEFAULT_TRAINING_RECIPE}' (the best on the RAVDESS speaker folds, see README); --recipe paper trains the paper's Table 2 CNN exactly.`,
     )
-    .option('--data <dir>', 'corpus folder (features are extracted with the recipe and its augmentation)')
+    .option('--data <dir>', "corpus folder (features are extracted with the recipe and its augmentation), or 'ravdess' (the `ser download ravdess` folder)")
+    .option('--yes', "with --data ravdess: download the corpus first if it is not there, without asking")
     .option('--features <file>', 'feature table written by `ser extract` with the same recipe (X.parquet, or the X.bin/X.json pair)')
     .requiredOption('--out <dir>', 'model folder to write (replaced only once the new model is complete)')
     .addOption(new Option('--recipe <name>', RECIPE_HELP).choices(TRAINING_RECIPE_NAMES).default(DEFAULT_TRAINING_RECIPE))
@@ -38,6 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--quiet', 'no progress bars or epoch lines')
     .option('--json', 'print a JSON summary on stdout (model folder, kind, rows, speakers, seconds, best epochs)')
     .action(async (o) => {
+      o.data = await resolveDataOption(o.data, o); // 'ravdess': the download folder
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { initBackend } = await import('../../ml/cnn/backend.js');
       const { saveBundle } = await import('../../models/bundle.js');
