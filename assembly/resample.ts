@@ -36,21 +36,24 @@ function dotRow4(xa: usize, xStep: usize, h: usize, taps: i32, out: usize, outSt
   let c1 = f32x4.splat(0);
   let d0 = f32x4.splat(0);
   let d1 = f32x4.splat(0);
-  const xb = xa + xStep;
-  const xc = xb + xStep;
-  const xd = xc + xStep;
-  const end = <usize>taps << 2;
-  for (let o: usize = 0; o < end; o += 32) {
-    const h0 = v128.load(h + o);
-    const h1 = v128.load(h + o, 16);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(xa + o), h0));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(xa + o, 16), h1));
-    b0 = f32x4.add(b0, f32x4.mul(v128.load(xb + o), h0));
-    b1 = f32x4.add(b1, f32x4.mul(v128.load(xb + o, 16), h1));
-    c0 = f32x4.add(c0, f32x4.mul(v128.load(xc + o), h0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load(xc + o, 16), h1));
-    d0 = f32x4.add(d0, f32x4.mul(v128.load(xd + o), h0));
-    d1 = f32x4.add(d1, f32x4.mul(v128.load(xd + o, 16), h1));
+  let x = xa;
+  const end = h + (<usize>taps << 2);
+  while (h < end) {
+    const h0 = v128.load(h);
+    const h1 = v128.load(h, 16);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(x), h0));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(x, 16), h1));
+    const y = x + xStep;
+    b0 = f32x4.add(b0, f32x4.mul(v128.load(y), h0));
+    b1 = f32x4.add(b1, f32x4.mul(v128.load(y, 16), h1));
+    const z = y + xStep;
+    c0 = f32x4.add(c0, f32x4.mul(v128.load(z), h0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load(z, 16), h1));
+    const w = z + xStep;
+    d0 = f32x4.add(d0, f32x4.mul(v128.load(w), h0));
+    d1 = f32x4.add(d1, f32x4.mul(v128.load(w, 16), h1));
+    x += 32;
+    h += 32;
   }
   store<f32>(out, horizontalSum(f32x4.add(a0, a1)));
   store<f32>(out + outStep, horizontalSum(f32x4.add(b0, b1)));
