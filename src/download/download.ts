@@ -123,6 +123,8 @@ export async function downloadArchive(spec: ArchiveSpec, dir: string, opts: Down
     start = have; // the part is already whole
   } else if (response.status !== 200) {
     await response.body?.cancel();
+    // 416: the part is longer than the file (another file, or it changed): start over next time.
+    if (response.status === 416) await rm(part, { force: true });
     throw new DownloadError('HTTP', `${spec.url}: HTTP ${response.status} ${response.statusText}`.trim());
   }
   const length = Number(response.headers.get('content-length') ?? NaN);
