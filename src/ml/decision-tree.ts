@@ -123,6 +123,7 @@ export class DecisionTreeClassifier {
     const perm = new Int32Array(dim);
     for (let f = 0; f < dim; f++) perm[f] = f;
     const leftCounts = new Int32Array(nClasses);
+    const scanProxy = new Float64Array(1); // scanFeature's second result
     const rightCounts = new Int32Array(nClasses);
     const goesLeft = new Uint8Array(n);
     const spill = new Uint32Array(n);
@@ -163,9 +164,9 @@ export class DecisionTreeClassifier {
         const f = perm[k]!;
         const base = f * n;
         if (sortedValues[base + end - 1]! <= sortedValues[base + start]! + FEATURE_THRESHOLD) continue; // constant here
-        const pos = scanFeature(order, sortedValues, y, base, start, end, nodeCounts, sumSq, leftCounts, rightCounts, bestProxy);
+        const pos = scanFeature(order, sortedValues, y, base, start, end, nodeCounts, sumSq, leftCounts, rightCounts, bestProxy, scanProxy);
         if (pos >= 0) {
-          bestProxy = scanResult[0]!;
+          bestProxy = scanProxy[0]!;
           bestFeature = f;
           bestPos = pos;
         }
@@ -298,9 +299,6 @@ export class DecisionTreeClassifier {
   }
 }
 
-/** Proxy value of the last {@link scanFeature} hit (kept outside to avoid allocating a result object per feature). */
-const scanResult = new Float64Array(1);
-
 /**
  * Best split position within one feature's sorted range, or −1 if none beats
  * `bestProxy`. Gini proxy (sklearn's proxy_impurity_improvement): maximise
@@ -319,6 +317,8 @@ function scanFeature(
   leftCounts: Int32Array,
   rightCounts: Int32Array,
   bestProxy: number,
+  /** Receives the best proxy found (the caller's one-slot buffer: no result object per call). */
+  proxyOut: Float64Array,
 ): number {
   leftCounts.fill(0);
   rightCounts.set(nodeCounts);
@@ -346,7 +346,7 @@ function scanFeature(
       bestPos = p;
     }
   }
-  scanResult[0] = bestProxy;
+  proxyOut[0] = bestProxy;
   return bestPos;
 }
 
