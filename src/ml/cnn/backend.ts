@@ -151,7 +151,8 @@ export async function initBackend(
   if (preferred !== 'node' && preferred !== 'wasm' && preferred !== 'cpu') {
     throw new TypeError(`initBackend: preferred must be 'node', 'wasm' or 'cpu', got ${String(preferred)}`);
   }
-  const log = opts.log ?? ((m: string) => console.info(m));
+  // stderr by default: stdout carries results (tables, JSON) that must stay parseable.
+  const log = opts.log ?? ((m: string) => void process.stderr.write(`${m}\n`));
   const reasons: string[] = [];
   let info: BackendInfo | undefined;
   if (preferred === 'node') {
