@@ -35,6 +35,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 interface FeaturesJson {
+  command: string;
+  schemaVersion: number;
   sampleRate: number;
   zcr: number[];
   rms: number[];
@@ -58,7 +60,9 @@ describe.skipIf(!HAVE_LIBROSA)('ser features --json', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout) as FeaturesJson;
-      expect(Object.keys(out).sort()).toEqual(['mfcc', 'rms', 'sampleRate', 'vector', 'zcr']);
+      expect(Object.keys(out).sort()).toEqual(['command', 'mfcc', 'rms', 'sampleRate', 'schemaVersion', 'vector', 'zcr']);
+      expect(out.command).toBe('features');
+      expect(out.schemaVersion).toBe(1);
       expect(out.sampleRate).toBe(22050);
 
       const zcr = fixtureArray(signal, 'zcr').data as Float64Array;
