@@ -3,13 +3,16 @@
  * recipe trains an ensemble bundle that evaluate and predict load; mismatched inputs and
  * damaged bundles fail with exit 1 and a message, never a label.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ser } from './helpers/cli.js';
 import { writeSynthCorpus } from '../src/synth/corpus-writer.js';
 
+const run = promisify(execFile);
 const HAVE_BUILD = existsSync(join(ROOT, 'build/ser.wasm')) && existsSync(join(ROOT, 'dist/src/cli/main.js'));
 
 
@@ -56,6 +59,24 @@ describe.skipIf(!HAVE_BUILD)('ser train → evaluate → predict', () => {
     const [p] = JSON.parse(r.stdout);
     expect(b7(p.probabilities)).toBeCloseTo(1, 3);
     expect(Object.keys(p.probabilities)).toContain(p.emotion);
+  }, 60_000);
+
+  it('the library API (README quick start) loads the bundle without initBackend and agrees with ser predict', async () => {
+    // A fresh process that imports the package entry and never chooses a tfjs backend itself.
+    const script = [
+      "import { loadBundle, loadAudio, createWasmDsp, featureVector, recipeLoadOptions } from './dist/src/index.js';",
+      `const model = await loadBundle(${JSON.stringify(model)});`,
+      'const { recipe } = model.meta;',
+      `const { y } = await loadAudio(${JSON.stringify(wav)}, recipeLoadOptions(recipe));`,
+      'const row = featureVector(await createWasmDsp(), y, recipe);',
+      "const p = model.predictProba(row, 1, { speakers: ['one'] });",
+      'console.log(JSON.stringify(Array.from(p)));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, maxBuffer: 16 << 20 });
+    const lib = JSON.parse(stdout.trim().split('\n').pop()!) as number[];
+    const cli = JSON.parse((await ser(['predict', model, wav, '--json'])).stdout)[0].probabilities as Record<string, number>;
+    expect(lib).toHaveLength(Object.keys(cli).length);
+    Object.values(cli).forEach((p, i) => expect(lib[i]).toBeCloseTo(p, 3));
   }, 60_000);
 
   it('refuses a feature table made with another recipe, and --data with --features, before training', async () => {

@@ -127,6 +127,10 @@ export async function loadLayersModelFrom(reader: BundleReader, modelFile = MODE
   if (expected !== null && expected !== weightData.byteLength) {
     throw new BundleError(`${reader.where}: weights hold ${weightData.byteLength} bytes but ${modelFile} describes ${expected}`);
   }
+  // A library caller may load a bundle before choosing a backend (the CLI calls initBackend first):
+  // tf.ready() initialises the best registered backend, falling back to the next one if it fails,
+  // instead of tfjs refusing to build layers on a backend that is registered but not initialised.
+  await tf.ready();
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(
