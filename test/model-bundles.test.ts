@@ -261,10 +261,13 @@ describe('bundles that must be refused', () => {
     await expect(loadBundle(gone)).rejects.toThrow(/weights/);
   });
 
-  it('the shipped demo model (format 1) still loads', async () => {
-    const m = await loadBundle('demo/model');
+  it('a format-1 bundle (the demo model shipped before the model interface) still loads', async () => {
+    const m = await loadBundle('test/fixtures/bundle-v1');
     expect(m.meta.classes.length).toBe(7);
     expect(m.meta.spec.kind).toBe('cnn');
+    const p = m.predictProba(new Float32Array(m.meta.recipe.vectorLength), 1);
+    expect(p.every(Number.isFinite)).toBe(true);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     m.dispose();
   });
 });

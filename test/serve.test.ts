@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedHost, DEMO_CSP, startDemoServer, type DemoServer } from '../src/cli/commands/serve.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const READY = ['demo/dist/index.html', 'build/ser.wasm', 'demo/model/model.json'].every((p) => existsSync(join(ROOT, p)));
+const READY = ['demo/dist/index.html', 'build/ser.wasm', 'demo/model/bundle.json'].every((p) => existsSync(join(ROOT, p)));
 
 function get(port: number, path: string, opts: { host?: string | null; method?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {

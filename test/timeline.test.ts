@@ -33,6 +33,8 @@ import { StreamResampler } from '../src/wasm/stream-resample.js';
 
 const core = await loadWasmCore();
 const run = promisify(execFile);
+/** A paper-recipe CNN (2.5 s window at 22.05 kHz): the format-1 bundle kept as a fixture; its window and classes are what these CLI checks spell out. */
+const PAPER_MODEL = 'test/fixtures/bundle-v1';
 const CLASSES = ['neutral', 'happy', 'sad'];
 
 /** A model that needs no training: probabilities from the row's mean (deterministic), and a log of its calls. */
@@ -383,7 +385,7 @@ describe('ser predict --timeline', () => {
   });
 
   it('--json: the documented object, the same windows as the streaming API (exactly), and a summary on stderr', async () => {
-    const { stdout, stderr } = await cli('demo/model', wav, '--timeline', '--json');
+    const { stdout, stderr } = await cli(PAPER_MODEL, wav, '--timeline', '--json');
     const doc = JSON.parse(stdout);
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(['file', 'sampleRate', 'duration', 'hop', 'windows']));
     expect(doc).toMatchObject({ file: wav, sampleRate: 44100, hop: 0.5, window: 2.5 });
@@ -400,7 +402,7 @@ describe('ser predict --timeline', () => {
     const { initBackend } = await import('../src/ml/cnn/backend.js');
     const { loadBundle } = await import('../src/models/bundle.js');
     await initBackend('wasm', { log: () => {} });
-    const model = await loadBundle('demo/model', { core });
+    const model = await loadBundle(PAPER_MODEL, { core });
     try {
       const { y } = await loadAudio(wav, { sr: null });
       const { windows, stream } = streamAll(model, y, 44100, 4410);
@@ -416,13 +418,13 @@ describe('ser predict --timeline', () => {
   });
 
   it('--csv rows, --plot svg/png, and usage errors', async () => {
-    const csv = (await cli('demo/model', wav, '--timeline', '--csv', '--hop', '1', '--smooth', '2')).stdout.trim().split('\n');
+    const csv = (await cli(PAPER_MODEL, wav, '--timeline', '--csv', '--hop', '1', '--smooth', '2')).stdout.trim().split('\n');
     expect(csv[0]).toBe('file,start,end,speech,emotion,p_neutral,p_happy,p_sad,p_angry,p_fearful,p_disgust,p_surprised');
     expect(csv.length - 1).toBe(1 + Math.ceil((16 - 2.5) / 1));
     const svg = join(dir, 'tl.svg');
     const png = join(dir, 'tl.png');
-    await cli('demo/model', wav, '--timeline', '--plot', svg);
-    await cli('demo/model', wav, '--timeline', '--plot', png);
+    await cli(PAPER_MODEL, wav, '--timeline', '--plot', svg);
+    await cli(PAPER_MODEL, wav, '--timeline', '--plot', png);
     expect((await readFile(svg, 'utf8')).startsWith('<svg')).toBe(true);
     expect(Array.from((await readFile(png)).subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
     for (const [args, message] of [
@@ -431,14 +433,14 @@ describe('ser predict --timeline', () => {
       [['--timeline', '--plot', join(dir, 'x.pdf')], /--plot must name an \.svg or \.png file/],
       [['--timeline', '--hop', '4'], /longer than the model's 2\.500 s window/],
     ] as const) {
-      const err = await cli('demo/model', wav, ...args).then(() => null, (e: { code: number; stderr: string }) => e);
+      const err = await cli(PAPER_MODEL, wav, ...args).then(() => null, (e: { code: number; stderr: string }) => e);
       expect(err, args.join(' ')).not.toBeNull();
       expect(err!.code).toBe(1);
       expect(err!.stderr).toMatch(message);
     }
     const bad = join(dir, 'bad.wav');
     await writeFile(bad, 'not audio');
-    const err = await cli('demo/model', bad, '--timeline').then(() => null, (e: { code: number; stderr: string }) => e);
+    const err = await cli(PAPER_MODEL, bad, '--timeline').then(() => null, (e: { code: number; stderr: string }) => e);
     expect(err!.code).toBe(1);
     expect(err!.stderr).toContain(`${bad}: [NOT_RIFF]`);
   }, 180_000);
