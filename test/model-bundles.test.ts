@@ -251,6 +251,15 @@ describe('bundles that must be refused', () => {
     await expect(loadBundle(linked)).rejects.toThrow(/outside the model folder/);
   });
 
+  it('a topology that builds but cannot run (conv1d stride 0, found by the fuzz runner)', async () => {
+    const dir = await variant('stride0', editJson('model.json', (j) => {
+      const layers = (j.modelTopology as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.layers;
+      const conv = layers.find((l) => l.class_name === 'Conv1D')!;
+      conv.config.strides = [0];
+    }));
+    await expect(loadBundle(dir)).rejects.toThrow(/model\.json: the model cannot run \(.*[Ss]tride/);
+  });
+
   it('unknown formats, kinds and missing files', async () => {
     await expect(loadBundle(join(work, 'nowhere'))).rejects.toThrow(BundleError);
     const fmt = await variant('format', editJson('bundle.json', (j) => void (j.format = 'ser-wasm-model/9')));

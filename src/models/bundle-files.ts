@@ -152,7 +152,27 @@ export async function loadLayersModelFrom(reader: BundleReader, modelFile = MODE
     model.dispose();
     throw new BundleError(`${reader.where}: weight '${bad.originalName}' holds NaN or infinite values (damaged weights file?)`);
   }
+  probeForward(model, where);
   return model;
+}
+
+/**
+ * Runs the network once on a zero row. A topology can build and still fail only when it runs
+ * (a stride or dilation of 0, an input dtype tfjs cannot feed: found by the fuzz runner), so
+ * the failure belongs to loading, with the file named, not to the first prediction.
+ */
+function probeForward(model: tf.LayersModel, where: string): void {
+  try {
+    const shape = model.inputs[0]!.shape.map((d, i) => (i === 0 ? 1 : d));
+    if (shape.some((d) => d === null || !Number.isInteger(d) || d <= 0)) throw new Error(`input shape [${model.inputs[0]!.shape.join(', ')}] is not fixed`);
+    tf.tidy(() => {
+      const out = model.predict(tf.zeros(shape as number[]));
+      for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
+    });
+  } catch (e) {
+    model.dispose();
+    throw new BundleError(`${where}: the model cannot run (${(e as Error).message})`, { cause: e });
+  }
 }
 
 /** A BundleReader over files already in memory (e.g. a bundle trained on a worker thread). */
