@@ -20,6 +20,7 @@ import { fitModel, type TrainingData } from '../src/models/fit-model.js';
 import { PAPER_CNN_SPEC, type CnnSpec, type ModelSpec } from '../src/models/model-spec.js';
 import { Random } from '../src/util/random.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
+import { validationPlan } from '../src/ml/validation-speakers.js';
 
 const CLASSES = ['neutral', 'happy', 'sad'];
 const SPEAKERS = ['Actor_01', 'Actor_02', 'Actor_03', 'Actor_04', 'Actor_05', 'Actor_06'];
@@ -147,6 +148,22 @@ describe('leakage: training, validation and statistics come from the training si
     step.mean.forEach((m, c) => expect(m).toBeCloseTo(mean[c]! / (fitRows.length * SEQUENCE.frames), 3));
     expect(Math.max(...step.mean.map(Math.abs))).toBeLessThan(10); // no +1000 test rows in there
     model.dispose();
+  });
+
+  it("validation by recordings (--validation recordings): no version of a validation recording is trained on", () => {
+    const data = table(SEQUENCE, 5);
+    const train = Array.from({ length: data.rows }, (_, i) => i);
+    const plan = validationPlan(data, train, { seed: 3, by: 'recordings' });
+    expect(plan.mode).toBe('recordings');
+    const held = new Set(Array.from(plan.validation, (r) => data.recordingId[r]!));
+    expect(held.size).toBeGreaterThan(0);
+    for (const r of plan.validation) expect(data.version[r]).toBe('original');
+    for (const r of plan.fit) expect(held.has(data.recordingId[r]!)).toBe(false);
+    expect(plan.fit.length + held.size * 2).toBe(train.length); // every version of a held-out recording left training
+    // The speakers of the validation recordings are still trained on (only their other recordings).
+    const fitSpeakers = new Set(Array.from(plan.fit, (r) => data.speaker[r]!));
+    for (const r of plan.validation) expect(fitSpeakers.has(data.speaker[r]!)).toBe(true);
+    expect(validationPlan(data, train, { seed: 3 }).mode).toBe('speakers');
   });
 
   it('DT and KNN scale with the training rows only', async () => {

@@ -22,7 +22,7 @@ import { buildFramesCnn } from '../ml/cnn/frames-model.js';
 import { buildPaperCnn } from '../ml/cnn/model.js';
 import { buildSequenceCnn } from '../ml/cnn/sequence-model.js';
 import { trainCnn, type EpochLogs, type TrainCnnOptions } from '../ml/cnn/train.js';
-import { validationPlan } from '../ml/validation-speakers.js';
+import { validationPlan, type ValidationBy } from '../ml/validation-speakers.js';
 import { Random } from '../util/random.js';
 import type { WasmCore } from '../wasm/core.js';
 import { KnnModel, TreeModel } from './classical-models.js';
@@ -63,6 +63,8 @@ export interface FitOptions {
    * default 1, on this thread). The result does not depend on it.
    */
   threads?: number;
+  /** Networks: validate on held-out speakers (default) or held-out recordings (src/ml/validation-speakers.ts). */
+  validateBy?: ValidationBy;
 }
 
 /** Trains `spec` on `rows` of `data` (all rows when omitted). */
@@ -85,7 +87,7 @@ export async function fitModel(spec: ModelSpec, data: TrainingData, rows?: Array
     if (threads > 1) {
       log(`${modelTitle(spec)}: ${spec.members} members on ${threads} threads`);
       const { fitMembersOnThreads } = await import('./fit-parallel.js');
-      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, { threads, recipeName: opts.recipeName, validationSeed: opts.seed, log }));
+      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, { threads, recipeName: opts.recipeName, validationSeed: opts.seed, validateBy: opts.validateBy, log }));
     }
     const members: EmotionModel[] = [];
     try {
@@ -122,7 +124,7 @@ export async function fitModel(spec: ModelSpec, data: TrainingData, rows?: Array
 async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Array, meta: ModelMeta, opts: FitOptions, started: number): Promise<EmotionModel> {
   const log = opts.log ?? (() => {});
   const member = opts.member ?? 0;
-  const plan = validationPlan(data, trainRows, { seed: opts.validationSeed ?? opts.seed, member });
+  const plan = validationPlan(data, trainRows, { seed: opts.validationSeed ?? opts.seed, member, by: opts.validateBy });
   const fit = selectRows(data, plan.fit);
   const val = selectRows(data, plan.validation);
   const nClasses = data.classes.length;

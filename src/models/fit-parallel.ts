@@ -15,6 +15,7 @@ import type { EmotionModel } from './emotion-model.js';
 import type { TrainingData } from './fit-model.js';
 import type { MemberJob } from './member-worker.js';
 import type { MemberSpec } from './model-spec.js';
+import type { ValidationBy } from '../ml/validation-speakers.js';
 
 /** The compiled worker (threads need JavaScript; from TypeScript sources the dist/ build is used). */
 export function memberWorkerFile(): string {
@@ -44,7 +45,7 @@ export async function fitMembersOnThreads(
   tasks: MemberTask[],
   data: TrainingData,
   rows: Int32Array,
-  opts: { threads: number; recipeName?: string; validationSeed: number; log?: (line: string) => void },
+  opts: { threads: number; recipeName?: string; validationSeed: number; validateBy?: ValidationBy; log?: (line: string) => void },
 ): Promise<EmotionModel[]> {
   const file = memberWorkerFile();
   const shared = shareData(data);
@@ -53,7 +54,7 @@ export async function fitMembersOnThreads(
   let failure: Error | null = null;
   const runOne = (task: MemberTask): Promise<void> =>
     new Promise((resolve, reject) => {
-      const job: MemberJob = { spec: task.spec, data: shared, rows, seed: task.seed, member: task.member, validationSeed: opts.validationSeed, recipeName: opts.recipeName };
+      const job: MemberJob = { spec: task.spec, data: shared, rows, seed: task.seed, member: task.member, validationSeed: opts.validationSeed, validateBy: opts.validateBy, recipeName: opts.recipeName };
       const worker = new Worker(file, { workerData: job });
       let settled = false;
       worker.on('message', (msg: { type: string; line?: string; files?: BundleFiles; message?: string }) => {

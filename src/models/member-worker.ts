@@ -11,6 +11,7 @@ import { initBackend } from '../ml/cnn/backend.js';
 import { bundleFilesOf } from './bundle-format.js';
 import { fitModel, type TrainingData } from './fit-model.js';
 import type { MemberSpec } from './model-spec.js';
+import type { ValidationBy } from '../ml/validation-speakers.js';
 
 export interface MemberJob {
   spec: MemberSpec;
@@ -19,6 +20,7 @@ export interface MemberJob {
   seed: number;
   member: number;
   validationSeed: number;
+  validateBy?: ValidationBy;
   recipeName?: string;
 }
 
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     seed: job.seed,
     member: job.member,
     validationSeed: job.validationSeed,
+    validateBy: job.validateBy,
     recipeName: job.recipeName,
     log: (line) => parentPort!.postMessage({ type: 'log', line }),
   });

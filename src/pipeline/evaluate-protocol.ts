@@ -7,6 +7,7 @@ import { fitModel, type TrainingData } from '../models/fit-model.js';
 import { modelTitle, type ModelSpec } from '../models/model-spec.js';
 import type { WasmCore } from '../wasm/core.js';
 import type { FoldScores, ModelName, ModelResult, ProtocolResult } from './results.js';
+import type { ValidationBy } from '../ml/validation-speakers.js';
 
 export interface EvaluateOptions {
   /** The classifier behind each model name, in order. */
@@ -17,6 +18,8 @@ export interface EvaluateOptions {
   recipeName?: string;
   /** Ensembles: members trained at once on worker threads (default 1). */
   threads?: number;
+  /** Networks' validation: held-out speakers (default) or held-out recordings. */
+  validateBy?: ValidationBy;
   /** Train accuracy of KNN on at most this many training rows (each costs a full distance scan). */
   knnTrainSample?: number;
   log?: (line: string) => void;
@@ -55,6 +58,7 @@ export async function evaluateProtocol(table: TrainingData, split: Split, opts: 
       core: opts.core,
       recipeName: opts.recipeName,
       threads: opts.threads,
+      validateBy: opts.validateBy,
       log: (line) => log(`[${split.protocol}] ${line}`),
     });
     try {

@@ -7,6 +7,7 @@ import type { FeatureRecipe } from '../features/feature-recipe.js';
 import type { UtteranceNormMode } from '../features/utterance-norm.js';
 
 import type { ModelSpec, PaperVectorArch } from '../models/model-spec.js';
+import type { ValidationBy } from '../ml/validation-speakers.js';
 
 /** The protocols and model slots of a pipeline run, in report order (the one list of each). */
 export const PROTOCOL_NAMES = ['paper', 'clip', 'speaker'] as const;
@@ -115,9 +116,10 @@ export interface PipelineResults {
   recipe: FeatureRecipe;
   /**
    * Options beyond the paper's recipe that produced these numbers (absent in
-   * older files: the paper's recipe, i.e. cnnArch 'paper', utteranceNorm 'off').
+   * older files: the paper's recipe, i.e. cnnArch 'paper', utteranceNorm 'off'; validation
+   * absent: held-out speakers).
    */
-  options?: { cnnArch: PaperVectorArch; utteranceNorm: UtteranceNormMode };
+  options?: { cnnArch: PaperVectorArch; utteranceNorm: UtteranceNormMode; validation?: ValidationBy };
   /** The named training recipe ('paper', 'best') and the spec behind each model name; absent in older files. */
   trainingRecipe?: string;
   modelSpecs?: Partial<Record<ModelName, ModelSpec>>;

@@ -19,6 +19,7 @@ import { evaluateProtocol, poolFolds } from './evaluate-protocol.js';
 import { PAPER_ACCURACY, type ModelName, type PipelineResults, type ProtocolName } from './results.js';
 import { validatePipelineChoices } from './choices.js';
 import { formatModelReport, formatTable4 } from './table.js';
+import type { ValidationBy } from '../ml/validation-speakers.js';
 
 export interface PipelineOptions {
   /** Corpus folder; absent → a synthetic corpus is generated into <out>/synth-corpus. */
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   members?: number;
   /** Ensembles: members trained at once on worker threads (default: available cores). */
   threads?: number;
+  /** Networks' early-stopping validation: held-out speakers (default) or held-out recordings. */
+  validateBy?: ValidationBy;
   /** Speaker protocol: explicit held-out actors (default: one male + one female drawn with the seed). */
   heldOut?: string[];
   /** Speaker protocol: evaluate every fold of `speakersPerFold` held-out actors instead of one held-out pair. */
@@ -123,7 +126,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       speakers: [...new Set(table.speaker)].sort(),
     },
     recipe: table.meta.recipe,
-    options: { cnnArch: opts.cnnArch ?? 'paper', utteranceNorm: opts.utteranceNorm ?? 'off' },
+    options: { cnnArch: opts.cnnArch ?? 'paper', utteranceNorm: opts.utteranceNorm ?? 'off', validation: opts.validateBy ?? 'speakers' },
     trainingRecipe: recipe.name,
     modelSpecs: Object.fromEntries(models),
     augmentation: { versions: table.meta.versions, params: { preset: augment, ...augmentPreset(augment).params } },
@@ -135,7 +138,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
 
   const genderOf = genderLookup(table);
   const data = trainingData(table);
-  const evaluateOpts = { models, seed, core, recipeName: recipe.name, log, threads: opts.threads ?? availableParallelism() };
+  const evaluateOpts = { models, seed, core, recipeName: recipe.name, log, threads: opts.threads ?? availableParallelism(), validateBy: opts.validateBy };
   for (const protocol of protocols) {
     if (protocol === 'speaker' && opts.speakerFolds) {
       const folds = speakerFolds(table, { seed, gender: genderOf });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolveDataOption } from '../data-option.js';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
 import { MODEL_NAMES, PROTOCOL_NAMES, validatePipelineChoices } from '../../pipeline/choices.js';
@@ -9,6 +9,7 @@ import type { ModelName, ProtocolName } from '../../pipeline/results.js';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
+import { VALIDATION_BY, type ValidationBy } from '../../ml/validation-speakers.js';
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -30,6 +31,7 @@ export function registerPipeline(program: Command): void {
     .option('--patience <n>', "networks: early-stopping patience in epochs on the validation speakers' loss", parseIntOption)
     .option('--members <n>', 'recipes with an ensemble: its size', parseIntOption)
     .option('--threads <n>', 'ensembles: members trained at once on worker threads (default: available cores; results do not depend on it)', parseIntOption)
+    .addOption(new Option('--validation <by>', "networks' early stopping watches held-out speakers (default) or held-out recordings (for the clip and paper protocols, whose tests are new recordings of known speakers)").choices([...VALIDATION_BY]).default('speakers'))
     .option('--held-out <actors>', 'speaker protocol: comma-separated held-out speakers (e.g. Actor_01,Actor_02)')
     .option('--speaker-folds', 'speaker protocol: cross-validate over folds of 2 held-out actors (one male, one female), every actor held out once')
     .option('--actors <n>', 'synthetic corpus: number of actors', parseIntOption, 8)
@@ -64,6 +66,7 @@ export function registerPipeline(program: Command): void {
         members: o.members,
         channels: choices.channels,
         threads: o.threads,
+        validateBy: o.validation as ValidationBy,
         heldOut: o.heldOut ? list(o.heldOut) : undefined,
         speakerFolds: o.speakerFolds,
         synthActors: o.actors,

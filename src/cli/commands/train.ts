@@ -10,6 +10,7 @@ import {
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
+import { VALIDATION_BY, type ValidationBy } from '../../ml/validation-speakers.js';
 
 const RECIPE_HELP = TRAINING_RECIPE_NAMES.map((n) => `${n}: ${TRAINING_RECIPES[n].summary}`).join('; ');
 
@@ -32,6 +33,7 @@ export function registerTrain(program: Command): void {
     .option('--epochs <n>', 'maximum epochs per network (default: the recipe\'s)', parseIntOption)
     .option('--patience <n>', 'early-stopping patience in epochs on the validation speakers\' loss', parseIntOption)
     .option('--members <n>', 'ensemble size (recipes whose model is an ensemble)', parseIntOption)
+    .addOption(new Option('--validation <by>', "networks' early stopping watches held-out speakers (default) or held-out recordings (for a model meant for new recordings of the training speakers)").choices([...VALIDATION_BY]).default('speakers'))
     .option('--workers <n>', 'extraction workers', parseIntOption)
     .option('--threads <n>', 'ensembles: members trained at once on worker threads (default: available cores; the model does not depend on it)', parseIntOption)
     .option('--cache <dir>', 'per-clip feature cache directory', '.ser-cache')
@@ -68,7 +70,7 @@ export function registerTrain(program: Command): void {
       const started = performance.now();
       const model = await fitModel(spec, trainingData(table), undefined, {
         seed: o.seed, log, core: spec.kind === 'knn' ? await loadWasmCore() : undefined, recipeName: recipe.name,
-        threads: o.threads ?? availableParallelism(),
+        threads: o.threads ?? availableParallelism(), validateBy: o.validation as ValidationBy,
       });
       const dir = resolve(o.out);
       await saveBundle(dir, model);
