@@ -57,6 +57,7 @@ export class AudioError extends Error {
   }
 }
 
+/** True when `err` is an {@link AudioError} (type guard). */
 export function isAudioError(err: unknown): err is AudioError {
   return err instanceof AudioError;
 }

@@ -1,4 +1,8 @@
-/** Audio I/O: WAV decoding/encoding and librosa.load-compatible loading, with typed AudioError failures. */
+/**
+ * Audio I/O: WAV decoding/encoding and librosa.load-compatible loading, with typed AudioError failures.
+ *
+ * @module ser-wasm/audio
+ */
 export { AudioError, BYTES_SOURCE, isAudioError, type AudioErrorCode } from './errors.js';
 export {
   decodeWav,

@@ -7,7 +7,10 @@ import { AudioError } from './errors.js';
 import type { ByteSource } from './wav-stream.js';
 
 /** Opens `path` for positioned reads; failures become AudioError 'READ_FAILED' naming the path. Call close() when done. */
-export async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
+export async function fileSource(path: string): Promise<ByteSource & {
+  /** Closes the file handle. */
+  close(): Promise<void>;
+}> {
   let handle: import('node:fs/promises').FileHandle;
   let size: number;
   try {

@@ -18,6 +18,7 @@ export interface ByteSource {
   readonly size: number;
   /** Up to `length` bytes from `position` (fewer only at the end). */
   read(position: number, length: number): Promise<Uint8Array>;
+  /** Releases the source (e.g. a file handle) when it holds one; the caller calls it when done reading. */
   close?(): Promise<void>;
 }
 

@@ -9,6 +9,8 @@
  *   const p = model.predictProba(featureVector(createWasmDspFromCore(core), y, model.meta.recipe), 1);
  *
  * test/browser-entry.test.ts bundles this file for the browser and fails on any Node built-in.
+ *
+ * @module ser-wasm/browser
  */
 export { loadWasmCoreFrom, createWasmDspFromCore, wasmResampler, type WasmSource } from './wasm.js';
 export { loadModelFromUrl, urlReader, ModelBundleError } from './model-bundle.js';

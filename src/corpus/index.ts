@@ -1,4 +1,8 @@
 /**
+ * Emotional-speech corpora as labelled file lists (RAVDESS, CREMA-D, EmoDB, TESS, SAVEE,
+ * folder-per-label, CSV manifest): {@link loadCorpus} detects the layout, the per-layout loaders
+ * and file-name parsers are exported too. Lists and labels files only (no audio is read). Node only.
+ *
  * loadCorpus: one entry point for every supported layout.
  *
  * layout 'auto' (default) decides as follows:
@@ -8,6 +12,8 @@
  *     accepts at least half of them (ties go to the order just listed);
  *  3. otherwise, if audio sits in sub-folders, the folder-per-label layout;
  *  4. otherwise a CorpusError says no layout fits.
+ *
+ * @module ser-wasm/corpus
  */
 import { extname, relative, resolve, sep } from 'node:path';
 import { CorpusError, type Corpus } from './types.js';
@@ -49,6 +55,12 @@ export function detectLayout(path: string): Exclude<CorpusLayout, 'auto'> {
   );
 }
 
+/**
+ * Lists and labels the audio files of the corpus at `path` (a folder, or a .csv manifest), sorted by
+ * path. `opts.layout` defaults to 'auto' (detection as in the module comment); RAVDESS defaults to 7
+ * classes (calm merged into neutral). Throws CorpusError when no layout fits; unreadable or
+ * unparseable files are listed in `skipped`, not thrown.
+ */
 export function loadCorpus(path: string, opts: LoadCorpusOptions = {}): Corpus {
   const layout = opts.layout && opts.layout !== 'auto' ? opts.layout : detectLayout(path);
   switch (layout) {

@@ -130,16 +130,47 @@ export interface TrimRange {
   end: number;
 }
 
+/**
+ * The librosa feature chain, implemented by the WASM backend (`WasmDsp`, float32) and the float64
+ * JavaScript reference (`ReferenceDsp`). Signals are mono, as librosa.load returns them (float, [-1, 1]); frame counts follow
+ * {@link frameCount}; matrices are [rows, frames] as librosa returns them.
+ */
 export interface DspBackend {
+  /** 'wasm' or 'js-reference'. */
   readonly name: string;
+  /**
+   * librosa.stft: periodic Hann window, centred frames padded with zeros by default.
+   * Returns [1 + nFft / 2, frames]; defaults nFft 2048, hopLength nFft / 4, center true, padMode 'constant'.
+   */
   stft(y: Real, opts?: StftOptions): ComplexMatrix;
   /** |STFT|^power (power 1 = magnitude, 2 = power). */
   spectrogram(y: Real, opts?: StftOptions & { power?: number }): Matrix;
+  /**
+   * librosa.filters.mel: [nMels, 1 + nFft / 2] triangular filters; defaults sr 22050, nFft 2048,
+   * nMels 128, fmin 0, fmax sr / 2, Slaney mel scale and area normalisation.
+   */
   melFilterbank(opts?: MelOptions): Matrix;
+  /** librosa.feature.melspectrogram: mel filterbank × |STFT|^power (power 2), [nMels, frames]. */
   melSpectrogram(y: Real, opts?: MelSpectrogramOptions): Matrix;
+  /**
+   * librosa.power_to_db: 10·log10(max(amin, S) / ref) in dB, floored at (max of the whole input − topDb);
+   * defaults ref 1, amin 1e-10, topDb 80 (null: no floor). Same shape as `S`.
+   */
   powerToDb(S: Matrix, opts?: PowerToDbOptions): Matrix;
+  /**
+   * librosa.feature.mfcc: DCT-II (ortho) of power_to_db(melspectrogram(y)), first nMfcc rows,
+   * optional lifter; [nMfcc, frames], defaults nMfcc 20, nMels 128, sr 22050.
+   */
   mfcc(y: Real, opts?: MfccOptions): Matrix;
+  /**
+   * librosa.feature.zero_crossing_rate: crossings / frameLength per frame (centring repeats the edge
+   * samples; |x| ≤ 1e-10 counts as 0). Defaults frameLength 2048, hopLength 512, center true.
+   */
   zeroCrossingRate(y: Real, opts?: FrameOptions): Real;
+  /**
+   * librosa.feature.rms from the signal: sqrt(mean(x²)) per frame (centring pads zeros).
+   * Defaults frameLength 2048, hopLength 512, center true.
+   */
   rms(y: Real, opts?: FrameOptions): Real;
   /** librosa.feature.delta(data, width, order, axis=-1, mode='interp'): same shape as data. */
   delta(data: Matrix, opts?: DeltaOptions): Matrix;

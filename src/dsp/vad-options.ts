@@ -81,6 +81,10 @@ export function defaultVadFrameLength(sr: number): number {
   return n;
 }
 
+/**
+ * Fills in the defaults of {@link VadOptions} and converts seconds and Hz to frames and FFT bins,
+ * as both detector backends use them; throws DspError on an invalid option.
+ */
 export function resolveVadOptions(opts: VadOptions): ResolvedVad {
   if (!opts || typeof opts !== 'object') throw new DspError('speech activity detection needs options with sr');
   const { sr } = opts;

@@ -12,6 +12,8 @@
  *   import { createWasmDsp } from 'ser-wasm/dsp';
  *   const dsp = await createWasmDsp();
  *   const mfcc = dsp.mfcc(y, { sr: 22050, nMfcc: 20 }); // librosa.feature.mfcc, coefficient × frame
+ *
+ * @module ser-wasm/dsp
  */
 import type { WasmCore } from '../wasm/core.js';
 
@@ -20,7 +22,7 @@ export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack } from '../wasm/dsp.js';
 export { loadWasmCoreFrom, createWasmDspFromCore, wasmResampler, type WasmSource } from '../browser/wasm.js';
 export { resample, resampleRatio } from '../wasm/resample.js';
 export { WasmVad, detectSpeech, type VadFeatures } from '../wasm/vad.js';
-export { resolveVadOptions, type VadOptions } from '../dsp/vad-options.js';
+export { resolveVadOptions, type VadOptions, type ResolvedVad } from '../dsp/vad-options.js';
 export { createReferenceDsp, ReferenceDsp } from '../reference/index.js';
 export { DspError } from '../dsp/errors.js';
 export { DEFAULTS, frameCount } from '../dsp/types.js';

@@ -2,6 +2,8 @@
  * `ser-wasm/extract`: feature extraction over a corpus on a worker pool (with the per-clip cache)
  * and the feature tables it produces: the SERF binary pair (.bin float32 matrix + .json), the CSV
  * and Parquet (one row per clip version, metadata columns and a fixed-size float list). Node only.
+ *
+ * @module ser-wasm/extract
  */
 export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from '../extract/extract-corpus.js';
 export {
@@ -11,4 +13,5 @@ export {
 export {
   writeFeatureTableParquet, readFeatureTableParquet, readFeatureTable, PARQUET_SCHEMA_VERSION,
 } from '../extract/parquet-table.js';
-export { maxWorkers, type PoolOptions, type SkippedFile } from '../extract/pool.js';
+export { maxWorkers, MAX_WORKERS_PER_CORE, type PoolOptions, type PoolRun, type SkippedFile } from '../extract/pool.js';
+export type { DrawnParams } from '../extract/types.js';

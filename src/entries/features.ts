@@ -10,6 +10,8 @@
  *   import { loadAudio } from 'ser-wasm/audio';
  *   const { y } = await loadAudio('clip.wav', recipeLoadOptions(PAPER_RECIPE));
  *   const x = featureVector(await createWasmDsp(), y, PAPER_RECIPE); // Float32Array(2376)
+ *
+ * @module ser-wasm/features
  */
 export {
   paperVector, paperVectorForRecipe, assemblePaperVector, PAPER_RECIPE, makeRecipe, recipeVectorLength, valuesPerFrame,
@@ -24,5 +26,6 @@ export {
 } from '../features/sequence-recipe.js';
 export { sequenceVector, trimForRecipe, type SequenceDsp } from '../features/sequence-features.js';
 export { computeFrameFeatures, type FrameFeatures, type FrameFeatureOptions } from '../features/frame-features.js';
+export type { DspBackend, Real, Matrix } from '../dsp/types.js';
 export { utteranceNormalize, UTTERANCE_NORM_MODES, UtteranceNormError, type UtteranceNormMode } from '../features/utterance-norm.js';
 export { toFrameMajor, paperVectorLayout, FrameLayoutError, type PaperVectorLayout } from '../features/frame-major.js';

@@ -4,6 +4,8 @@
  * per-class precision/recall/F1, confusion matrix, sklearn's classification report) and the
  * train/test protocols (the paper's stratified split, speaker-independent splits and folds).
  * Browser-safe. The CNNs and saved models are in `ser-wasm/models`.
+ *
+ * @module ser-wasm/ml
  */
 export { StandardScaler, type StandardScalerJSON } from '../ml/scaler.js';
 export { DecisionTreeClassifier, type DecisionTreeOptions, type DecisionTreeJSON } from '../ml/decision-tree.js';
@@ -14,7 +16,8 @@ export {
 export { classificationReport, formatClassificationReport, formatConfusionMatrix } from '../ml/report.js';
 export {
   paperSplit, clipSplit, speakerSplit, speakerFolds, stratifiedSplit, validationSplit, auditSplit, ravdessGender,
-  type Split, type SplitProtocol, type SplitAudit, type Gender,
+  type Split, type SplitProtocol, type SplitAudit, type Gender, type StratifiedOptions, type SpeakerSplitOptions, type SpeakerFoldOptions,
+  type ValidationSplitOptions,
 } from '../ml/split.js';
 export { oneHot, argmaxRows } from '../ml/one-hot.js';
 export { ORIGINAL_VERSION, MlError, selectRows, type Dataset } from '../ml/dataset.js';

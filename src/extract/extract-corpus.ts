@@ -18,6 +18,10 @@ export interface ExtractCorpusOptions extends PoolOptions {
   seed?: number;
 }
 
+/**
+ * Versions and parameters of an augmentation preset: 'paper' and 'notebook' give the original plus
+ * noise, shift, stretch and pitch (paper or notebook parameters), 'none' the original only.
+ */
 export function augmentPreset(name: AugmentPreset): { versions: AugmentVersion[]; params: AugmentParams } {
   switch (name) {
     case 'paper':

@@ -15,6 +15,7 @@ import { sequenceVector, type SequenceDsp } from './sequence-features.js';
 export type FeatureRecipe = PaperRecipe | SequenceRecipe;
 export type { PaperRecipe, SequenceRecipe };
 
+/** True for a sequence recipe (frames × channels over the trimmed utterance), false for the paper's per-clip vector. */
 export function isSequenceRecipe(r: FeatureRecipe): r is SequenceRecipe {
   return r.kind === 'sequence';
 }

@@ -10,7 +10,9 @@ import { sequenceChannelOffsets, sequenceValuesPerFrame, type SequenceRecipe } f
 
 /** What the sequence features need from a DSP backend (WasmDsp and ReferenceDsp both have it). */
 export interface SequenceDsp extends Pick<DspBackend, 'melSpectrogram' | 'powerToDb' | 'rms' | 'delta'> {
+  /** librosa.effects.trim: [start, end) samples of the non-silent part. */
   trim(y: Real, opts?: TrimOptions): TrimRange;
+  /** librosa.yin F0 (Hz) and the YIN aperiodicity, one value per frame each, from one pass. */
   yinTrack(y: Real, opts: YinOptions): { f0: Real; aperiodicity: Real };
 }
 

@@ -106,6 +106,10 @@ export class DecisionTreeClassifier {
     return deepest;
   }
 
+  /**
+   * Grows the tree on X [rows × dim] (row-major float32) with class indices y in [0, nClasses)
+   * (sklearn DecisionTreeClassifier.fit with the defaults above). Returns this.
+   */
   fit(X: Float32Array, rows: number, dim: number, y: Int32Array, nClasses: number): this {
     assertFeatureMatrix(X, rows, dim);
     assertLabels(y, rows, nClasses);
@@ -254,11 +258,13 @@ export class DecisionTreeClassifier {
     return out;
   }
 
+  /** The fitted tree as plain arrays (what a model bundle stores); throws if not fitted. */
   toJSON(): DecisionTreeJSON {
     const t = this.fitted();
     return { ...t, feature: t.feature.slice(), threshold: t.threshold.slice(), left: t.left.slice(), right: t.right.slice(), counts: t.counts.slice() };
   }
 
+  /** A fitted tree from {@link DecisionTreeClassifier.toJSON} output; throws MlError on an inconsistent tree. */
   static fromJSON(json: DecisionTreeJSON): DecisionTreeClassifier {
     if (json?.kind !== 'DecisionTreeClassifier') throw new MlError(`not a DecisionTreeClassifier JSON (kind = ${json?.kind})`);
     const nodes = json.feature?.length ?? 0;

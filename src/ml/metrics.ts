@@ -48,6 +48,7 @@ function checkLabels(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasse
 
 const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
 
+/** sklearn.metrics.confusion_matrix with labels 0..nClasses−1: [nClasses][nClasses] counts, [true][predicted]. */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasses: number): number[][] {
   checkLabels(yTrue, yPred, nClasses);
   const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
@@ -55,6 +56,7 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   return m;
 }
 
+/** sklearn.metrics.accuracy_score: fraction of equal labels, in [0, 1]. */
 export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   if (yTrue.length !== yPred.length) throw new MlError(`yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
   if (yTrue.length === 0) throw new MlError('metrics need at least one sample (got 0 labels)');
@@ -63,10 +65,16 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
   return correct / yTrue.length;
 }
 
+/** sklearn.metrics.balanced_accuracy_score (adjusted=False): mean recall over the classes present in yTrue. */
 export function balancedAccuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasses: number): number {
   return classificationMetrics(yTrue, yPred, nClasses).balancedAccuracy;
 }
 
+/**
+ * Everything sklearn.metrics.classification_report and confusion_matrix give for class indices in
+ * [0, nClasses): accuracy, balanced accuracy, per-class precision / recall / F1 / support, macro and
+ * weighted averages over all nClasses classes (0/0 counts as 0).
+ */
 export function classificationMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasses: number): ClassificationMetrics {
   const confusion = confusionMatrix(yTrue, yPred, nClasses);
   const total = yTrue.length;

@@ -92,10 +92,12 @@ export class StandardScaler {
     return out;
   }
 
+  /** fit then transform on the same rows (sklearn fit_transform). */
   fitTransform(X: Float32Array, rows: number, dim: number): Float32Array {
     return this.fit(X, rows, dim).transform(X, rows, dim);
   }
 
+  /** x = z · scale + mean for Z [rows × dim] (sklearn inverse_transform); a float32 copy. */
   inverseTransform(Z: Float32Array, rows: number, dim: number): Float32Array {
     const { mean, scale } = this.fitted();
     if (dim !== mean.length) throw new MlError(`StandardScaler was fitted on ${mean.length} features, got ${dim}`);
@@ -108,11 +110,13 @@ export class StandardScaler {
     return out;
   }
 
+  /** The fitted statistics as plain arrays (what a model bundle stores); throws if not fitted. */
   toJSON(): StandardScalerJSON {
     const { mean, scale } = this.fitted();
     return { kind: 'StandardScaler', mean: Array.from(mean), scale: Array.from(scale), nSamplesSeen: this.seen };
   }
 
+  /** A fitted scaler from {@link StandardScaler.toJSON} output; throws MlError on unequal lengths or non-finite / non-positive statistics. */
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     if (json?.kind !== 'StandardScaler') throw new MlError(`not a StandardScaler JSON (kind = ${json?.kind})`);
     const { mean, scale } = json;

@@ -59,6 +59,7 @@ export interface SpeakerFoldOptions {
   seed: number;
   /** Actors per fold (default 2: leave-2-speakers-out, one of each gender when known). */
   speakersPerFold?: number;
+  /** Gender of an actor, for balancing; default {@link ravdessGender}. Unknown → no balancing. */
   gender?: (speaker: string) => Gender | undefined;
 }
 

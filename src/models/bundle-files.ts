@@ -20,8 +20,11 @@ export interface BundleFiles {
 export interface BundleReader {
   /** Folder path or URL, for messages. */
   readonly where: string;
+  /** Contents of the file `name` (one plain path segment) as UTF-8 text. */
   text(name: string): Promise<string>;
+  /** Contents of the file `name` as bytes. */
   bytes(name: string): Promise<Uint8Array>;
+  /** A reader of the sub-folder `name` (an ensemble member's bundle). */
   child(name: string): BundleReader;
 }
 

@@ -45,11 +45,13 @@ export interface TrainingData extends Dataset {
 
 export interface FitOptions {
   seed: number;
+  /** Progress lines (the title, validation plan, one line per epoch); default none. */
   log?: (line: string) => void;
   /** WASM instance for KNN's distance kernel. */
   core?: WasmCore;
   /** Named training recipe, recorded in the bundle. */
   recipeName?: string;
+  /** Called after every epoch of a network trained on this thread: member index (0 outside ensembles), 0-based epoch, its logs. */
   onEpoch?: (member: number, epoch: number, logs: EpochLogs) => void;
   /** Internal: ensemble member index (selects the validation speakers). */
   member?: number;

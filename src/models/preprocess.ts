@@ -67,6 +67,7 @@ export class Preprocessor {
     return { pre: new Preprocessor(steps, dim), Z: Z === X ? Float32Array.from(X) : Z };
   }
 
+  /** A fitted preprocessor from {@link Preprocessor.toJSON} output; every step is validated (MlError naming `where`). */
   static fromJSON(json: { dim: number; steps: PreprocessStepJSON[] }, where = 'preprocessing'): Preprocessor {
     if (!json || !Number.isInteger(json.dim) || json.dim < 1 || !Array.isArray(json.steps)) {
       throw new MlError(`${where}: expected { dim, steps[] }`);
@@ -75,6 +76,7 @@ export class Preprocessor {
     return new Preprocessor(json.steps, json.dim);
   }
 
+  /** Input width and the fitted steps as plain data (what a model bundle stores). */
   toJSON(): { dim: number; steps: PreprocessStepJSON[] } {
     return { dim: this.dim, steps: this.steps.map((s) => ({ ...s })) };
   }

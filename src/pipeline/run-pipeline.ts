@@ -56,6 +56,7 @@ export interface PipelineOptions {
   report?: boolean;
   quiet?: boolean;
   backend?: 'node' | 'wasm' | 'cpu';
+  /** Progress lines (default: written to stderr). */
   log?: (line: string) => void;
   /** Where the tables go (default stdout). */
   print?: (text: string) => void;

@@ -84,6 +84,7 @@ export class ReferenceDsp implements DspBackend {
   }
 }
 
+/** The float64 JavaScript reference backend (synchronous, no WASM): the yardstick, not a fast path. */
 export function createReferenceDsp(): ReferenceDsp {
   return new ReferenceDsp();
 }

@@ -62,6 +62,10 @@ class Hangover {
   }
 }
 
+/**
+ * Speech activity of a whole mono signal at opts.sr, float64 (the reference of {@link WasmVad} and
+ * detectSpeech): per-frame decisions and cues, frames of frameLength every hopLength, not centred.
+ */
 export function vadReference(y: Real, opts: VadOptions): VadResult {
   assertSignal(y, 'signal');
   const o = resolveVadOptions(opts);

@@ -62,10 +62,10 @@ export const DEFAULT_SYNTH_SEED = 1;
 export const DEFAULT_SYNTH_RATE = 22050;
 export const DEFAULT_SYNTH_ACTORS = 8;
 
-/** The files a corpus of `actors` actors contains, in generation order. */
 /** The file every synthetic corpus holds (its settings); trainers record that a model saw synthetic speech. */
 export const SYNTH_MARKER = 'SYNTH.json';
 
+/** The files a corpus of `actors` actors (1..24) contains, in generation order: 60 per actor, as RAVDESS. */
 export function synthCorpusFiles(actors: number): SynthFileSpec[] {
   checkActors(actors);
   const files: SynthFileSpec[] = [];
@@ -96,6 +96,7 @@ export function fileSeed(seed: number, relativePath: string): number {
   return (hashString(relativePath) ^ Math.imul(seed >>> 0, 0x9e3779b1)) >>> 0;
 }
 
+/** The samples of one corpus file (mono float32 in [-1, 1] at sampleRate Hz), from the corpus seed alone. */
 export function synthesizeCorpusFile(spec: SynthFileSpec, seed: number, sampleRate: number): Float32Array {
   return synthesizeUtterance({
     statement: spec.statement,
@@ -107,6 +108,10 @@ export function synthesizeCorpusFile(spec: SynthFileSpec, seed: number, sampleRa
   }).samples;
 }
 
+/**
+ * Writes the corpus (16-bit PCM WAVs in RAVDESS layout plus SYNTH.json) into opts.out; defaults
+ * 8 actors, seed 1, 22050 Hz. Synchronous; the same options give byte-identical files.
+ */
 export function writeSynthCorpus(opts: SynthCorpusOptions): SynthCorpusSummary {
   const actors = opts.actors ?? DEFAULT_SYNTH_ACTORS;
   const seed = opts.seed ?? DEFAULT_SYNTH_SEED;

@@ -1,4 +1,8 @@
-/** Built-in synthetic emotional-speech corpus: source-filter synthesiser and RAVDESS-layout writer. */
+/**
+ * Built-in synthetic emotional-speech corpus: source-filter synthesiser and RAVDESS-layout writer.
+ *
+ * @module ser-wasm/synth
+ */
 export { SynthError } from './errors.js';
 export {
   writeSynthCorpus,

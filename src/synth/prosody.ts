@@ -60,6 +60,10 @@ const ACCENT_SEMITONES = [0.3, 1.5, 3] as const;
 const STRESS_GAIN_DB = [-2, 1, 3] as const;
 const FINAL_LENGTHENING = 1.4;
 
+/**
+ * Timed phones, per-syllable levels and the f0 contour (Hz, around baseF0) of one utterance, with
+ * total length and speech onset drawn within `limits` (default 3.0–3.5 s, onset 0.4–0.7 s).
+ */
 export function planUtterance(syllables: readonly Syllable[], p: EmotionProfile, baseF0: number, rng: Random, limits: PlanLimits = DEFAULT_LIMITS): UtterancePlan {
   // 1. Durations at the utterance's rate.
   const durations: number[][] = syllables.map((s, si) => {

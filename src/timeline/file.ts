@@ -43,9 +43,15 @@ export interface FileTimelineOptions extends Omit<EmotionStreamOptions, 'onWindo
   blockFrames?: number;
   /** Waveform envelope columns kept for the plot (default 1200). */
   envelopeColumns?: number;
+  /** Called with each window as soon as it is decided (the same objects end up in `windows`). */
   onWindow?: (w: TimelineWindow) => void;
 }
 
+/**
+ * Emotion over time for the WAV file at `path`: windows of the model's clip length every hop,
+ * speech detection, a waveform envelope and the speech stretches, read in bounded memory.
+ * The audio is resampled to the model's recipe rate (model.meta.recipe.sr).
+ */
 export async function timelineForFile(path: string, model: EmotionModel, opts: FileTimelineOptions): Promise<FileTimeline> {
   const started = performance.now();
   const src = await fileSource(path);

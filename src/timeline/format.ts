@@ -25,6 +25,7 @@ export interface TimelineDocument {
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
+/** The JSON document of one file's timeline (seconds and probabilities rounded to 6 decimals). */
 export function timelineDocument(args: {
   file: string; sampleRate: number; duration: number; hop: number; window: number; modelSampleRate: number; smooth: number;
   classes: readonly string[]; windows: readonly TimelineWindow[]; segments: readonly SegmentSummary[];

@@ -28,6 +28,7 @@ export function nonSpeechStretches(speech: ReadonlyArray<[number, number]>, dura
   return out.map((s) => ({ a: round(s.a), b: round(s.b) }));
 }
 
+/** The Vega-Lite spec of the timeline figure (waveform envelope over stacked class probabilities, non-speech shaded). */
 export function timelineSpec(tl: FileTimeline, classes: readonly string[], segments: readonly SegmentSummary[], title: string): TopLevelSpec {
   const seconds = tl.duration;
   const x = { field: 't', type: 'quantitative', title: 'Time (s)', scale: { domain: [0, seconds], nice: false } } as const;
@@ -86,6 +87,7 @@ export function timelineSpec(tl: FileTimeline, classes: readonly string[], segme
   } as unknown as TopLevelSpec;
 }
 
+/** The timeline figure rendered to SVG and PNG (1200 × 560), via vega and resvg. */
 export async function renderTimeline(tl: FileTimeline, classes: readonly string[], segments: readonly SegmentSummary[], title: string): Promise<RenderedFigure> {
   return renderFigure(timelineSpec(tl, classes, segments, title), TIMELINE_FIGURE_SIZE);
 }

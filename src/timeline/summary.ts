@@ -18,6 +18,10 @@ export interface SegmentSummary {
   probability: number;
 }
 
+/**
+ * Runs of consecutive speech windows as segments in seconds (each window standing for the hop
+ * around its centre, clamped to [0, duration]), with the class of highest mean probability.
+ */
 export function speechSegments(windows: readonly TimelineWindow[], classes: readonly string[], hop: number, duration: number): SegmentSummary[] {
   const out: SegmentSummary[] = [];
   let run: TimelineWindow[] = [];

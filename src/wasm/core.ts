@@ -17,6 +17,7 @@
 
 export interface SerWasmExports {
   memory: WebAssembly.Memory;
+  /** First byte of linear memory after the module's static data (where WasmCore's allocator starts). */
   heapBase(): number;
   [kernel: string]: unknown;
 }
@@ -127,10 +128,12 @@ export class WasmCore {
     return this.f32.slice(ptr >> 2, (ptr >> 2) + length);
   }
 
+  /** Copies a JS array into WASM memory as float64 at `ptr` (8-byte aligned). */
   writeF64(ptr: number, src: ArrayLike<number>): void {
     this.f64.set(src, ptr >> 3);
   }
 
+  /** Copies `length` float64 values at `ptr` out into a new Float64Array owned by the caller. */
   readF64(ptr: number, length: number): Float64Array {
     return this.f64.slice(ptr >> 3, (ptr >> 3) + length);
   }

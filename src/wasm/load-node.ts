@@ -6,6 +6,7 @@ import { instantiateWasm, type WasmCore } from './core.js';
 // (vitest, tsx) or from dist/src/wasm (compiled), so try both depths.
 const CANDIDATES = ['../../build/ser.wasm', '../../../build/ser.wasm'];
 
+/** Absolute path of the package's build/ser.wasm; throws when it has not been built. */
 export function wasmPath(): string {
   for (const rel of CANDIDATES) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
