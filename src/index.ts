@@ -61,7 +61,7 @@ export {
   type SpeakerFoldOptions,
 } from './ml/split.js';
 export { buildPaperCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError, type PaperCnnOptions } from './ml/cnn/model.js';
-export { trainCnn, type TrainCnnOptions, type TrainCnnResult, type EpochLogs } from './ml/cnn/train.js';
+export { trainCnn, type TrainCnnOptions, type TrainCnnResult, type EpochLogs, type BatchProgress } from './ml/cnn/train.js';
 export type { ValidationBy } from './ml/validation-speakers.js';
 export { initBackend, type BackendPreference, type BackendInfo } from './ml/cnn/backend.js';
 export { saveCnn, loadCnn } from './ml/cnn/persist.js';

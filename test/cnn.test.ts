@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/ml/cnn/backend.js';
 import { buildPaperCnn, CnnError, describeModel, disposeCnn } from '../src/ml/cnn/model.js';
-import { trainCnn } from '../src/ml/cnn/train.js';
+import { trainCnn, type BatchProgress } from '../src/ml/cnn/train.js';
 import { loadCnn, saveCnn } from '../src/ml/cnn/persist.js';
 import { BundleError } from '../src/models/bundle-files.js';
 import { conv1dK3FilterGradSimd, conv1dFilterGradSimd, conv2dBackpropFilterNhwc } from '../src/ml/cnn/kernels/conv2d-backprop-filter.js';
@@ -344,6 +344,20 @@ describe('trainCnn on the wasm backend', () => {
     disposeCnn(first.model);
     disposeCnn(second.model);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('onBatch reports every batch and a final done event, and does not change the weights', async () => {
+    const events: BatchProgress[] = [];
+    const withHook = await trainCnn(X, y, nClasses, { epochs: 2, seed: 9, onBatch: (p) => events.push({ ...p }) });
+    const without = await trainCnn(X, y, nClasses, { epochs: 2, seed: 9 });
+    // 160 training rows (validationSplit 0.2) in batches of 32: 5 per epoch.
+    expect(events.map((e) => `${e.epoch}:${e.batch}/${e.batches}`)).toEqual(['0:1/5', '0:2/5', '0:3/5', '0:4/5', '0:5/5', '1:1/5', '1:2/5', '1:3/5', '1:4/5', '1:5/5', '1:5/5']);
+    expect(events.slice(0, -1).every((e) => e.epochs === 2 && !e.done)).toBe(true);
+    expect(events.at(-1)).toEqual({ epoch: 1, epochs: 2, batch: 5, batches: 5, done: true });
+    const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(withHook.model)).toEqual(weights(without.model));
+    disposeCnn(withHook.model);
+    disposeCnn(without.model);
   });
 
   it('stops early on val_loss and restores the best weights', async () => {

@@ -9,7 +9,7 @@
  */
 export { initBackend, type BackendPreference, type BackendInfo } from '../ml/cnn/backend.js';
 export { buildPaperCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError, type PaperCnnOptions } from '../ml/cnn/model.js';
-export { trainCnn, type TrainCnnOptions, type TrainCnnResult, type EpochLogs } from '../ml/cnn/train.js';
+export { trainCnn, type TrainCnnOptions, type TrainCnnResult, type EpochLogs, type BatchProgress } from '../ml/cnn/train.js';
 export type { ValidationBy } from '../ml/validation-speakers.js';
 export { saveCnn, loadCnn } from '../ml/cnn/persist.js';
 export { saveBundle, loadBundle, directoryReader, BUNDLE_FILE, BUNDLE_FORMAT } from '../models/bundle.js';

@@ -21,7 +21,7 @@ import { sequenceBatchAugment } from '../ml/cnn/batch-augment.js';
 import { buildFramesCnn } from '../ml/cnn/frames-model.js';
 import { buildPaperCnn } from '../ml/cnn/model.js';
 import { buildSequenceCnn } from '../ml/cnn/sequence-model.js';
-import { trainCnn, type EpochLogs, type TrainCnnOptions } from '../ml/cnn/train.js';
+import { trainCnn, type BatchProgress, type EpochLogs, type TrainCnnOptions } from '../ml/cnn/train.js';
 import { validationPlan, type ValidationBy } from '../ml/validation-speakers.js';
 import { Random } from '../util/random.js';
 import type { WasmCore } from '../wasm/core.js';
@@ -53,6 +53,12 @@ export interface FitOptions {
   recipeName?: string;
   /** Called after every epoch of a network trained on this thread: member index (0 outside ensembles), 0-based epoch, its logs. */
   onEpoch?: (member: number, epoch: number, logs: EpochLogs) => void;
+  /**
+   * Networks: called after every training batch with the member index (0 outside ensembles), and once
+   * more with `progress.done` when that network is trained; also for members on worker threads.
+   * For progress display; it does not change the training.
+   */
+  onBatch?: (member: number, progress: BatchProgress) => void;
   /** Internal: ensemble member index (selects the validation speakers). */
   member?: number;
   /**
@@ -89,7 +95,9 @@ export async function fitModel(spec: ModelSpec, data: TrainingData, rows?: Array
     if (threads > 1) {
       log(`${modelTitle(spec)}: ${spec.members} members on ${threads} threads`);
       const { fitMembersOnThreads } = await import('./fit-parallel.js');
-      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, { threads, recipeName: opts.recipeName, validationSeed: opts.seed, validateBy: opts.validateBy, log }));
+      return new EnsembleModel(meta, await fitMembersOnThreads(tasks, data, trainRows, {
+        threads, recipeName: opts.recipeName, validationSeed: opts.seed, validateBy: opts.validateBy, log, onBatch: opts.onBatch,
+      }));
     }
     const members: EmotionModel[] = [];
     try {
@@ -179,6 +187,7 @@ async function fitNetwork(spec: CnnSpec, data: TrainingData, trainRows: Int32Arr
       learningRate: spec.learningRate,
       validationData: { X: pre.transform(val.X, val.rows, context(val)), y: val.y },
       augment,
+      onBatch: opts.onBatch ? (p) => opts.onBatch!(member, p) : undefined,
       onEpoch: (epoch, l) => {
         opts.onEpoch?.(member, epoch, l);
         log(`  epoch ${epoch + 1}: loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(3)} val_loss ${l.val_loss?.toFixed(4)} val_acc ${l.val_acc?.toFixed(3)}`);

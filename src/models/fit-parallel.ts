@@ -15,6 +15,7 @@ import type { EmotionModel } from './emotion-model.js';
 import type { TrainingData } from './fit-model.js';
 import type { MemberJob } from './member-worker.js';
 import type { MemberSpec } from './model-spec.js';
+import type { BatchProgress } from '../ml/cnn/train.js';
 import type { ValidationBy } from '../ml/validation-speakers.js';
 
 /** The compiled worker (threads need JavaScript; from TypeScript sources the dist/ build is used). */
@@ -45,7 +46,11 @@ export async function fitMembersOnThreads(
   tasks: MemberTask[],
   data: TrainingData,
   rows: Int32Array,
-  opts: { threads: number; recipeName?: string; validationSeed: number; validateBy?: ValidationBy; log?: (line: string) => void },
+  opts: {
+    threads: number; recipeName?: string; validationSeed: number; validateBy?: ValidationBy; log?: (line: string) => void;
+    /** Each member's training progress ('progress' messages of its worker, sent only when this is given). */
+    onBatch?: (member: number, progress: BatchProgress) => void;
+  },
 ): Promise<EmotionModel[]> {
   const file = memberWorkerFile();
   const shared = shareData(data);
@@ -54,11 +59,12 @@ export async function fitMembersOnThreads(
   let failure: Error | null = null;
   const runOne = (task: MemberTask): Promise<void> =>
     new Promise((resolve, reject) => {
-      const job: MemberJob = { spec: task.spec, data: shared, rows, seed: task.seed, member: task.member, validationSeed: opts.validationSeed, validateBy: opts.validateBy, recipeName: opts.recipeName };
+      const job: MemberJob = { spec: task.spec, data: shared, rows, seed: task.seed, member: task.member, validationSeed: opts.validationSeed, validateBy: opts.validateBy, recipeName: opts.recipeName, progress: opts.onBatch !== undefined };
       const worker = new Worker(file, { workerData: job });
       let settled = false;
-      worker.on('message', (msg: { type: string; line?: string; files?: BundleFiles; message?: string }) => {
+      worker.on('message', (msg: { type: string; line?: string; progress?: BatchProgress; files?: BundleFiles; message?: string }) => {
         if (msg.type === 'log') opts.log?.(`[member ${task.member + 1}] ${msg.line}`);
+        else if (msg.type === 'progress') opts.onBatch?.(task.member, msg.progress!);
         else if (msg.type === 'done') {
           settled = true;
           loadModelFrom(memoryReader(msg.files!, `member ${task.member + 1}`))

@@ -22,6 +22,8 @@ export interface MemberJob {
   validationSeed: number;
   validateBy?: ValidationBy;
   recipeName?: string;
+  /** Post a 'progress' message after every training batch (FitOptions.onBatch). */
+  progress?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     validateBy: job.validateBy,
     recipeName: job.recipeName,
     log: (line) => parentPort!.postMessage({ type: 'log', line }),
+    onBatch: job.progress ? (_member, progress) => parentPort!.postMessage({ type: 'progress', progress }) : undefined,
   });
   const files = await bundleFilesOf(model);
   model.dispose();

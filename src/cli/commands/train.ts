@@ -11,6 +11,7 @@ import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
 import { parseIntOption } from '../options.js';
 import { VALIDATION_BY, type ValidationBy } from '../../ml/validation-speakers.js';
+import type { EmotionModel } from '../../models/emotion-model.js';
 
 const RECIPE_HELP = TRAINING_RECIPE_NAMES.map((n) => `${n}: ${TRAINING_RECIPES[n].summary}`).join('; ');
 
@@ -39,7 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--cache <dir>', 'per-clip feature cache directory', '.ser-cache')
     .option('--no-cache', 'disable the feature cache')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
-    .option('--quiet', 'no progress bars or epoch lines')
+    .option('--quiet', 'no progress bars or epoch lines (on a terminal each network gets a bar with epoch, batch and ETA)')
     .option('--json', 'print a JSON summary on stdout (model folder, kind, rows, speakers, seconds, best epochs)')
     .action(async (o) => {
       o.data = await resolveDataOption(o.data, o); // 'ravdess': the download folder
@@ -49,9 +50,9 @@ export function registerTrain(program: Command): void {
       const { featureTableFrom, filterSpeakers, trainingData } = await import('../../models/corpus-features.js');
       const { fitModel } = await import('../../models/fit-model.js');
       const { loadWasmCore } = await import('../../wasm/load-node.js');
+      const { createTrainProgress } = await import('../train-progress.js');
       const recipe = withChannels(trainingRecipe(o.recipe), o.channels ? String(o.channels).split(',').map((c) => c.trim()).filter(Boolean) : undefined);
       const spec = withTrainingOverrides(recipe.models[o.model as ModelChoice], o);
-      const log = (line: string): void => void (o.quiet ? undefined : process.stderr.write(`${line}\n`));
       process.stderr.write(`recipe '${recipe.name}': ${modelTitle(spec)} on ${describeRecipe(recipe.features)}\n`);
       let table = await featureTableFrom({
         data: o.data, features: o.features, recipe: recipe.features, versions: recipe.versions, seed: o.seed, workers: o.workers,
@@ -68,10 +69,18 @@ export function registerTrain(program: Command): void {
       if (table.rows === 0) throw new Error('no training rows (every file skipped or excluded)');
       if (spec.kind === 'cnn' || spec.kind === 'ensemble') await initBackend(o.backend, { log: (m) => void process.stderr.write(`${m}\n`) });
       const started = performance.now();
-      const model = await fitModel(spec, trainingData(table), undefined, {
-        seed: o.seed, log, core: spec.kind === 'knn' ? await loadWasmCore() : undefined, recipeName: recipe.name,
-        threads: o.threads ?? availableParallelism(), validateBy: o.validation as ValidationBy,
-      });
+      const core = spec.kind === 'knn' ? await loadWasmCore() : undefined;
+      // A terminal gets live bars (epoch, batch, ETA per network) with the epoch lines above them; logs and pipes the lines only.
+      const progress = createTrainProgress({ quiet: o.quiet, members: spec.kind === 'ensemble' ? spec.members : 1 });
+      let model: EmotionModel;
+      try {
+        model = await fitModel(spec, trainingData(table), undefined, {
+          seed: o.seed, log: progress.log, onBatch: progress.live ? progress.batch : undefined, core, recipeName: recipe.name,
+          threads: o.threads ?? availableParallelism(), validateBy: o.validation as ValidationBy,
+        });
+      } finally {
+        progress.stop();
+      }
       const dir = resolve(o.out);
       await saveBundle(dir, model);
       const epochs = model.training.filter((t) => t.bestEpoch !== undefined).map((t) => `${t.bestEpoch}/${t.epochs}`);

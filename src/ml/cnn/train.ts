@@ -30,6 +30,20 @@ export interface EpochLogs {
   val_acc?: number;
 }
 
+/** Where training stands, reported after every training batch (TrainCnnOptions.onBatch). */
+export interface BatchProgress {
+  /** 0-based epoch. */
+  epoch: number;
+  /** Maximum epochs (early stopping may end sooner); on the `done` event, the epochs that ran. */
+  epochs: number;
+  /** Batches done in this epoch, 1..batches. */
+  batch: number;
+  /** Training batches per epoch: ceil(training rows / batchSize). */
+  batches: number;
+  /** Set on one last event once training has ended (every epoch ran, or early stopping fired). */
+  done?: boolean;
+}
+
 export interface TrainCnnOptions {
   /** Maximum epochs (default 50). */
   epochs?: number;
@@ -47,6 +61,11 @@ export interface TrainCnnOptions {
   learningRate?: number;
   /** Called after every epoch with its 0-based index and logs; may be async. */
   onEpoch?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
+  /**
+   * Called after every training batch, and once more with `done` at the end (progress display;
+   * synchronous, and it cannot change the training: the same seed gives the same weights with or without it).
+   */
+  onBatch?: (progress: BatchProgress) => void;
   /** Train this model instead of a fresh paper CNN (must accept [dim, 1] inputs and nClasses outputs, compiled). */
   model?: tf.LayersModel;
   /**
@@ -75,7 +94,7 @@ export interface TrainCnnResult {
   backend: string;
 }
 
-function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'model' | 'validationData' | 'augment'>>): number {
+function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'onBatch' | 'model' | 'validationData' | 'augment'>>): number {
   if (!(X instanceof Float32Array)) throw new CnnError('X must be a Float32Array (rows × dim, row-major)');
   if (!(y instanceof Int32Array)) throw new CnnError('y must be an Int32Array of class indices');
   if (!Number.isInteger(nClasses) || nClasses < 2) throw new CnnError(`nClasses must be an integer ≥ 2, got ${nClasses}`);
@@ -151,6 +170,8 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
   const xVal = nVal > 0 ? tf.tensor3d(valX, [nVal, dim, 1]) : null;
   const yVal = nVal > 0 ? tf.tidy(() => tf.oneHot(tf.tensor1d(valY, 'int32'), nClasses) as tf.Tensor2D) : null;
   const order = Array.from({ length: nTrain }, (_, i) => i);
+  const batches = Math.ceil(nTrain / o.batchSize);
+  const onBatch = opts.onBatch;
   const history: EpochLogs[] = [];
   const epochMs: number[] = [];
   let stoppedEpoch: number | null = null;
@@ -186,6 +207,7 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
         } finally {
           tf.dispose(batch);
         }
+        onBatch?.({ epoch, epochs: o.epochs, batch: start / o.batchSize + 1, batches });
       }
       const logs: EpochLogs = { loss: lossSum / nTrain, acc: accSum / nTrain };
       if (xVal && yVal) {
@@ -204,6 +226,7 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
       }
     }
     if (stopper && o.restoreBestWeights) stopper.restore(model);
+    onBatch?.({ epoch: history.length - 1, epochs: history.length, batch: batches, batches, done: true });
   } finally {
     setDropoutSeed(model, undefined);
     stopper?.dispose();
