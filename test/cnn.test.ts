@@ -121,6 +121,7 @@ describe('wasm training kernels agree with tfjs-backend-cpu', () => {
     { what: 'k3, 7→7 (O not a multiple of 4), stride 2, valid', x: [5, 1, 23, 7], f: [1, 3, 7, 7], strides: 2, pad: 'valid' },
     { what: 'k4, 3→12, stride 3, same (asymmetric padding)', x: [2, 1, 16, 3], f: [1, 4, 3, 12], strides: 3, pad: 'same' },
     { what: 'k1, 128→20 (pointwise)', x: [6, 1, 9, 128], f: [1, 1, 128, 20], strides: 1, pad: 'valid' },
+    { what: 'k3, 1→64, valid (the paper CNN\'s first layer)', x: [4, 1, 2376, 1], f: [1, 3, 1, 64], strides: 1, pad: 'valid' },
   ];
   for (const c of conv1dCases) {
     it(`Conv1D forward and both gradients: ${c.what}`, async () => {
@@ -133,7 +134,7 @@ describe('wasm training kernels agree with tfjs-backend-cpu', () => {
         return [y, dx!, dw!];
       });
       for (let i = 0; i < 3; i++) {
-        const scale = Math.max(...cpu[i]!.map(Math.abs));
+        const scale = cpu[i]!.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
         expect(maxAbsDiff(cpu[i]!, wasm[i]!) / scale).toBeLessThan(1e-5);
       }
       tf.dispose([x, f]);
@@ -220,6 +221,18 @@ describe('wasm training kernels agree with tfjs-backend-cpu', () => {
     for (let i = 0; i < cpu.length; i++) expect(maxAbsDiff(cpu[i]!, wasm[i]!)).toBeLessThan(1e-4);
     tf.dispose([a, b, at, bt, x]);
   });
+
+  it("BatchMatMul at the paper CNN's dense shapes (batch 32 × 75,968 → 64: forward, dW = xᵀ·dy, dx = dy·Wᵀ)", async () => {
+    const x = randomTensor([32, 75968], 11);
+    const w = randomTensor([75968, 64], 12);
+    const dy = randomTensor([32, 64], 13);
+    const { cpu, wasm } = await onBothBackends(() => [tf.matMul(x, w), tf.matMul(x, dy, true, false), tf.matMul(dy, w, false, true)]);
+    for (let i = 0; i < cpu.length; i++) {
+      const scale = cpu[i]!.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(maxAbsDiff(cpu[i]!, wasm[i]!) / scale, `product ${i}`).toBeLessThan(1e-5);
+    }
+    tf.dispose([x, w, dy]);
+  }, 60_000);
 });
 
 describe('fused Adam and shared Identity on wasm', () => {
