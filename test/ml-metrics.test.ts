@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracy, balancedAccuracy, classificationMetrics, confusionMatrix } from '../src/ml/metrics.js';
-import { classificationReport, formatClassificationReport, formatConfusionMatrix, formatFixed } from '../src/ml/report.js';
+import { classificationReport, formatClassificationReport, formatConfusionMatrix, formatFixed } from '../src/ml/classification-report.js';
 import { MlError } from '../src/ml/dataset.js';
 
 describe('metrics', () => {

@@ -13,7 +13,7 @@ export { KNeighborsClassifier, type KnnOptions, type Neighbors } from '../ml/knn
 export {
   accuracy, balancedAccuracy, classificationMetrics, confusionMatrix, type ClassificationMetrics, type AveragedScores,
 } from '../ml/metrics.js';
-export { classificationReport, formatClassificationReport, formatConfusionMatrix } from '../ml/report.js';
+export { classificationReport, formatClassificationReport, formatConfusionMatrix } from '../ml/classification-report.js';
 export {
   paperSplit, clipSplit, speakerSplit, speakerFolds, stratifiedSplit, validationSplit, auditSplit, ravdessGender,
   type Split, type SplitProtocol, type SplitAudit, type Gender, type StratifiedOptions, type SpeakerSplitOptions, type SpeakerFoldOptions,

@@ -1,4 +1,4 @@
-import { formatClassificationReport, formatConfusionMatrix } from '../ml/report.js';
+import { formatClassificationReport, formatConfusionMatrix } from '../ml/classification-report.js';
 import type { ClassificationMetrics } from '../ml/metrics.js';
 import { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ModelResult, type PipelineResults, type ProtocolName } from './results.js';
 import { modelLabel } from '../report/labels.js';

@@ -26,7 +26,7 @@ export function registerEvaluate(program: Command): void {
       const { initBackend } = await import('../../ml/cnn/backend.js');
       const { classificationMetrics } = await import('../../ml/metrics.js');
       const { argmaxRows } = await import('../../ml/one-hot.js');
-      const { formatClassificationReport } = await import('../../ml/report.js');
+      const { formatClassificationReport } = await import('../../ml/classification-report.js');
       const { loadBundle } = await import('../../models/bundle.js');
       const { featureTableFrom, filterSpeakers, originalsOnly } = await import('../../models/corpus-features.js');
       const { loadWasmCore } = await import('../../wasm/load-node.js');
