@@ -60,7 +60,7 @@ export {
   paperSplit, clipSplit, speakerSplit, speakerFolds, type Split, type SplitProtocol, type StratifiedOptions, type SpeakerSplitOptions,
   type SpeakerFoldOptions,
 } from './ml/split.js';
-export { buildPaperCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError, type PaperCnnOptions } from './ml/cnn/model.js';
+export { buildPaperCnn, compileCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError, type PaperCnnOptions } from './ml/cnn/model.js';
 export { trainCnn, type TrainCnnOptions, type TrainCnnResult, type EpochLogs, type BatchProgress } from './ml/cnn/train.js';
 export type { ValidationBy } from './ml/validation-speakers.js';
 export { initBackend, type BackendPreference, type BackendInfo } from './ml/cnn/backend.js';

@@ -8,7 +8,7 @@
  * @module ser-wasm/models
  */
 export { initBackend, type BackendPreference, type BackendInfo } from '../ml/cnn/backend.js';
-export { buildPaperCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError, type PaperCnnOptions } from '../ml/cnn/model.js';
+export { buildPaperCnn, compileCnn, compilePaperCnn, disposeCnn, PAPER_CNN, CnnError, type PaperCnnOptions } from '../ml/cnn/model.js';
 export { trainCnn, type TrainCnnOptions, type TrainCnnResult, type EpochLogs, type BatchProgress } from '../ml/cnn/train.js';
 export type { ValidationBy } from '../ml/validation-speakers.js';
 export { saveCnn, loadCnn } from '../ml/cnn/persist.js';

@@ -19,7 +19,7 @@
  */
 import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
-import { CnnError, compilePaperCnn } from './model.js';
+import { CnnError, compileCnn } from './model.js';
 
 export const FRAMES_CNN = {
   filters: [64, 128],
@@ -66,6 +66,6 @@ export function buildFramesCnn(frames: number, channels: number, nClasses: numbe
   model.add(
     tf.layers.dense({ name: 'dense', units: nClasses, activation: 'softmax', kernelInitializer: init(), biasInitializer: 'zeros' }),
   );
-  compilePaperCnn(model, opts.learningRate);
+  compileCnn(model, opts.learningRate);
   return model;
 }

@@ -80,12 +80,15 @@ export function buildPaperCnn(inputDim: number, nClasses: number, opts: PaperCnn
   model.add(
     tf.layers.dense({ name: 'dense_1', units: nClasses, activation: 'softmax', kernelInitializer: init(), biasInitializer: 'zeros' }),
   );
-  compilePaperCnn(model, opts.learningRate);
+  compileCnn(model, opts.learningRate);
   return model;
 }
 
-/** Compiles (or re-compiles, e.g. after loading) with the paper's optimiser, loss and metric. */
-export function compilePaperCnn(model: tf.LayersModel, learningRate: number = PAPER_CNN.adam.learningRate): void {
+/**
+ * Compiles (or re-compiles, e.g. after loading) any of the CNNs here — the paper's, the frames and
+ * the sequence model — with the paper's optimiser (Adam), loss (categorical cross-entropy) and metric.
+ */
+export function compileCnn(model: tf.LayersModel, learningRate: number = PAPER_CNN.adam.learningRate): void {
   if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new CnnError(`learningRate must be > 0, got ${learningRate}`);
   const { beta1, beta2, epsilon } = PAPER_CNN.adam;
   model.compile({
@@ -95,6 +98,9 @@ export function compilePaperCnn(model: tf.LayersModel, learningRate: number = PA
     metrics: ['accuracy'],
   });
 }
+
+/** @deprecated Renamed to {@link compileCnn} (it compiles every CNN, not only the paper's). */
+export const compilePaperCnn = compileCnn;
 
 /**
  * Frees a model's weights AND its optimiser state. tfjs' model.dispose()

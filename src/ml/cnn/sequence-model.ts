@@ -19,7 +19,7 @@
  */
 import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
-import { CnnError, compilePaperCnn } from './model.js';
+import { CnnError, compileCnn } from './model.js';
 
 export interface SequenceCnnOptions {
   filters: number[];
@@ -55,6 +55,6 @@ export function buildSequenceCnn(frames: number, channels: number, nClasses: num
   model.add(tf.layers.globalAveragePooling1d({ name: 'global_average_pooling1d' }));
   model.add(tf.layers.dropout({ name: 'dropout', rate: opts.dropout }));
   model.add(tf.layers.dense({ name: 'dense', units: nClasses, activation: 'softmax', kernelInitializer: init(), biasInitializer: 'zeros' }));
-  compilePaperCnn(model, opts.learningRate);
+  compileCnn(model, opts.learningRate);
   return model;
 }
