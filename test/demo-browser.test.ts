@@ -91,7 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`demo page in headless Chromium${HAVE_CHROMIUM ?
     return page.evaluate(() => window.serDemo);
   }
 
-  it('computes the model's feature vector in the worker exactly as Node does and predicts what `ser predict` predicts', async () => {
+  it("computes the model's feature vector in the worker exactly as Node does and predicts what `ser predict` predicts", async () => {
     const state = await page.evaluate(() => window.serDemo);
     expect(state.lastError).toBeUndefined();
     expect(state.ready).toBe(true);
