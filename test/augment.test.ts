@@ -434,7 +434,7 @@ describe.skipIf(!HAVE_LIBROSA)('parity with librosa.effects (librosa 0.10.2 fixt
   }
 
   it('the JS reference backend of the recipe gives the reference results', () => {
-    const y = f32(fixtureArray('speech_espeak', 'augment/input').data);
+    const y = f32(fixtureArray('speech_espeak', 'augment/input').data as Float32Array);
     expect(referenceAugmentBackend.timeStretch(y, 1.25)).toEqual(Float32Array.from(timeStretchReference(y, 1.25)));
   });
 });

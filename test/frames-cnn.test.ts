@@ -140,7 +140,7 @@ describe('frames CNN', () => {
       });
       // Keyed by the layer-relative weight name (tfjs makes variable names unique per build).
       const out = Object.fromEntries(
-        model.trainableWeights.map((w) => [w.originalName, Float32Array.from(g[w.read().name]!.dataSync())]),
+        model.trainableWeights.map((w) => [w.originalName, Float32Array.from(g[(w.read() as unknown as { name: string }).name]!.dataSync())]),
       );
       tf.dispose(Object.values(g));
       disposeCnn(model);

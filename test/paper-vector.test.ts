@@ -48,6 +48,11 @@ function fixedBackend(zcr: number[], rms: number[], mfcc: Matrix): DspBackend {
     mfcc: () => mfcc,
     zeroCrossingRate: () => Float64Array.from(zcr),
     rms: () => Float64Array.from(rms),
+    delta: fail,
+    yin: fail,
+    yinAperiodicity: fail,
+    pyin: fail,
+    trim: fail,
   };
 }
 

@@ -47,11 +47,11 @@ function table(rows: number, dim: number): FeatureTable {
     version: Array.from({ length: rows }, (_, i) => (i % 2 ? 'stretch' : 'original')),
     path: Array.from({ length: rows }, (_, i) => `Actor_0${1 + (i % 4)}/clip "${i}", é.wav`),
     gender: Array.from({ length: rows }, (_, i) => ['male', 'female', ''][i % 3]!),
-    params: Array.from({ length: rows }, (_, i) => (i % 2 ? { rate: 0.9 + i / 1000 } : {})),
+    params: Array.from({ length: rows }, (_, i): Record<string, number> => (i % 2 ? { rate: 0.9 + i / 1000 } : {})),
     meta: {
       recipe: makeRecipe({ vectorLength: dim }),
       versions: ['original', 'stretch'], seed: 4242, corpus: '/corpus', layout: 'ravdess',
-      skipped: [{ path: 'bad.wav', code: 'DECODE_FAILED', reason: 'not audio' }], createdAt: '2026-01-01T00:00:00.000Z',
+      skipped: [{ key: 'bad.wav', path: 'bad.wav', code: 'DECODE_FAILED', reason: 'not audio' }], createdAt: '2026-01-01T00:00:00.000Z',
     },
   };
 }
