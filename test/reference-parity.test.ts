@@ -8,6 +8,7 @@ import { fftInPlace } from '../src/reference/fft.js';
 import { padBothSides } from '../src/reference/pad.js';
 import { hzToMel, melFrequencies, melToHz } from '../src/reference/mel.js';
 import { HAVE_LIBROSA, LIBROSA_OUT, fixtureArray, fixtureSignals } from './helpers/fixtures.js';
+import { LIBROSA_PARITY, type ParityTolerance } from './helpers/parity-tolerances.js';
 
 /**
  * Parity with librosa 0.10.2 (golden arrays in ../shared/fixtures/librosa), starting from
@@ -19,24 +20,9 @@ import { HAVE_LIBROSA, LIBROSA_OUT, fixtureArray, fixtureSignals } from './helpe
  * RMS, 0 on ZCR), with headroom for the WASM backend's float32 FFT. A real bug (wrong window,
  * padding, mel scale, normalisation, DCT, framing) is orders of magnitude above these.
  */
-interface Tolerance {
-  abs: number;
-  rel: number;
-}
-const TOL = {
-  // STFT values reach ~2.4e2; float32 rounding of the fixture alone is ~1.5e-5 there.
-  stft: { abs: 0, rel: 1e-6 },
-  melFb: { abs: 0, rel: 1e-6 },
-  // Mel power reaches ~3e3 on the sweeps.
-  melPower: { abs: 0, rel: 1e-6 },
-  // dB values: 4.34 x relative error of the power, on bins down to 80 dB below the peak.
-  melDb: { abs: 5e-3, rel: 0 },
-  mfcc: { abs: 5e-4, rel: 0 },
-  zcr: { abs: 0, rel: 0 },
-  // RMS of frames up to ~0.35.
-  rms: { abs: 0, rel: 1e-6 },
-  window: { abs: 1e-12, rel: 0 },
-} satisfies Record<string, Tolerance>;
+type Tolerance = ParityTolerance;
+/** librosa tolerances shared with wasm-dsp.test.ts (test/helpers/parity-tolerances.ts), plus the Hann window's. */
+const TOL = { ...LIBROSA_PARITY, window: { abs: 1e-12, rel: 0 } } satisfies Record<string, Tolerance>;
 
 /** A fixture array as row-major float64 (the shared reader transposes Fortran-order files). */
 function loadFixture(signal: string, name: string): { data: Float64Array; shape: number[] } {

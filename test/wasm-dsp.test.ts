@@ -6,6 +6,7 @@ import { createReferenceDsp } from '../src/reference/index.js';
 import type { MfccOptions, Real } from '../src/dsp/types.js';
 import { Random } from '../src/util/random.js';
 import { fixtureArray, fixtureSignals, HAVE_LIBROSA, LIBROSA_OUT } from './helpers/fixtures.js';
+import { LIBROSA_PARITY_BY_FIXTURE } from './helpers/parity-tolerances.js';
 
 let dsp: WasmDsp;
 beforeAll(async () => {
@@ -36,29 +37,7 @@ function magnitude(re: ArrayLike<number>, im: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/**
- * Allowed worst absolute error against librosa 0.10.2, per array. librosa runs the FFT in
- * float64 and rounds to float32; this backend is float32 throughout, so the budget is a
- * few float32 ulps of each array's largest magnitude (measured worst over the 10 fixtures,
- * in units of that scale: STFT 1.9e-7, mel power 3.4e-7, RMS 8.4e-8; mel_fb is bit-exact).
- * mel_db and MFCC are dB-valued, so their limits are absolute (measured worst: mel_db
- * 7.6e-6 dB, MFCC 1.8e-4; the fixture README puts float32-vs-float64 MFCC noise at ~1e-4).
- */
-const RELATIVE_TOLERANCE: Record<string, number> = {
-  stft_re: 1e-6,
-  stft_im: 1e-6,
-  stft_mag_constant: 1e-6,
-  stft_mag_reflect: 1e-6,
-  mel_fb: 1e-7,
-  mel_power: 1e-6,
-  rms: 5e-7,
-};
-const ABSOLUTE_TOLERANCE: Record<string, number> = {
-  mel_db: 1e-4,
-  mfcc20: 1e-3,
-  mfcc40: 1e-3,
-  zcr: 0,
-};
+// Allowed worst error per fixture array: test/helpers/parity-tolerances.ts (shared with reference-parity.test.ts).
 
 describe.skipIf(!HAVE_LIBROSA)('WASM DSP vs librosa 0.10.2 fixtures', () => {
   for (const signal of fixtureSignals()) {
@@ -84,8 +63,8 @@ describe.skipIf(!HAVE_LIBROSA)('WASM DSP vs librosa 0.10.2 fixtures', () => {
         const expected = fixtureRowMajor(signal, name);
         const err = worstAbs(ours[name]!, expected);
         const scale = maxAbs(expected);
-        const rel = RELATIVE_TOLERANCE[name];
-        const limit = rel !== undefined ? rel * scale : ABSOLUTE_TOLERANCE[name]!;
+        const tol = LIBROSA_PARITY_BY_FIXTURE[name]!;
+        const limit = tol.rel > 0 ? tol.rel * scale : tol.abs;
         report.push(`${name} ${err.toExponential(2)} (scale ${scale.toPrecision(3)}, limit ${limit.toExponential(1)})`);
         expect(err, `${signal} ${name}`).toBeLessThanOrEqual(limit);
       }
