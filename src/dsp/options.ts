@@ -1,5 +1,8 @@
-import { DEFAULTS, frameCount, type FrameOptions, type PowerToDbOptions, type Real } from './types.js';
-import { assertFrameable, assertNonNegative, assertPositive, assertPositiveInt } from './validate.js';
+import { DspError } from './errors.js';
+import { DEFAULTS, frameCount, type FrameOptions, type MelOptions, type PadMode, type PowerToDbOptions, type Real, type StftOptions } from './types.js';
+import {
+  assertFrameable, assertMelRange, assertNonNegative, assertPadMode, assertPositive, assertPositiveInt, assertPowerOfTwo,
+} from './validate.js';
 
 // Option resolution shared by the WASM backend and the JS reference, so both
 // apply the same librosa defaults and reject the same values with the same words.
@@ -38,4 +41,48 @@ export function resolveDbOptions(opts: PowerToDbOptions): ResolvedDb {
   const topDb = opts.topDb === undefined ? DEFAULTS.topDb : opts.topDb;
   if (topDb !== null) assertNonNegative(topDb, 'topDb');
   return { amin, ref, topDb };
+}
+
+export interface ResolvedStftOptions {
+  nFft: number;
+  hopLength: number;
+  center: boolean;
+  padMode: PadMode;
+}
+
+/** librosa.stft defaults: n_fft 2048, hop n_fft // 4, center=True, pad_mode 'constant'. */
+export function resolveStftOptions(opts: StftOptions = {}): ResolvedStftOptions {
+  const nFft = opts.nFft ?? DEFAULTS.nFft;
+  assertPowerOfTwo(nFft, 'nFft');
+  const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
+  assertPositiveInt(hopLength, 'hopLength');
+  const padMode = opts.padMode ?? 'constant';
+  assertPadMode(padMode);
+  return { nFft, hopLength, center: opts.center ?? true, padMode };
+}
+
+export interface ResolvedMelOptions {
+  sr: number;
+  nFft: number;
+  nMels: number;
+  fmin: number;
+  fmax: number;
+  htk: boolean;
+  norm: 'slaney' | null;
+}
+
+/** librosa.filters.mel defaults: sr 22050, n_fft 2048, 128 mels, fmin 0, fmax sr/2, Slaney scale and norm. */
+export function resolveMelOptions(opts: MelOptions = {}): ResolvedMelOptions {
+  const sr = opts.sr ?? DEFAULTS.sr;
+  assertPositive(sr, 'sr');
+  const nFft = opts.nFft ?? DEFAULTS.nFft;
+  assertPowerOfTwo(nFft, 'nFft');
+  const nMels = opts.nMels ?? DEFAULTS.nMels;
+  assertPositiveInt(nMels, 'nMels');
+  const fmin = opts.fmin ?? 0;
+  const fmax = opts.fmax ?? sr / 2;
+  assertMelRange(fmin, fmax);
+  const norm = opts.norm === undefined ? 'slaney' : opts.norm;
+  if (norm !== 'slaney' && norm !== null) throw new DspError(`norm must be 'slaney' or null, got '${String(norm)}'`);
+  return { sr, nFft, nMels, fmin, fmax, htk: opts.htk ?? false, norm };
 }

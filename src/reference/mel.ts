@@ -1,7 +1,6 @@
 import type { Matrix, MelOptions, MelSpectrogramOptions, Real } from '../dsp/types.js';
-import { DEFAULTS } from '../dsp/types.js';
 import { DspError } from '../dsp/errors.js';
-import { assertMelRange, assertPositive, assertPositiveInt, assertPowerOfTwo } from '../dsp/validate.js';
+import { resolveMelOptions } from '../dsp/options.js';
 import { spectrogram } from './stft.js';
 
 // Mel scales as in librosa.hz_to_mel / mel_to_hz.
@@ -39,30 +38,8 @@ export function fftFrequencies(sr: number, nFft: number): Float64Array {
   return out;
 }
 
-export interface ResolvedMelOptions {
-  sr: number;
-  nFft: number;
-  nMels: number;
-  fmin: number;
-  fmax: number;
-  htk: boolean;
-  norm: 'slaney' | null;
-}
-
-export function resolveMelOptions(opts: MelOptions = {}): ResolvedMelOptions {
-  const sr = opts.sr ?? DEFAULTS.sr;
-  assertPositive(sr, 'sr');
-  const nFft = opts.nFft ?? DEFAULTS.nFft;
-  assertPowerOfTwo(nFft, 'nFft');
-  const nMels = opts.nMels ?? DEFAULTS.nMels;
-  assertPositiveInt(nMels, 'nMels');
-  const fmin = opts.fmin ?? 0;
-  const fmax = opts.fmax ?? sr / 2;
-  assertMelRange(fmin, fmax);
-  const norm = opts.norm === undefined ? 'slaney' : opts.norm;
-  if (norm !== 'slaney' && norm !== null) throw new DspError(`norm must be 'slaney' or null, got '${String(norm)}'`);
-  return { sr, nFft, nMels, fmin, fmax, htk: opts.htk ?? false, norm };
-}
+// Option resolution lives in src/dsp/options.ts (shared with the WASM backend); re-exported for existing imports.
+export { resolveMelOptions, type ResolvedMelOptions } from '../dsp/options.js';
 
 /**
  * Mel filterbank [n_mels, 1 + n_fft/2] as librosa.filters.mel: triangles whose corners are

@@ -1,27 +1,13 @@
-import type { ComplexMatrix, Matrix, PadMode, Real, StftOptions } from '../dsp/types.js';
-import { DEFAULTS, frameCount } from '../dsp/types.js';
-import { assertFrameable, assertPadMode, assertPositive, assertPositiveInt, assertPowerOfTwo, assertSignal } from '../dsp/validate.js';
+import type { ComplexMatrix, Matrix, Real, StftOptions } from '../dsp/types.js';
+import { frameCount } from '../dsp/types.js';
+import { resolveStftOptions } from '../dsp/options.js';
+import { assertFrameable, assertPositive, assertSignal } from '../dsp/validate.js';
 import { rfft } from './fft.js';
 import { padBothSides } from './pad.js';
 import { hannPeriodic } from './window.js';
 
-export interface ResolvedStftOptions {
-  nFft: number;
-  hopLength: number;
-  center: boolean;
-  padMode: PadMode;
-}
-
-/** librosa.stft defaults: n_fft 2048, hop n_fft // 4, center=True, pad_mode 'constant'. */
-export function resolveStftOptions(opts: StftOptions = {}): ResolvedStftOptions {
-  const nFft = opts.nFft ?? DEFAULTS.nFft;
-  assertPowerOfTwo(nFft, 'nFft');
-  const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
-  assertPositiveInt(hopLength, 'hopLength');
-  const padMode = opts.padMode ?? 'constant';
-  assertPadMode(padMode);
-  return { nFft, hopLength, center: opts.center ?? true, padMode };
-}
+// Option resolution lives in src/dsp/options.ts (shared with the WASM backend); re-exported for existing imports.
+export { resolveStftOptions, type ResolvedStftOptions } from '../dsp/options.js';
 
 /**
  * Short-time Fourier transform, librosa.stft semantics: periodic Hann window of length

@@ -31,11 +31,10 @@ import {
 } from '../dsp/contour-options.js';
 import { pyinThresholdPrior, pyinTransitionBand, TINY64 } from '../reference/pyin.js';
 import {
-  assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive, assertPositiveInt,
+  assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive,
   assertPowerOfTwo, assertSignal,
 } from '../dsp/validate.js';
-import { resolveMelOptions, type ResolvedMelOptions } from '../reference/mel.js';
-import { resolveStftOptions, type ResolvedStftOptions } from '../reference/stft.js';
+import { resolveMelOptions, resolveStftOptions, type ResolvedMelOptions, type ResolvedStftOptions } from '../dsp/options.js';
 import type { WasmCore } from './core.js';
 import { CONTOUR_KERNELS, hannTable, requireKernels, rfftTable, type ContourKernels, type DspKernels } from './kernels.js';
 // Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
