@@ -17,7 +17,7 @@ export type { StretchJob } from '../augment/index.js';
 import type { ComplexMatrix, Real } from '../dsp/types.js';
 import { frameCount } from '../dsp/types.js';
 import { assertSignal } from '../dsp/validate.js';
-import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../reference/istft.js';
+import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../dsp/istft-geometry.js';
 import {
   assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
 } from '../reference/phase-vocoder.js';
