@@ -29,7 +29,7 @@ import { resolveDbOptions, resolveFrameOptions } from '../dsp/options.js';
 import {
   resolveDeltaOptions, resolvePyinOptions, resolveTrimOptions, resolveYinOptions, type ResolvedYin,
 } from '../dsp/contour-options.js';
-import { pyinThresholdPrior, pyinTransitionBand, TINY64 } from '../reference/pyin.js';
+import { pyinThresholdPrior, pyinTransitionBand, TINY64 } from '../dsp/pyin-plan.js';
 import {
   assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive,
   assertPowerOfTwo, assertSignal,
