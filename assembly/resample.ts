@@ -6,10 +6,7 @@
 // the right, so output k is a plain contiguous dot product x[n0 .. n0 + taps) · row.
 // `taps` is a multiple of 8 (two f32x4 accumulators hide the add latency).
 
-@inline
-function horizontalSum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { horizontalSum, interpolatedTap } from './resample_taps';
 
 @inline
 function dotRow(x: usize, h: usize, taps: i32): f32 {
@@ -184,27 +181,7 @@ export function resampleInterpolated(
     let p = <i32>Math.floor(pos);
     if (p > phases - 1) p = phases - 1;
     const w = <f32>(pos - <f64>p);
-    let x = xPtr + (<usize>whole << 2);
-    let a = gridPtr + <usize>p * stride;
-    let b = a + stride;
-    const end = x + stride;
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
-    let b0 = f32x4.splat(0);
-    let b1 = f32x4.splat(0);
-    while (x < end) {
-      const x0 = v128.load(x);
-      const x1 = v128.load(x, 16);
-      a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(a)));
-      a1 = f32x4.add(a1, f32x4.mul(x1, v128.load(a, 16)));
-      b0 = f32x4.add(b0, f32x4.mul(x0, v128.load(b)));
-      b1 = f32x4.add(b1, f32x4.mul(x1, v128.load(b, 16)));
-      x += 32;
-      a += 32;
-      b += 32;
-    }
-    const ya = horizontalSum(f32x4.add(a0, a1));
-    const yb = horizontalSum(f32x4.add(b0, b1));
-    store<f32>(outPtr + (<usize>k << 2), ya + w * (yb - ya));
+    const x = xPtr + (<usize>whole << 2);
+    store<f32>(outPtr + (<usize>k << 2), interpolatedTap(x, gridPtr + <usize>p * stride, stride, w));
   }
 }
