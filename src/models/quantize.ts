@@ -14,6 +14,7 @@ import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLE_FILE } from './bundle-format.js';
 import { MODEL_FILE, WEIGHTS_FILE } from './bundle-files.js';
+import { concatTyped } from '../util/concat.js';
 
 export type QuantizationDtype = 'uint8' | 'uint16';
 
@@ -133,7 +134,7 @@ async function quantizeNetworkDir(srcDir: string, outDir: string, dtype: Quantiz
   if (!Array.isArray(json.weightsManifest)) throw new QuantizeError(`${modelPath} has no weightsManifest`);
   const shards: Uint8Array[] = [];
   for (const group of json.weightsManifest) for (const p of group.paths) shards.push(await readFile(join(srcDir, p)));
-  const data = concat(shards);
+  const data = concatTyped(shards, Uint8Array);
 
   const out: Uint8Array[] = [];
   const entries: ManifestEntry[] = [];
@@ -164,7 +165,7 @@ async function quantizeNetworkDir(srcDir: string, outDir: string, dtype: Quantiz
   }
   if (offset !== data.length) throw new QuantizeError(`${modelPath}: weights hold ${data.length} bytes but the manifest describes ${offset}`);
 
-  const weights = concat(out);
+  const weights = concatTyped(out, Uint8Array);
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, WEIGHTS_FILE), weights);
   await writeFile(join(outDir, MODEL_FILE), JSON.stringify({ ...json, weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: entries }] }));
@@ -174,12 +175,3 @@ async function quantizeNetworkDir(srcDir: string, outDir: string, dtype: Quantiz
   return { dtype, tensors, parameters, bytesBefore: data.length, bytesAfter: weights.length, maxAbsError };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

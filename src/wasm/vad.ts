@@ -15,6 +15,7 @@ import { resolveVadOptions, vadFrameCount, vadParamBlock, type ResolvedVad, type
 import { assertSignal } from '../dsp/validate.js';
 import type { WasmCore } from './core.js';
 import { hannTable, requireKernels, rfftTable, type SpectralKernels } from './kernels.js';
+import { concatTyped } from '../util/concat.js';
 
 interface VadKernels extends SpectralKernels {
   vadWorkFloats(nFft: number): number;
@@ -105,7 +106,7 @@ export class WasmVad {
       this.state.set(this.core.readF64(s, STATE_COUNT));
       return new Uint8Array(this.core.exports.memory.buffer, o, n).slice();
     }));
-    const out = concat(rest);
+    const out = concatTyped(rest, Uint8Array);
     this.emitted += out.length;
     return out;
   }
@@ -113,7 +114,7 @@ export class WasmVad {
   /** Per-frame cues of every processed frame (only with keepFeatures). */
   features(): VadFeatures {
     if (!this.featureLog) throw new DspError('speech activity: features were not kept (pass keepFeatures: true)');
-    const data = concatF32(this.featureLog);
+    const data = concatTyped(this.featureLog, Float32Array);
     return { data, frames: data.length / 4 };
   }
 
@@ -150,25 +151,6 @@ export function detectSpeech(core: WasmCore, y: Float32Array | Float64Array, opt
   const vad = new WasmVad(core, opts, { keepFeatures: true });
   const a = vad.push(y);
   const b = vad.flush();
-  return { speech: concat([a, b]), features: vad.features(), options: vad.options };
+  return { speech: concatTyped([a, b], Uint8Array), features: vad.features(), options: vad.options };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function concatF32(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
