@@ -10,6 +10,7 @@
 import { hzToMel } from '../src/reference/mel.js';
 import { MAX_LIVE_SECONDS, type AnalysisResult, type ModelSummary, type WindowLite, type WorkerReply } from './protocol.js';
 import { LiveScope, TimelineView } from './timeline-view.js';
+import { INK, plotArea, prepare, rampColour, timeAxis } from './canvas.js';
 
 export interface DemoState {
   ready: boolean;
@@ -326,61 +327,6 @@ window.addEventListener('resize', () => {
   }, 100);
 });
 
-const AXIS_FONT = '11px system-ui, sans-serif';
-const INK = '#667085';
-
-/** Sizes the canvas backing store to its CSS size × devicePixelRatio; returns a context in CSS pixels. */
-function prepare(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; w: number; h: number } {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = Number(canvas.getAttribute('height'));
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  canvas.style.height = `${h}px`;
-  const g = canvas.getContext('2d')!;
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  g.font = AXIS_FONT;
-  return { g, w, h };
-}
-
-/** A "nice" tick step (1, 2 or 5 × 10^k) giving at most `maxTicks` ticks over `span`. */
-function niceStep(span: number, maxTicks: number): number {
-  const raw = span / maxTicks;
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  return ([1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow);
-}
-
-interface Plot {
-  x0: number;
-  y0: number;
-  pw: number;
-  ph: number;
-}
-
-/** The same horizontal extent for both plots, so their time axes line up (room for the colour bar on the right). */
-function plotArea(w: number, h: number): Plot {
-  return { x0: 56, y0: 6, pw: w - 56 - 70, ph: h - 40 };
-}
-
-function timeAxis(g: CanvasRenderingContext2D, p: Plot, seconds: number): void {
-  const step = niceStep(seconds, Math.max(2, Math.floor(p.pw / 70)));
-  g.fillStyle = INK;
-  g.strokeStyle = '#c8cdd5';
-  g.textAlign = 'center';
-  g.textBaseline = 'top';
-  for (let s = 0; s <= seconds + 1e-9; s += step) {
-    const x = p.x0 + (s / seconds) * p.pw;
-    g.beginPath();
-    g.moveTo(x, p.y0 + p.ph);
-    g.lineTo(x, p.y0 + p.ph + 4);
-    g.stroke();
-    g.fillText(`${Number(s.toFixed(2))}`, x, p.y0 + p.ph + 6);
-  }
-  g.textAlign = 'right';
-  g.fillText('s', p.x0 + p.pw, p.y0 + p.ph + 18);
-}
-
 function drawWaveform(r: AnalysisResult, model: ModelSummary): void {
   const { g, w, h } = prepare(waveCanvas);
   const p = plotArea(w, h);
@@ -422,20 +368,7 @@ function drawWaveform(r: AnalysisResult, model: ModelSummary): void {
     const yLo = p.y0 + ((1 - Math.max(-1, lo)) / 2) * p.ph;
     g.fillRect(p.x0 + c, yHi, 1, Math.max(1, yLo - yHi));
   }
-  timeAxis(g, p, seconds);
-}
-
-// Viridis-like ramp (dark violet → blue → green → yellow), interpolated linearly.
-const RAMP: Array<[number, number, number]> = [
-  [68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37],
-];
-
-function rampColour(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  const [a, b] = [RAMP[i]!, RAMP[i + 1]!];
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+  timeAxis(g, p, 0, seconds);
 }
 
 const DB_RANGE = 80; // power_to_db(top_db=80, ref=max): values lie in [-80, 0]
@@ -489,7 +422,7 @@ function drawSpectrogram(r: AnalysisResult): void {
   g.restore();
   // Frames are centred (librosa center=True): frame t sits at t · hop / sr seconds, so the
   // image spans the signal's duration, the same axis as the waveform above.
-  timeAxis(g, p, r.display.length / r.displaySr);
+  timeAxis(g, p, 0, r.display.length / r.displaySr);
 
   // Colour bar in dB.
   const cx = p.x0 + p.pw + 16;

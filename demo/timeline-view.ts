@@ -6,55 +6,9 @@
  */
 import { emotionColors } from '../src/report/colors.js';
 import type { WindowLite } from './protocol.js';
+import { INK, plotArea, prepare, rampColour, timeAxis } from './canvas.js';
 
-const INK = '#667085';
 const NO_SPEECH = '#e4e7ec';
-const FONT = '11px system-ui, sans-serif';
-
-function prepare(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; w: number; h: number } {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = Number(canvas.getAttribute('height'));
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  canvas.style.height = `${h}px`;
-  const g = canvas.getContext('2d')!;
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  g.font = FONT;
-  return { g, w, h };
-}
-
-function niceStep(span: number, maxTicks: number): number {
-  const raw = span / Math.max(1, maxTicks);
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
-}
-
-interface Area {
-  x0: number;
-  y0: number;
-  pw: number;
-  ph: number;
-}
-
-function timeTicks(g: CanvasRenderingContext2D, p: Area, t0: number, t1: number): void {
-  const step = niceStep(t1 - t0, Math.max(2, Math.floor(p.pw / 70)));
-  g.fillStyle = INK;
-  g.strokeStyle = '#c8cdd5';
-  g.textAlign = 'center';
-  g.textBaseline = 'top';
-  for (let s = Math.ceil(t0 / step) * step; s <= t1 + 1e-9; s += step) {
-    const x = p.x0 + ((s - t0) / (t1 - t0)) * p.pw;
-    g.beginPath();
-    g.moveTo(x, p.y0 + p.ph);
-    g.lineTo(x, p.y0 + p.ph + 4);
-    g.stroke();
-    g.fillText(`${Number(s.toFixed(2))}`, x, p.y0 + p.ph + 6);
-  }
-  g.textAlign = 'right';
-  g.fillText('s', p.x0 + p.pw, p.y0 + p.ph + 18);
-}
 
 export class TimelineView {
   private windows: WindowLite[] = [];
@@ -114,7 +68,7 @@ export class TimelineView {
 
   draw(): void {
     const { g, w, h } = prepare(this.canvas);
-    const p: Area = { x0: 56, y0: 6, pw: w - 56 - 70, ph: h - 40 };
+    const p = plotArea(w, h);
     const live = this.mode === 'live';
     const t1 = live ? Math.max(30, this.duration) : Math.max(this.duration, 1e-3);
     const t0 = live ? t1 - 30 : 0;
@@ -149,7 +103,7 @@ export class TimelineView {
         y -= hk;
       });
     }
-    timeTicks(g, p, t0, t1);
+    timeAxis(g, p, t0, t1);
     g.save();
     g.translate(12, p.y0 + p.ph / 2);
     g.rotate(-Math.PI / 2);
@@ -158,17 +112,6 @@ export class TimelineView {
     g.fillText('probability', 0, 0);
     g.restore();
   }
-}
-
-// Viridis-like ramp, as the static spectrogram.
-const RAMP: Array<[number, number, number]> = [[68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37]];
-
-function ramp(t: number): [number, number, number] {
-  const v = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(v));
-  const f = v - i;
-  const [a, b] = [RAMP[i]!, RAMP[i + 1]!];
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
 /** Scrolling waveform and mel spectrogram of the live microphone (the last `seconds`). */
@@ -223,7 +166,7 @@ export class LiveScope {
     const start = end - this.seconds;
     {
       const { g, w, h } = prepare(this.waveCanvas);
-      const p: Area = { x0: 56, y0: 6, pw: w - 56 - 70, ph: h - 40 };
+      const p = plotArea(w, h);
       g.strokeStyle = '#c8cdd5';
       g.beginPath();
       g.moveTo(p.x0, p.y0 + p.ph / 2);
@@ -242,11 +185,11 @@ export class LiveScope {
         const yLo = p.y0 + ((1 - lo) / 2) * p.ph;
         g.fillRect(xx, yHi, Math.max(1, p.pw / (this.seconds * this.waveRate)), Math.max(1, yLo - yHi));
       }
-      timeTicks(g, p, start, end);
+      timeAxis(g, p, start, end);
     }
     {
       const { g, w, h } = prepare(this.specCanvas);
-      const p: Area = { x0: 56, y0: 6, pw: w - 56 - 70, ph: h - 40 };
+      const p = plotArea(w, h);
       const cols = this.mel.length;
       if (cols > 0) {
         const rows = this.melRows;
@@ -254,7 +197,7 @@ export class LiveScope {
         for (let t = 0; t < cols; t++) {
           const col = this.mel[t]!;
           for (let m = 0; m < rows; m++) {
-            const [R, G, B] = ramp(1 + (col[m]! - this.peakDb) / 80);
+            const [R, G, B] = rampColour(1 + (col[m]! - this.peakDb) / 80);
             const k = 4 * ((rows - 1 - m) * cols + t);
             image.data[k] = R;
             image.data[k + 1] = G;
@@ -275,7 +218,7 @@ export class LiveScope {
         g.drawImage(bitmap, xa, p.y0, xb - xa, p.ph);
         g.restore();
       }
-      timeTicks(g, p, start, end);
+      timeAxis(g, p, start, end);
     }
   }
 }
