@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 export interface CliExtractRow {
   /** What was written: 'csv + binary' or 'binary only'. */
@@ -28,17 +28,6 @@ export interface CliExtractRow {
   filesPerSec: number;
   /** Bytes written (X.csv, X.bin, X.json). */
   bytesWritten: number;
-}
-
-/** The package root: the nearest parent holding package.json. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench: package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
 }
 
 /**

@@ -43,7 +43,7 @@ import { fitModel, type TrainingData } from '../src/models/fit-model.js';
 import type { ModelSpec } from '../src/models/model-spec.js';
 import { trainingRecipe } from '../src/models/training-recipes.js';
 import { Random } from '../src/util/random.js';
-import { packageRoot } from './cli-extract.js';
+import { packageRoot } from './package-root.js';
 
 export const PAPER_DIM = 2376;
 export const PAPER_CLASSES = 7;

@@ -10,10 +10,10 @@
  * --quick: short sampling, one RAVDESS actor, fewer training rows.
  * --soak: also the soak test (10,000 predictions in one process, memory sampled); --only soak runs it alone.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadWasmCore } from '../src/wasm/load-node.js';
 import { createWasmDsp } from '../src/wasm/dsp.js';
 import { benchClip } from './clip.js';
@@ -30,19 +30,9 @@ import { FULL_TIMING, QUICK_TIMING, computeRatios, type BenchRow } from './measu
 import { extractionTable, kernelTable, singleTarget, targetsList, type TargetCheck } from './table.js';
 import { benchSoak, formatSoak, type SoakResult } from './soak.js';
 import { parseBenchArgs, USAGE, type BenchSection } from './args.js';
+import { packageRoot } from './package-root.js';
 
 type Section = BenchSection;
-
-/** The package root: the nearest parent holding package.json (bench/ under tsx, dist/bench/ compiled). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench: package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-}
 
 function find(rows: BenchRow[], kernel: string, impl: (name: string) => boolean): BenchRow | undefined {
   return rows.find((r) => r.kernel === kernel && impl(r.impl));
