@@ -26,3 +26,5 @@ export * from "./trim";
 export * from "./pyin";
 export * from "./vad";
 export * from "./stream_resample";
+export * from "./max_pool_grad";
+export * from "./sum_rows";

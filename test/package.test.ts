@@ -109,7 +109,7 @@ describe('npm pack', () => {
   it('ships the library, the WASM module, LICENSE and CHANGELOG, and no source maps of the demo, .wat or dev builds', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 64 << 20 });
     const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-    for (const must of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'build/ser.wasm', 'src/index.ts', 'src/entries/dsp.ts']) {
+    for (const must of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'build/ser.wasm', 'build/train.wasm', 'src/index.ts', 'src/entries/dsp.ts']) {
       expect(files, must).toContain(must);
     }
     expect(files.filter((f) => /^demo\/dist\/.*\.map$/.test(f))).toEqual([]);

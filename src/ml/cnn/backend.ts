@@ -22,6 +22,9 @@ import { fastSumConfig } from './kernels/sum.js';
 import { sharedIdentityConfig } from './kernels/identity.js';
 import { conv1dBackpropInputConfig, conv1dForwardConfig, useSerWasmForConv1d } from './kernels/conv1d.js';
 import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL } from './kernels/fused-adam.js';
+import { threadedBatchMatMulConfig, threadedFusedMatMulConfig } from './kernels/threaded-mat-mul.js';
+import { kernelThreadCount } from './threads/kernel-pool.js';
+import { useKernelCore } from './kernels/kernel-core.js';
 
 export type BackendPreference = 'node' | 'wasm' | 'cpu';
 
@@ -36,7 +39,7 @@ const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
 export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL] as const;
-export const WASM_KERNELS_REPLACED = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
+export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 let wasmKernelsRegistered = false;
 let stockBaseline = false;
@@ -63,7 +66,8 @@ export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(wrap(stock));
   };
-  replace(tf.BatchMatMul, fastBatchMatMulConfig);
+  replace(tf.BatchMatMul, (stock) => threadedBatchMatMulConfig(fastBatchMatMulConfig(stock)));
+  replace(tf._FusedMatMul, threadedFusedMatMulConfig);
   replace(tf.MaxPoolGrad, fastMaxPoolGradConfig);
   replace(tf.Sum, fastSumConfig);
   replace(tf.Identity, sharedIdentityConfig);
@@ -115,7 +119,9 @@ async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
       if (useSerWasmForConvGrad(core)) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
       else serWasm = 'ser.wasm lacks conv1dFilterGradK3 (rebuild): Conv2DBackpropFilter in JS';
       if (useSerWasmForConv1d(core)) serWasm += '; Conv1D forward and input gradient via ser.wasm SIMD GEMM';
+      if (useKernelCore(core)) serWasm += '; MaxPoolGrad (one-row pools) and leading-axis Sum via ser.wasm SIMD';
     } catch {
+      useKernelCore(null);
       useSerWasmForConvGrad(null);
       useSerWasmForConv1d(null);
     }
@@ -123,7 +129,8 @@ async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
       name: 'wasm',
       detail:
         `tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, ${simd ? 'SIMD' : 'no SIMD'}, ` +
-        `added ${WASM_KERNELS_ADDED.join(', ')}; faster ${WASM_KERNELS_REPLACED.join(', ')}; ${serWasm}`,
+        `added ${WASM_KERNELS_ADDED.join(', ')}; faster ${WASM_KERNELS_REPLACED.join(', ')}; ${serWasm}; ` +
+        `large matrix products and Adam on ${kernelThreadCount()} kernel thread(s) (train.wasm)`,
     };
   } catch (e) {
     return `tfjs-backend-wasm unavailable (${(e as Error).message})`;

@@ -18,6 +18,7 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { kernelPool, Staging } from '../threads/kernel-pool.js';
 
 export const FUSED_ADAM_KERNEL = 'SerFusedAdam';
 
@@ -64,10 +65,48 @@ export function fusedAdamUpdate(
   }
 }
 
+/** Variables below this many floats are updated in JS (the thread hand-off and copies would cost more). */
+export const THREADED_ADAM_MIN_FLOATS = 1 << 16;
+
+/**
+ * The update on build/train.wasm's kernel threads (assembly/train/adam.ts),
+ * in place in shared memory. Inputs already there (the gradient from the
+ * threaded matmul, x/m/v from the previous step) are not copied; the updated
+ * blocks are handed to the output tensors, whose data they now are.
+ */
+function fusedAdamThreaded(backend: BackendWasm, x: tf.TensorInfo, m: tf.TensorInfo, v: tf.TensorInfo, g: tf.TensorInfo, a: FusedAdamAttrs, outs: tf.TensorInfo[]): void {
+  const staging = new Staging(kernelPool(backend), backend);
+  try {
+    const arena = staging.pool.arena;
+    const n = x.shape.reduce((p, q) => p * q, 1);
+    const ptrs = [x, m, v].map((t) => staging.input(t));
+    const gPtr = staging.input(g);
+    const blocks = [x, m, v].map((t) => arena.lookup(t.dataId)!);
+    try {
+      staging.pool.adam(ptrs[0]!, ptrs[1]!, ptrs[2]!, gPtr, n, [
+        f(a.beta1), f(a.beta2), f(1 - a.beta1), f(1 - a.beta2), f(a.epsilon), f(-a.learningRate), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2),
+      ]);
+    } catch (e) {
+      for (const b of blocks) arena.release(b); // partly updated: no longer x, m or v
+      throw e;
+    }
+    // The blocks now hold x', m', v'.
+    blocks.forEach((b, i) => arena.retag(b, outs[i]!.dataId));
+    ptrs.forEach((p, i) => staging.copyOut(p, outs[i]!, n));
+  } finally {
+    staging.done();
+  }
+}
+
 function fusedAdamWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { x, m, v, g } = args.inputs as Record<'x' | 'm' | 'v' | 'g', tf.TensorInfo>;
   const outs = [x, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
+  const distinct = new Set([x.dataId, m.dataId, v.dataId, g.dataId]).size === 4;
+  if (distinct && x.shape.reduce((p, q) => p * q, 1) >= THREADED_ADAM_MIN_FLOATS) {
+    fusedAdamThreaded(backend, x, m, v, g, args.attrs as unknown as FusedAdamAttrs, outs);
+    return outs;
+  }
   // Views after all allocations: makeOutput may grow (and so detach) the heap.
   const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   fusedAdamUpdate(view(x), view(m), view(v), view(g), args.attrs as unknown as FusedAdamAttrs, view(outs[0]!), view(outs[1]!), view(outs[2]!));

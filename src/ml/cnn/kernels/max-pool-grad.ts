@@ -14,6 +14,31 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { WasmCore } from '../../../wasm/core.js';
+import { kernelCore } from './kernel-core.js';
+
+type MaxPoolGrad1d = (dy: number, x: number, y: number, dx: number, batch: number, inWidth: number, outWidth: number, channels: number, poolWidth: number, stride: number, padLeft: number) => void;
+
+/** One-row pools (MaxPooling1D), no dilation: the shapes assembly/max_pool_grad.ts handles. */
+function isOneRowPool(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.inHeight === 1 && info.outHeight === 1 && info.effectiveFilterHeight === 1 && info.dilationWidth === 1 && info.padInfo.top === 0;
+}
+
+/** dx of a one-row max pool in ser.wasm (operands copied in and out: the heaps are separate). */
+export function maxPoolGrad1dWasm(core: WasmCore, dy: Float32Array, x: Float32Array, y: Float32Array, info: tf.backend_util.Conv2DInfo, dx: Float32Array): void {
+  core.scratch((alloc) => {
+    const dyPtr = alloc(dy.byteLength), xPtr = alloc(x.byteLength), yPtr = alloc(y.byteLength), dxPtr = alloc(dx.byteLength);
+    const f32 = core.f32;
+    f32.set(dy, dyPtr >> 2);
+    f32.set(x, xPtr >> 2);
+    f32.set(y, yPtr >> 2);
+    (core.exports['maxPoolGrad1d'] as MaxPoolGrad1d)(
+      dyPtr, xPtr, yPtr, dxPtr, info.batchSize, info.inWidth, info.outWidth, info.inChannels,
+      info.effectiveFilterWidth, info.strideWidth, info.padInfo.left,
+    );
+    dx.set(core.f32.subarray(dxPtr >> 2, (dxPtr >> 2) + dx.length));
+  });
+}
 
 /** Writes dx (zeroed first) for NHWC max pooling, on plain Float32Arrays (first-maximum tie rule). */
 export function maxPoolGradNhwc(
@@ -85,6 +110,18 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown
   );
   // Output straight into the wasm heap; views are taken after makeOutput because it may grow the heap.
   const out = backend.makeOutput(input.shape, 'float32');
+  const core = kernelCore();
+  if (core && input.dtype === 'float32' && isOneRowPool(info)) {
+    maxPoolGrad1dWasm(
+      core,
+      backend.typedArrayFromHeap(dy) as Float32Array,
+      backend.typedArrayFromHeap(input) as Float32Array,
+      backend.typedArrayFromHeap(output) as Float32Array,
+      info,
+      backend.typedArrayFromHeap(out) as Float32Array,
+    );
+    return out;
+  }
   maxPoolGradNhwc(
     backend.typedArrayFromHeap(dy) as Float32Array,
     backend.typedArrayFromHeap(input) as Float32Array,

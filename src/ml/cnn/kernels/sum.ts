@@ -10,6 +10,20 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { WasmCore } from '../../../wasm/core.js';
+import { kernelCore } from './kernel-core.js';
+
+type SumRowsF32 = (src: number, rows: number, cols: number, acc: number, out: number) => void;
+
+/** sumLeadingRows in ser.wasm (assembly/sum_rows.ts): the same float64 sums in the same order, SIMD. */
+export function sumLeadingRowsWasm(core: WasmCore, x: Float32Array, outer: number, inner: number): Float32Array {
+  return core.scratch((alloc) => {
+    const src = alloc(outer * inner * 4), acc = alloc(inner * 8), out = alloc(inner * 4);
+    core.f32.set(x.subarray(0, outer * inner), src >> 2);
+    (core.exports['sumRowsF32'] as SumRowsF32)(src, outer, inner, acc, out);
+    return core.readF32(out, inner);
+  });
+}
 
 /** Sums the leading `outer` rows of a row-major [outer, inner] array. */
 export function sumLeadingRows(x: Float32Array, outer: number, inner: number): Float32Array {
@@ -34,7 +48,9 @@ export function fastSumConfig(stock: tf.KernelConfig): tf.KernelConfig {
     const outer = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
     const innerShape = x.shape.slice(axes.length);
     const inner = innerShape.reduce((p, q) => p * q, 1);
-    const sums = sumLeadingRows(backend.typedArrayFromHeap(x) as Float32Array, outer, inner);
+    const values = backend.typedArrayFromHeap(x) as Float32Array;
+    const core = kernelCore();
+    const sums = core ? sumLeadingRowsWasm(core, values, outer, inner) : sumLeadingRows(values, outer, inner);
     const outShape = keepDims ? [...axes.map(() => 1), ...innerShape] : innerShape;
     const out = backend.makeOutput(outShape, 'float32');
     (backend.typedArrayFromHeap(out) as Float32Array).set(sums);

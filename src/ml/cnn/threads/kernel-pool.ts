@@ -1,0 +1,115 @@
+/**
+ * The process's kernel threads for the tfjs wasm backend, created on first
+ * use, and staging of tfjs tensors into their shared memory.
+ *
+ * tfjs registers kernels process-wide, so the thread count is process-wide
+ * too: `configureKernelThreads(n)` before training (the CLI's --kernel-threads,
+ * SER_KERNEL_THREADS, or every core by default). Results do not depend on it.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type * as tf from '../../tfjs.js';
+import { defaultKernelThreads, KernelThreads } from './kernel-threads.js';
+import type { ArenaBlock } from './shared-arena.js';
+
+let requested: number | undefined;
+let pool: KernelThreads | null = null;
+let poolBackend: BackendWasm | null = null;
+
+/** Parses SER_KERNEL_THREADS (unset: undefined). */
+function fromEnvironment(): number | undefined {
+  const raw = process.env['SER_KERNEL_THREADS'];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`SER_KERNEL_THREADS must be an integer in 1..64, got '${raw}'`);
+  return n;
+}
+
+/**
+ * Sets how many threads the training kernels use (this one included).
+ * Takes effect for the next pool: an existing pool with another count is closed.
+ */
+export function configureKernelThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`kernel threads must be an integer in 1..64, got ${threads}`);
+  requested = threads;
+  if (pool && pool.threads !== threads) {
+    pool.close();
+    pool = null;
+  }
+}
+
+/** The thread count the next kernel call will use. */
+export function kernelThreadCount(): number {
+  return pool?.threads ?? requested ?? fromEnvironment() ?? defaultKernelThreads();
+}
+
+/** The pool serving `backend` (created on first use). */
+export function kernelPool(backend: BackendWasm): KernelThreads {
+  if (pool && poolBackend !== backend) {
+    // A new backend instance (tf.removeBackend + re-register): its dataIds are new objects.
+    pool.close();
+    pool = null;
+  }
+  if (!pool) {
+    const dataIds = (backend as unknown as { dataIdMap: { has(id: object): boolean } }).dataIdMap;
+    pool = new KernelThreads(kernelThreadCount(), (id) => dataIds.has(id));
+    poolBackend = backend;
+  }
+  return pool;
+}
+
+/** Closes the pool (tests; the threads also end with the process). */
+export function closeKernelPool(): void {
+  pool?.close();
+  pool = null;
+  poolBackend = null;
+}
+
+/**
+ * Blocks for one kernel call: tensors are found in (or copied into) the
+ * shared memory, outputs get blocks tagged with their dataId. Blocks are
+ * pinned until `done()` so that staging one operand never evicts another.
+ */
+export class Staging {
+  private readonly pinned: ArenaBlock[] = [];
+  private readonly scratch: ArenaBlock[] = [];
+
+  constructor(
+    readonly pool: KernelThreads,
+    private readonly backend: BackendWasm,
+  ) {}
+
+  /** Byte address of `t`'s data in shared memory (copied in unless already there). */
+  input(t: tf.TensorInfo): number {
+    const hit = this.pool.arena.lookup(t.dataId);
+    if (hit) return this.pin(hit).ptr;
+    const values = this.backend.typedArrayFromHeap(t) as Float32Array;
+    const block = this.pin(this.pool.arena.allocate(values.byteLength, t.dataId));
+    new Float32Array(this.pool.memory.buffer, block.ptr, values.length).set(values);
+    return block.ptr;
+  }
+
+  /** A block for `floats` results, tagged with `tag` (the output's dataId) or untagged scratch released by done(). */
+  output(floats: number, tag?: object): ArenaBlock {
+    const block = this.pin(this.pool.arena.allocate(floats * 4, tag));
+    if (!tag) this.scratch.push(block);
+    return block;
+  }
+
+  /** Copies `floats` results at `ptr` into tfjs' output tensor `out`. */
+  copyOut(ptr: number, out: tf.TensorInfo, floats: number): void {
+    (this.backend.typedArrayFromHeap(out) as Float32Array).set(new Float32Array(this.pool.memory.buffer, ptr, floats));
+  }
+
+  done(): void {
+    for (const b of this.pinned) b.pinned = false;
+    for (const b of this.scratch) this.pool.arena.release(b);
+    this.pinned.length = 0;
+    this.scratch.length = 0;
+  }
+
+  private pin(block: ArenaBlock): ArenaBlock {
+    block.pinned = true;
+    this.pinned.push(block);
+    return block;
+  }
+}
