@@ -1,5 +1,7 @@
-// Gradient of a one-row max pooling (what tfjs-layers' MaxPooling1D lowers
-// to: NHWC, height 1) for the tfjs wasm backend (src/ml/cnn/kernels/max-pool-grad.ts):
+// Gradient of a 1-D max pooling for the tfjs wasm backend
+// (src/ml/cnn/kernels/max-pool-grad.ts): images [batch × inWidth × channels]
+// (tfjs-layers' MaxPooling1D is an NHWC pool over [batch, steps, 1, channels];
+// the caller maps whichever axis is pooled to "width"):
 //
 //   dx[b, w, c] = Σ over windows o whose first maximum is at w: dy[b, o, c]
 //

@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../ml/cnn/backend.js';
+import { configureKernelThreads } from '../ml/cnn/threads/kernel-pool.js';
 import { bundleFilesOf } from './bundle-format.js';
 import { fitModel, type TrainingData } from './fit-model.js';
 import type { MemberSpec } from './model-spec.js';
@@ -28,6 +29,8 @@ export interface MemberJob {
 
 async function main(): Promise<void> {
   const job = workerData as MemberJob;
+  // Members already train side by side on the cores: one kernel thread each avoids oversubscribing them.
+  configureKernelThreads(1);
   await initBackend('wasm', { log: () => {} });
   const model = await fitModel(job.spec, job.data, job.rows, {
     seed: job.seed,

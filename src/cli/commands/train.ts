@@ -37,6 +37,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--validation <by>', "networks' early stopping watches held-out speakers (default) or held-out recordings (for a model meant for new recordings of the training speakers)").choices([...VALIDATION_BY]).default('speakers'))
     .option('--workers <n>', 'extraction workers', parseIntOption)
     .option('--threads <n>', 'ensembles: members trained at once on worker threads (default: available cores; the model does not depend on it)', parseIntOption)
+    .option('--kernel-threads <n>', 'threads for the large matrix products and Adam inside one network (default: available cores, or SER_KERNEL_THREADS; the model does not depend on it)', parseIntOption)
     .option('--cache <dir>', 'per-clip feature cache directory', '.ser-cache')
     .option('--no-cache', 'disable the feature cache')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu')
@@ -67,6 +68,7 @@ export function registerTrain(program: Command): void {
         table = filterSpeakers(table, (s) => !out.has(s));
       }
       if (table.rows === 0) throw new Error('no training rows (every file skipped or excluded)');
+      if (o.kernelThreads !== undefined) (await import('../../ml/cnn/threads/kernel-pool.js')).configureKernelThreads(o.kernelThreads);
       if (spec.kind === 'cnn' || spec.kind === 'ensemble') await initBackend(o.backend, { log: (m) => void process.stderr.write(`${m}\n`) });
       const started = performance.now();
       const core = spec.kind === 'knn' ? await loadWasmCore() : undefined;

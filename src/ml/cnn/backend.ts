@@ -21,7 +21,7 @@ import { fastMaxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fastSumConfig } from './kernels/sum.js';
 import { sharedIdentityConfig } from './kernels/identity.js';
 import { conv1dBackpropInputConfig, conv1dForwardConfig, useSerWasmForConv1d } from './kernels/conv1d.js';
-import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL } from './kernels/fused-adam.js';
+import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, sharedAdamWasmConfig } from './kernels/fused-adam.js';
 import { threadedBatchMatMulConfig, threadedFusedMatMulConfig } from './kernels/threaded-mat-mul.js';
 import { kernelThreadCount } from './threads/kernel-pool.js';
 import { useKernelCore } from './kernels/kernel-core.js';
@@ -38,7 +38,7 @@ export interface BackendInfo {
 const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
-export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL] as const;
+export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL] as const;
 export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 let wasmKernelsRegistered = false;
@@ -60,6 +60,7 @@ export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}
     return;
   }
   if (!tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) tf.registerKernel(fusedAdamWasmConfig); // used by FusedAdamOptimizer
+  if (!tf.getKernel(SHARED_ADAM_KERNEL, 'wasm')) tf.registerKernel(sharedAdamWasmConfig); // its large variables
   const replace = (name: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void => {
     const stock = tf.getKernel(name, 'wasm');
     if (!stock) throw new Error(`tfjs-backend-wasm has no stock '${name}' kernel to replace`);
@@ -119,7 +120,7 @@ async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
       if (useSerWasmForConvGrad(core)) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
       else serWasm = 'ser.wasm lacks conv1dFilterGradK3 (rebuild): Conv2DBackpropFilter in JS';
       if (useSerWasmForConv1d(core)) serWasm += '; Conv1D forward and input gradient via ser.wasm SIMD GEMM';
-      if (useKernelCore(core)) serWasm += '; MaxPoolGrad (one-row pools) and leading-axis Sum via ser.wasm SIMD';
+      if (useKernelCore(core)) serWasm += '; MaxPoolGrad (1-D pools) and leading-axis Sum via ser.wasm SIMD';
     } catch {
       useKernelCore(null);
       useSerWasmForConvGrad(null);

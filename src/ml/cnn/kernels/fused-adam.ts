@@ -1,24 +1,29 @@
 /**
- * One-pass Adam update for the tfjs WASM backend.
+ * One-pass Adam updates for the tfjs WASM backend.
  *
  * tfjs' AdamOptimizer updates each variable with ~14 separate element-wise
  * kernels (mul, add, square, div, sqrt, ...), each reading and writing whole
  * arrays: for the paper's 4.86 M-weight Dense layer that is ~0.7 GB of memory
- * traffic per step (measured ~65 ms CPU on this machine). This kernel reads
- * x, m, v, g once and writes x', m', v' once (~27 ms).
+ * traffic per step. Two kernels replace them, chosen per variable by size:
+ *
+ *  - SerFusedAdam (small variables): one JS pass over x, m, v, g writing
+ *    x', m', v', intermediates in float64 with one float32 rounding per
+ *    stored value, so results differ from tf.train.adam only in the last bit
+ *    (test: max |Δw| 1.2e-7 after 5 steps);
+ *  - SerSharedAdam (≥ THREADED_ADAM_MIN_FLOATS): assembly/train/adam.ts on
+ *    every kernel thread, with m and v kept in the threads' shared memory
+ *    between steps; float32 SIMD in tfjs' own operation order, so it equals
+ *    tf.train.adam bit for bit (test).
  *
  * Same update as tfjs-core/src/optimizers/adam_optimizer.ts:
  *   m' = m·β1 + g·(1−β1);   v' = v·β2 + g²·(1−β2)
  *   x' = x − lr · (m' / (1−β1ᵗ)) / (√(v' / (1−β2ᵗ)) + ε)
- * with the intermediates in float64 and one float32 rounding per stored
- * value, where the stock kernels round after every operation: results differ
- * from tf.train.adam only in the last bit (test: max |Δw| 1.2e-7 after 5 steps). Rounding
- * after each step with Math.fround reproduced the stock bits exactly but was
- * slower than the stock kernels (~75 ms), so it is not used.
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { kernelPool, Staging } from '../threads/kernel-pool.js';
+import type { KernelThreads } from '../threads/kernel-threads.js';
+import type { ArenaBlock } from '../threads/shared-arena.js';
 
 export const FUSED_ADAM_KERNEL = 'SerFusedAdam';
 
@@ -68,45 +73,68 @@ export function fusedAdamUpdate(
 /** Variables below this many floats are updated in JS (the thread hand-off and copies would cost more). */
 export const THREADED_ADAM_MIN_FLOATS = 1 << 16;
 
+/** Kernel name of the update whose moments live in the kernel threads' shared memory. */
+export const SHARED_ADAM_KERNEL = 'SerSharedAdam';
+
 /**
- * The update on build/train.wasm's kernel threads (assembly/train/adam.ts),
- * in place in shared memory. Inputs already there (the gradient from the
- * threaded matmul, x/m/v from the previous step) are not copied; the updated
- * blocks are handed to the output tensors, whose data they now are.
+ * Adam's first and second moments of one variable, kept in the kernel
+ * threads' shared memory between steps (pinned blocks owned by the
+ * optimiser), so a step copies only the weights out instead of weights and
+ * both moments (~6 GB/s into and out of shared memory: 13 ms per step saved
+ * for the paper CNN's 4.9 M-weight layer). The optimiser's tfjs moment
+ * variables are brought up to date whenever its weights are read.
  */
-function fusedAdamThreaded(backend: BackendWasm, x: tf.TensorInfo, m: tf.TensorInfo, v: tf.TensorInfo, g: tf.TensorInfo, a: FusedAdamAttrs, outs: tf.TensorInfo[]): void {
+interface SharedMoments {
+  pool: KernelThreads;
+  m: ArenaBlock;
+  v: ArenaBlock;
+  size: number;
+}
+
+type SharedAdamAttrs = FusedAdamAttrs & { mPtr: number; vPtr: number };
+
+/**
+ * x' from x and g with moments at attrs.mPtr / attrs.vPtr in shared memory,
+ * updated in place (assembly/train/adam.ts on every kernel thread).
+ */
+function sharedAdamWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x, g } = args.inputs as Record<'x' | 'g', tf.TensorInfo>;
+  const a = args.attrs as unknown as SharedAdamAttrs;
+  const out = backend.makeOutput(x.shape, 'float32');
   const staging = new Staging(kernelPool(backend), backend);
   try {
-    const arena = staging.pool.arena;
     const n = x.shape.reduce((p, q) => p * q, 1);
-    const ptrs = [x, m, v].map((t) => staging.input(t));
+    const xPtr = staging.input(x);
     const gPtr = staging.input(g);
-    const blocks = [x, m, v].map((t) => arena.lookup(t.dataId)!);
+    const arena = staging.pool.arena;
+    const xBlock = arena.lookup(x.dataId)!;
     try {
-      staging.pool.adam(ptrs[0]!, ptrs[1]!, ptrs[2]!, gPtr, n, [
+      staging.pool.adam(xPtr, a.mPtr, a.vPtr, gPtr, n, [
         f(a.beta1), f(a.beta2), f(1 - a.beta1), f(1 - a.beta2), f(a.epsilon), f(-a.learningRate), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2),
       ]);
     } catch (e) {
-      for (const b of blocks) arena.release(b); // partly updated: no longer x, m or v
+      arena.release(xBlock); // partly updated: no longer x
       throw e;
     }
-    // The blocks now hold x', m', v'.
-    blocks.forEach((b, i) => arena.retag(b, outs[i]!.dataId));
-    ptrs.forEach((p, i) => staging.copyOut(p, outs[i]!, n));
+    arena.retag(xBlock, out.dataId); // the block now holds x'
+    staging.copyOut(xPtr, out, n);
   } finally {
     staging.done();
   }
+  return out;
 }
+
+export const sharedAdamWasmConfig: tf.KernelConfig = {
+  kernelName: SHARED_ADAM_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: sharedAdamWasm as unknown as tf.KernelFunc,
+};
 
 function fusedAdamWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { x, m, v, g } = args.inputs as Record<'x' | 'm' | 'v' | 'g', tf.TensorInfo>;
   const outs = [x, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
-  const distinct = new Set([x.dataId, m.dataId, v.dataId, g.dataId]).size === 4;
-  if (distinct && x.shape.reduce((p, q) => p * q, 1) >= THREADED_ADAM_MIN_FLOATS) {
-    fusedAdamThreaded(backend, x, m, v, g, args.attrs as unknown as FusedAdamAttrs, outs);
-    return outs;
-  }
   // Views after all allocations: makeOutput may grow (and so detach) the heap.
   const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   fusedAdamUpdate(view(x), view(m), view(v), view(g), args.attrs as unknown as FusedAdamAttrs, view(outs[0]!), view(outs[1]!), view(outs[2]!));
@@ -136,6 +164,9 @@ interface AdamState {
  * weights are the stock optimiser's, so saved models are unchanged.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /** Moments kept in shared memory, by variable index (large variables, wasm backend with kernel threads). */
+  private readonly shared = new Map<number, SharedMoments>();
+
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     if (tf.getBackend() !== 'wasm' || !tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) {
       super.applyGradients(variableGradients);
@@ -163,6 +194,12 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           oneMinusAccBeta1,
           oneMinusAccBeta2,
         };
+        if (value.size >= THREADED_ADAM_MIN_FLOATS && tf.getKernel(SHARED_ADAM_KERNEL, 'wasm')) {
+          const moments = this.sharedMoments(i, m, v);
+          const sharedAttrs: SharedAdamAttrs = { ...attrs, mPtr: moments.m.ptr, vPtr: moments.v.ptr };
+          value.assign(tf.engine().runKernel(SHARED_ADAM_KERNEL, { x: value, g: gradient }, sharedAttrs as unknown as tf.NamedAttrMap) as tf.Tensor);
+          return;
+        }
         const [x1, m1, v1] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { x: value, m, v, g: gradient }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
         m.assign(m1!);
         v.assign(v1!);
@@ -172,5 +209,67 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));
     });
     this.incrementIterations();
+  }
+
+  /** Brings the tfjs moment variables up to date, then returns the stock state. */
+  override async getWeights(): ReturnType<tf.AdamOptimizer["getWeights"]> {
+    this.syncMoments();
+    return super.getWeights();
+  }
+
+  /** Loads state into the tfjs variables; moments in shared memory are dropped and re-read from them on the next step. */
+  override async setWeights(weightValues: Parameters<tf.AdamOptimizer["setWeights"]>[0]): Promise<void> {
+    this.releaseShared();
+    await super.setWeights(weightValues);
+  }
+
+  override dispose(): void {
+    this.releaseShared();
+    super.dispose();
+  }
+
+  /** The shared-memory moments of variable `index`, created from (or moved along with) the tfjs variables. */
+  private sharedMoments(index: number, m: tf.Variable, v: tf.Variable): SharedMoments {
+    const pool = kernelPool(tf.backend() as BackendWasm);
+    let state = this.shared.get(index);
+    if (state && (state.pool !== pool || state.size !== m.size)) {
+      // The pool was replaced (thread count changed): carry the moments over through the variables.
+      this.syncMoments();
+      this.releaseShared();
+      state = undefined;
+    }
+    if (!state) {
+      const block = (t: tf.Variable): ArenaBlock => {
+        const b = pool.arena.allocate(t.size * 4);
+        b.pinned = true; // owned by this optimiser until released
+        new Float32Array(pool.memory.buffer, b.ptr, t.size).set(t.dataSync() as Float32Array);
+        return b;
+      };
+      state = { pool, m: block(m), v: block(v), size: m.size };
+      this.shared.set(index, state);
+    }
+    return state;
+  }
+
+  /** Copies shared-memory moments into the optimiser's tfjs variables. */
+  private syncMoments(): void {
+    const self = this as unknown as AdamState;
+    for (const [index, s] of this.shared) {
+      const read = (b: ArenaBlock) => new Float32Array(s.pool.memory.buffer, b.ptr, s.size).slice();
+      const m = self.accumulatedFirstMoment[index]!.variable;
+      const v = self.accumulatedSecondMoment[index]!.variable;
+      tf.tidy(() => {
+        m.assign(tf.tensor(read(s.m), m.shape, 'float32'));
+        v.assign(tf.tensor(read(s.v), v.shape, 'float32'));
+      });
+    }
+  }
+
+  private releaseShared(): void {
+    for (const s of this.shared.values()) {
+      s.pool.arena.release(s.m);
+      s.pool.arena.release(s.v);
+    }
+    this.shared.clear();
   }
 }

@@ -19,13 +19,32 @@ import { kernelCore } from './kernel-core.js';
 
 type MaxPoolGrad1d = (dy: number, x: number, y: number, dx: number, batch: number, inWidth: number, outWidth: number, channels: number, poolWidth: number, stride: number, padLeft: number) => void;
 
-/** One-row pools (MaxPooling1D), no dilation: the shapes assembly/max_pool_grad.ts handles. */
-function isOneRowPool(info: tf.backend_util.Conv2DInfo): boolean {
-  return info.inHeight === 1 && info.outHeight === 1 && info.effectiveFilterHeight === 1 && info.dilationWidth === 1 && info.padInfo.top === 0;
+/** A pool along one axis of an NHWC image whose other axis is 1, in the terms of assembly/max_pool_grad.ts. */
+export interface Pool1d {
+  inWidth: number;
+  outWidth: number;
+  poolWidth: number;
+  stride: number;
+  padLeft: number;
 }
 
-/** dx of a one-row max pool in ser.wasm (operands copied in and out: the heaps are separate). */
-export function maxPoolGrad1dWasm(core: WasmCore, dy: Float32Array, x: Float32Array, y: Float32Array, info: tf.backend_util.Conv2DInfo, dx: Float32Array): void {
+/**
+ * The 1-D view of a pool, or null. tfjs-layers' MaxPooling1D pools along the
+ * height of a [batch, steps, 1, channels] image; a one-row image pooled along
+ * its width is the same loop. No dilation either way.
+ */
+export function pool1d(info: tf.backend_util.Conv2DInfo): Pool1d | null {
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
+  if (info.inWidth === 1 && info.outWidth === 1 && info.effectiveFilterWidth === 1 && info.padInfo.left === 0) {
+    return { inWidth: info.inHeight, outWidth: info.outHeight, poolWidth: info.effectiveFilterHeight, stride: info.strideHeight, padLeft: info.padInfo.top };
+  }
+  if (info.inHeight === 1 && info.outHeight === 1 && info.effectiveFilterHeight === 1 && info.padInfo.top === 0) {
+    return { inWidth: info.inWidth, outWidth: info.outWidth, poolWidth: info.effectiveFilterWidth, stride: info.strideWidth, padLeft: info.padInfo.left };
+  }
+  return null;
+}
+
+export function maxPoolGrad1dWasm(core: WasmCore, dy: Float32Array, x: Float32Array, y: Float32Array, batch: number, channels: number, pool: Pool1d, dx: Float32Array): void {
   core.scratch((alloc) => {
     const dyPtr = alloc(dy.byteLength), xPtr = alloc(x.byteLength), yPtr = alloc(y.byteLength), dxPtr = alloc(dx.byteLength);
     const f32 = core.f32;
@@ -33,8 +52,7 @@ export function maxPoolGrad1dWasm(core: WasmCore, dy: Float32Array, x: Float32Ar
     f32.set(x, xPtr >> 2);
     f32.set(y, yPtr >> 2);
     (core.exports['maxPoolGrad1d'] as MaxPoolGrad1d)(
-      dyPtr, xPtr, yPtr, dxPtr, info.batchSize, info.inWidth, info.outWidth, info.inChannels,
-      info.effectiveFilterWidth, info.strideWidth, info.padInfo.left,
+      dyPtr, xPtr, yPtr, dxPtr, batch, pool.inWidth, pool.outWidth, channels, pool.poolWidth, pool.stride, pool.padLeft,
     );
     dx.set(core.f32.subarray(dxPtr >> 2, (dxPtr >> 2) + dx.length));
   });
@@ -111,13 +129,16 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown
   // Output straight into the wasm heap; views are taken after makeOutput because it may grow the heap.
   const out = backend.makeOutput(input.shape, 'float32');
   const core = kernelCore();
-  if (core && input.dtype === 'float32' && isOneRowPool(info)) {
+  const pool = pool1d(info);
+  if (core && pool && input.dtype === 'float32') {
     maxPoolGrad1dWasm(
       core,
       backend.typedArrayFromHeap(dy) as Float32Array,
       backend.typedArrayFromHeap(input) as Float32Array,
       backend.typedArrayFromHeap(output) as Float32Array,
-      info,
+      info.batchSize,
+      info.inChannels,
+      pool,
       backend.typedArrayFromHeap(out) as Float32Array,
     );
     return out;
