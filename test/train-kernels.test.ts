@@ -255,3 +255,55 @@ describe('ser.wasm MaxPoolGrad (1-D pools) and leading-axis Sum', () => {
     }
   });
 });
+
+describe('Tile and GatherV2 on wasm equal tfjs-backend-cpu', () => {
+  beforeAll(async () => {
+    await initBackend('wasm', { log: () => {} });
+  });
+
+  async function both(f: () => tf.Tensor): Promise<{ cpu: number[]; wasm: number[]; shape: number[] }> {
+    await tf.setBackend('cpu');
+    const c = tf.tidy(f);
+    const cpu = Array.from(c.dataSync() as Float32Array);
+    c.dispose();
+    await tf.setBackend('wasm');
+    const w = tf.tidy(f);
+    const wasm = Array.from(w.dataSync() as Float32Array);
+    const shape = w.shape;
+    w.dispose();
+    return { cpu, wasm, shape };
+  }
+
+  it('Tile: broadcast of a channel vector (the BatchNorm gradient), every axis, zero reps, int32 and bool', async () => {
+    const cases: Array<[number[], number[], tf.DataType]> = [
+      [[1, 1, 1, 5], [4, 3, 1, 1], 'float32'],
+      [[2, 3], [3, 2], 'float32'],
+      [[2, 1, 3], [1, 4, 2], 'int32'],
+      [[3], [0], 'float32'],
+      [[2, 2], [2, 3], 'bool'],
+      [[], [], 'float32'],
+    ];
+    for (const [shape, reps, dtype] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i * 1.5 - 2));
+      const { cpu, wasm } = await both(() => tf.tile(tf.tensor(values, shape, dtype), reps));
+      expect(wasm, `${shape} × ${reps} ${dtype}`).toEqual(cpu);
+    }
+  });
+
+  it('GatherV2: rows of a batch tensor, inner axes, repeated indices, 2-D indices; an index out of range throws', async () => {
+    const x = Array.from({ length: 4 * 5 * 3 }, (_, i) => i * 0.5);
+    for (const [axis, idx, idxShape] of [
+      [0, [3, 0, 3, 1], [4]],
+      [1, [4, 2], [2]],
+      [2, [2, 0, 1, 1], [2, 2]],
+    ] as const) {
+      const { cpu, wasm } = await both(() => tf.gather(tf.tensor3d(x, [4, 5, 3]), tf.tensor(idx as unknown as number[], idxShape as unknown as number[], 'int32'), axis));
+      expect(wasm, `axis ${axis}`).toEqual(cpu);
+    }
+    await tf.setBackend('wasm');
+    const t = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    expect(() => tf.gather(t, tf.tensor1d([2], 'int32'))).toThrow(/index value 2 is not in \[0, 1\]/);
+    t.dispose();
+  });
+});

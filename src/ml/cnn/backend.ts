@@ -25,6 +25,8 @@ import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, sharedAdamW
 import { threadedBatchMatMulConfig, threadedFusedMatMulConfig } from './kernels/threaded-mat-mul.js';
 import { kernelThreadCount } from './threads/kernel-pool.js';
 import { useKernelCore } from './kernels/kernel-core.js';
+import { fastTileConfig } from './kernels/tile.js';
+import { fastGatherConfig } from './kernels/gather.js';
 
 export type BackendPreference = 'node' | 'wasm' | 'cpu';
 
@@ -39,7 +41,7 @@ const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
 export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL] as const;
-export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
+export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Tile', 'GatherV2', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 let wasmKernelsRegistered = false;
 let stockBaseline = false;
@@ -72,6 +74,8 @@ export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}
   replace(tf.MaxPoolGrad, fastMaxPoolGradConfig);
   replace(tf.Sum, fastSumConfig);
   replace(tf.Identity, sharedIdentityConfig);
+  replace(tf.Tile, fastTileConfig);
+  replace(tf.GatherV2, fastGatherConfig);
   replace(tf.Conv2D, conv1dForwardConfig);
   replace(tf.Conv2DBackpropInput, conv1dBackpropInputConfig);
   wasmKernelsRegistered = true;
