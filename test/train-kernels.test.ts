@@ -163,6 +163,31 @@ describe('training kernels registered on the wasm backend', () => {
     for (const threads of [2, 3]) wasm.get(threads)!.forEach((values, i) => expect(Array.from(values), `threads ${threads}, output ${i}`).toEqual(Array.from(base[i]!)));
   }, 60_000);
 
+  it('Conv1D forward, input and filter gradients (same and valid, odd sizes) equal tfjs-backend-cpu, and each other on 1/2/3 threads', async () => {
+    for (const [batch, width, channels, filters, kernel, padding] of [
+      [3, 17, 7, 13, 5, 'same'],
+      [2, 23, 9, 6, 3, 'valid'],
+    ] as const) {
+      const x = gaussian(batch * width * channels, 60), w = gaussian(kernel * channels * filters, 61);
+      const outWidth = padding === 'same' ? width : width - kernel + 1;
+      const up = gaussian(batch * outWidth * filters, 62);
+      const { cpu, wasm } = await acrossBackends(() => {
+        const X = tf.tensor3d(x, [batch, width, channels]), W = tf.tensor3d(w, [kernel, channels, filters]), U = tf.tensor3d(up, [batch, outWidth, filters]);
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, 1, padding).mul(U).sum();
+        const [dX, dW] = tf.grads(f)([X, W]);
+        return [tf.conv1d(X, W, 1, padding), dX!, dW!];
+      });
+      const base = wasm.get(1)!;
+      cpu.forEach((expected, i) => {
+        const scale = expected.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+        let worst = 0;
+        for (let j = 0; j < expected.length; j++) worst = Math.max(worst, Math.abs(expected[j]! - base[i]![j]!));
+        expect(worst / scale, `${padding} output ${i}`).toBeLessThan(1e-5);
+      });
+      for (const threads of [2, 3]) wasm.get(threads)!.forEach((values, i) => expect(Array.from(values), `${padding}, threads ${threads}, output ${i}`).toEqual(Array.from(base[i]!)));
+    }
+  }, 60_000);
+
   it('Adam with moments in shared memory equals tf.train.adam bit for bit, on any thread count, and reports its moments', async () => {
     const size = THREADED_ADAM_MIN_FLOATS + 37;
     const start = gaussian(size, 20), target = gaussian(size, 21);

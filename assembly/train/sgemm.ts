@@ -1,7 +1,8 @@
 // Packed single-precision matrix product for the training kernels, run by
 // several threads at once on one shared memory (src/ml/cnn/threads/):
 //
-//   C = op(A) · op(B)      C: m × n (row-major, ldc floats per row)
+//   C = op(A) · op(B)      (or C += op(A) · op(B) when `accumulate`)
+//                          C: m × n (row-major, ldc floats per row)
 //   op(A)[i, p] = transA ? A[p·lda + i] : A[i·lda + p]      (i < m, p < k)
 //   op(B)[p, j] = transB ? B[j·ldb + p] : B[p·ldb + j]      (p < k, j < n)
 //
@@ -21,7 +22,9 @@
 // C element is summed over the same KC slices in the same order whatever the
 // split, so the result does not depend on the thread count (tested against
 // 1, 2 and 3 threads). Within a slice the k-sum runs in order; slices are
-// added to C in order (C starts from the first slice's sum, not from zero).
+// added to C in order (C starts from the first slice's sum, not from zero,
+// unless accumulating). A's rows may overlap (lda < k when !transA, or
+// columns when transA): a convolution's windows are read in place.
 //
 // Memory: nothing is allocated. `scratch` is this thread's own area of
 // sgemmScratchBytes() bytes (packed A, packed B, one edge tile).
@@ -169,7 +172,7 @@ function microKernel(ap: usize, bp: usize, kc: i32, c: usize, cStride: usize, ac
 export function sgemm(
   transA: i32, transB: i32, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  scratch: usize, part: i32, parts: i32,
+  accumulate: i32, scratch: usize, part: i32, parts: i32,
 ): void {
   if (m <= 0 || n <= 0 || part < 0 || part >= parts) return;
   // Split along the longer side in whole micro-tiles.
@@ -186,6 +189,7 @@ export function sgemm(
   if (i0 >= i1 || j0 >= j1) return;
   const cStride = <usize>ldc << 2;
   if (k <= 0) {
+    if (accumulate) return;
     for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * cStride + (<usize>j0 << 2), 0, <usize>(j1 - j0) << 2);
     return;
   }
@@ -201,7 +205,7 @@ export function sgemm(
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      const accumulate = pc > 0;
+      const addToC = accumulate != 0 || pc > 0;
       // op(B)[pc.., jc..] → NR-column panels.
       for (let jr = 0; jr < nc; jr += NR) {
         const j = jc + jr;
@@ -228,17 +232,17 @@ export function sgemm(
             const rows = min(MR, i1 - i);
             const cBlock = c + <usize>i * cStride + (<usize>j << 2);
             if (rows == MR && cols == NR) {
-              microKernel(ap, bp, kc, cBlock, cStride, accumulate);
+              microKernel(ap, bp, kc, cBlock, cStride, addToC);
               continue;
             }
             // Edge (only at C's own last rows or columns, never at a split):
             // the same arithmetic on a scratch tile, then the valid part back.
-            if (accumulate) {
+            if (addToC) {
               for (let r = 0; r < rows; r++) {
                 memory.copy(tile + <usize>r * tileStride, cBlock + <usize>r * cStride, <usize>cols << 2);
               }
             }
-            microKernel(ap, bp, kc, tile, tileStride, accumulate);
+            microKernel(ap, bp, kc, tile, tileStride, addToC);
             for (let r = 0; r < rows; r++) {
               memory.copy(cBlock + <usize>r * cStride, tile + <usize>r * tileStride, <usize>cols << 2);
             }

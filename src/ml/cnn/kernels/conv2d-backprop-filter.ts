@@ -21,6 +21,8 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv1dBackpropFilterThreaded, threadedConv1dApplies } from './threaded-conv1d.js';
+import { MIN_GEMM_DEPTH } from './conv1d.js';
 import type { WasmCore } from '../../../wasm/core.js';
 
 type Conv1dGradK3 = (
@@ -212,6 +214,7 @@ function conv2dBackpropFilterWasm(args: {
     false,
     dataFormat,
   );
+  if (serWasm !== null && threadedConv1dApplies(info, MIN_GEMM_DEPTH) && x.dtype === 'float32') return conv1dBackpropFilterThreaded(backend, x, dy, info);
   let xVals = backend.typedArrayFromHeap(x) as Float32Array;
   let dyVals = backend.typedArrayFromHeap(dy) as Float32Array;
   if (info.dataFormat === 'channelsFirst') {

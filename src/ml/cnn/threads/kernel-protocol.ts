@@ -67,7 +67,7 @@ export interface TrainKernels {
   sgemm(
     transA: number, transB: number, m: number, n: number, k: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-    scratch: number, part: number, parts: number,
+    accumulate: number, scratch: number, part: number, parts: number,
   ): void;
   adamUpdate(
     x: number, m: number, v: number, g: number, n: number,
@@ -85,7 +85,7 @@ export function runPart(kernels: TrainKernels, ints: Int32Array, floats: Float64
       kernels.sgemm(
         ints[a]!, ints[a + 1]!, ints[a + 2]!, ints[a + 3]!, ints[a + 4]!,
         ints[a + 5]!, ints[a + 6]!, ints[a + 7]!, ints[a + 8]!, ints[a + 9]!, ints[a + 10]!,
-        scratch, part, parts,
+        ints[a + 11]!, scratch, part, parts,
       );
       return;
     case OP.ADAM:

@@ -103,11 +103,12 @@ export class KernelThreads {
   }
 
   /**
-   * C = op(A)·op(B) on byte pointers into the shared memory (strides in
-   * floats, as assembly/train/sgemm.ts), split over every thread.
+   * C = op(A)·op(B) (C += … when `accumulate`) on byte pointers into the
+   * shared memory (strides in floats, as assembly/train/sgemm.ts), split
+   * over every thread.
    */
-  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void {
-    this.call(OP.SGEMM, [transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc], []);
+  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate = false): void {
+    this.call(OP.SGEMM, [transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0], []);
   }
 
   /** One Adam step over n floats at x, m, v (updated in place) with gradient g; floats as adamUpdate's. */

@@ -1,0 +1,156 @@
+/**
+ * Conv1D forward, input gradient and filter gradient on the kernel threads
+ * (build/train.wasm's GEMM, src/ml/cnn/threads/), one product per image:
+ *
+ *   forward        Y_b  = X̃_b · W                    X̃_b's rows: windows of the zero-padded image
+ *   input grad     dX_b = Ď_b · W′                   Ď_b's rows: windows of dY_b padded by fw − 1
+ *                                                    zero rows each side; W′ = W with taps reversed
+ *                                                    and [C, O] swapped (the "full" convolution)
+ *   filter grad    dW  += X̃_bᵀ · dY_b                over the images in order
+ *
+ * with W the filter [fw × C × O] read as an [fw·C × O] matrix and windows read
+ * in place as overlapping rows (no im2col copy). The input gradient as a
+ * full convolution needs no col2im scatter, so every product splits across
+ * threads; it needs stride 1 (the only stride tfjs-layers' Conv1D models
+ * here use), and other strides go to the single-threaded ser.wasm kernels.
+ *
+ * Why: the sequence CNN's three convolutions ([64, 128, 128] filters, widths
+ * 5/5/3) are its training arithmetic; ser.wasm's kernels for them run on one
+ * core. Operands are small (a batch of activations is ~1.5 MB), so copying
+ * them into shared memory costs little against the products.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '../../tfjs.js';
+import { kernelPool, Staging } from '../threads/kernel-pool.js';
+
+/** Whether the threaded path takes this Conv1D (NHWC one row high, stride 1, dilation 1, window depth ≥ minDepth). */
+export function threadedConv1dApplies(info: tf.backend_util.Conv2DInfo, minDepth: number): boolean {
+  return (
+    info.dataFormat === 'channelsLast' && info.inHeight === 1 && info.filterHeight === 1 && info.outHeight === 1 &&
+    info.dilationWidth === 1 && info.dilationHeight === 1 && info.strideWidth === 1 &&
+    info.padInfo.top === 0 && info.padInfo.bottom === 0 && info.filterWidth * info.inChannels >= minDepth &&
+    // every input position's windows lie within dY padded by fw − 1 rows each side (valid and same padding)
+    info.inWidth + info.padInfo.left < info.outWidth + info.filterWidth
+  );
+}
+
+interface Geometry {
+  batch: number;
+  inWidth: number;
+  outWidth: number;
+  channels: number;
+  filters: number;
+  taps: number;
+  padLeft: number;
+  /** Rows of the padded image (enough for every window). */
+  paddedWidth: number;
+}
+
+function geometry(info: tf.backend_util.Conv2DInfo): Geometry {
+  const paddedWidth = Math.max(info.padInfo.left + info.inWidth + info.padInfo.right, info.outWidth - 1 + info.filterWidth);
+  return {
+    batch: info.batchSize, inWidth: info.inWidth, outWidth: info.outWidth, channels: info.inChannels,
+    filters: info.outChannels, taps: info.filterWidth, padLeft: info.padInfo.left, paddedWidth,
+  };
+}
+
+/** Zero-padded copy of the images [batch, inWidth, C] into a fresh block: [batch, paddedWidth, C]. */
+function stagePadded(staging: Staging, x: Float32Array, g: Geometry): number {
+  const rowFloats = g.paddedWidth * g.channels;
+  const block = staging.output(g.batch * rowFloats);
+  const view = new Float32Array(staging.pool.memory.buffer, block.ptr, g.batch * rowFloats);
+  view.fill(0);
+  const image = g.inWidth * g.channels;
+  for (let b = 0; b < g.batch; b++) view.set(x.subarray(b * image, (b + 1) * image), b * rowFloats + g.padLeft * g.channels);
+  return block.ptr;
+}
+
+function stageArray(staging: Staging, values: Float32Array): number {
+  const block = staging.output(values.length);
+  new Float32Array(staging.pool.memory.buffer, block.ptr, values.length).set(values);
+  return block.ptr;
+}
+
+function readBack(staging: Staging, ptr: number, floats: number, backend: BackendWasm, shape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  staging.copyOut(ptr, out, floats);
+  return out;
+}
+
+/** Y [batch, 1, outWidth, O]. */
+export function conv1dForwardThreaded(backend: BackendWasm, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const g = geometry(info);
+  const staging = new Staging(kernelPool(backend), backend);
+  try {
+    const xPtr = stagePadded(staging, backend.typedArrayFromHeap(x) as Float32Array, g);
+    const wPtr = staging.input(filter);
+    const yFloats = g.batch * g.outWidth * g.filters;
+    const y = staging.output(yFloats).ptr;
+    const depth = g.taps * g.channels;
+    for (let b = 0; b < g.batch; b++) {
+      staging.pool.sgemm(false, false, g.outWidth, g.filters, depth, xPtr + b * g.paddedWidth * g.channels * 4, g.channels, wPtr, g.filters, y + b * g.outWidth * g.filters * 4, g.filters);
+    }
+    return readBack(staging, y, yFloats, backend, info.outShape);
+  } finally {
+    staging.done();
+  }
+}
+
+/** dX [batch, 1, inWidth, C] from dY [batch, 1, outWidth, O]. */
+export function conv1dBackpropInputThreaded(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const g = geometry(info);
+  const { taps, channels: C, filters: O } = g;
+  const staging = new Staging(kernelPool(backend), backend);
+  try {
+    // Ď_b: fw − 1 zero rows, dY_b, fw − 1 zero rows (rows of O floats).
+    const halo = taps - 1;
+    const rows = g.outWidth + 2 * halo;
+    const dyVals = backend.typedArrayFromHeap(dy) as Float32Array;
+    const dPad = staging.output(g.batch * rows * O);
+    const dView = new Float32Array(staging.pool.memory.buffer, dPad.ptr, g.batch * rows * O);
+    dView.fill(0);
+    for (let b = 0; b < g.batch; b++) dView.set(dyVals.subarray(b * g.outWidth * O, (b + 1) * g.outWidth * O), (b * rows + halo) * O);
+    // W′[(t′, o), c] = W[fw − 1 − t′, c, o].
+    const w = backend.typedArrayFromHeap(filter) as Float32Array;
+    const flipped = new Float32Array(taps * O * C);
+    for (let t = 0; t < taps; t++) {
+      for (let c = 0; c < C; c++) {
+        for (let o = 0; o < O; o++) flipped[((taps - 1 - t) * O + o) * C + c] = w[(t * C + c) * O + o]!;
+      }
+    }
+    const wPtr = stageArray(staging, flipped);
+    const dxFloats = g.batch * g.inWidth * C;
+    const dx = staging.output(dxFloats).ptr;
+    // Input position q (padded coordinates q + padLeft) gathers dY rows q + padLeft − t, i.e. Ď rows q + padLeft .. + fw − 1.
+    for (let b = 0; b < g.batch; b++) {
+      const a = dPad.ptr + (b * rows + g.padLeft) * O * 4;
+      staging.pool.sgemm(false, false, g.inWidth, C, taps * O, a, O, wPtr, C, dx + b * g.inWidth * C * 4, C);
+    }
+    return readBack(staging, dx, dxFloats, backend, info.inShape);
+  } finally {
+    staging.done();
+  }
+}
+
+/** dW [1, fw, C, O] summed over the batch, images in order. */
+export function conv1dBackpropFilterThreaded(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const g = geometry(info);
+  const staging = new Staging(kernelPool(backend), backend);
+  try {
+    const xPtr = stagePadded(staging, backend.typedArrayFromHeap(x) as Float32Array, g);
+    const dyPtr = staging.input(dy);
+    const depth = g.taps * g.channels;
+    const dW = staging.output(depth * g.filters).ptr;
+    for (let b = 0; b < g.batch; b++) {
+      staging.pool.sgemm(
+        true, false, depth, g.filters, g.outWidth,
+        xPtr + b * g.paddedWidth * g.channels * 4, g.channels,
+        dyPtr + b * g.outWidth * g.filters * 4, g.filters,
+        dW, g.filters, b > 0,
+      );
+    }
+    return readBack(staging, dW, depth * g.filters, backend, info.filterShape);
+  } finally {
+    staging.done();
+  }
+}
