@@ -2,7 +2,7 @@
  * Training speed of the CNNs per TensorFlow.js backend and kernel set.
  *
  *   npx tsx bench/cnn-train.ts [--quick] [--backends wasm,cpu,node] [--archs paper,sequence] [--rows N]
- *                              [--compare-fit] [--profile] [--stock-kernels] [--json]
+ *                              [--compare-fit] [--profile] [--stock-kernels] [--kernel-threads 1,2] [--json]
  *
  * Networks (bench rows are `arch`):
  *  - 'paper': the paper's Table 2 CNN over its 2,376-value vector;
@@ -35,6 +35,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { initBackend, type BackendPreference } from '../src/ml/cnn/backend.js';
+import { configureKernelThreads } from '../src/ml/cnn/threads/kernel-pool.js';
+import { defaultKernelThreads } from '../src/ml/cnn/threads/kernel-threads.js';
 import { buildPaperCnn, disposeCnn } from '../src/ml/cnn/model.js';
 import { buildSequenceCnn } from '../src/ml/cnn/sequence-model.js';
 import { trainCnn } from '../src/ml/cnn/train.js';
@@ -89,6 +91,8 @@ export interface CnnTrainBenchOptions {
   profile?: boolean;
   /** wasm with stock kernels + only the missing Conv2DBackpropFilter (the baseline; must be its own process). */
   stockKernels?: boolean;
+  /** Kernel thread counts to time our wasm kernels with (default 1 and every core); the trained model does not depend on it. */
+  kernelThreads?: number[];
   seed?: number;
   log?: (line: string) => void;
 }
@@ -101,10 +105,12 @@ export interface CnnTrainBenchRow {
   detail: string;
   /** 'trainCnn' (seeded trainOnBatch loop) or 'model.fit'. */
   loop: 'trainCnn' | 'model.fit';
+  /** Threads the training kernels used (src/ml/cnn/threads); 1 for stock kernels and other backends. */
+  threads: number;
   rows: number;
   /** Wall time of the epoch. */
   epochMs: number;
-  /** CPU time (user + system) of this process during the epoch: the wall time on an idle core, since tfjs runs single-threaded here. */
+  /** CPU time (user + system) of this process, all threads, during the epoch. */
   cpuMs: number;
   samplesPerSec: number;
   /** rows / CPU seconds. */
@@ -159,12 +165,12 @@ async function timed(f: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs
 
 function row(
   backend: string, kernels: CnnTrainBenchRow['kernels'], arch: CnnArch, detail: string, loop: CnnTrainBenchRow['loop'], rows: number,
-  t: { wallMs: number; cpuMs: number },
+  t: { wallMs: number; cpuMs: number }, threads = 1,
 ): CnnTrainBenchRow {
   const samplesPerSec = (rows / t.wallMs) * 1000;
   const samplesPerCpuSec = (rows / t.cpuMs) * 1000;
   return {
-    backend, kernels, arch, detail, loop, rows,
+    backend, kernels, arch, detail, loop, rows, threads,
     epochMs: t.wallMs,
     cpuMs: t.cpuMs,
     samplesPerSec,
@@ -223,22 +229,28 @@ export async function benchCnnTraining(opts: CnnTrainBenchOptions = {}): Promise
       continue;
     }
     const kernels: CnnTrainBenchRow['kernels'] = info.name !== 'wasm' ? '' : opts.stockKernels ? 'stock' : 'ours';
+    const threadCounts = kernels === 'ours' ? (opts.kernelThreads ?? [...new Set([1, defaultKernelThreads()])]) : [1];
     for (const arch of archs) {
       const dim = archDim(arch);
       const rows = rowsFor(want);
       const { X, y } = randomData(rows, dim, seed);
-      const model = buildNet(arch, seed);
-      await warmUp(model, X, y, dim);
-      const t = await timed(() => trainCnn(X, y, PAPER_CLASSES, { model, epochs: 1, validationSplit: 0, seed }));
-      result.results.push(row(info.name, kernels, arch, info.detail, 'trainCnn', rows, t));
-      log(`  ${info.name}${kernels ? ` (${kernels} kernels)` : ''} ${arch}: ${rows} rows in ${(t.wallMs / 1000).toFixed(1)} s (CPU ${(t.cpuMs / 1000).toFixed(1)} s)`);
+      let model!: tf.LayersModel;
+      for (const threads of threadCounts) {
+        if (kernels === 'ours') configureKernelThreads(threads);
+        model = buildNet(arch, seed);
+        await warmUp(model, X, y, dim);
+        const t = await timed(() => trainCnn(X, y, PAPER_CLASSES, { model, epochs: 1, validationSplit: 0, seed }));
+        result.results.push(row(info.name, kernels, arch, info.detail, 'trainCnn', rows, t, threads));
+        log(`  ${info.name}${kernels ? ` (${kernels} kernels, ${threads} thread(s))` : ''} ${arch}: ${rows} rows in ${(t.wallMs / 1000).toFixed(1)} s (CPU ${(t.cpuMs / 1000).toFixed(1)} s)`);
+        if (threads !== threadCounts[threadCounts.length - 1]) disposeCnn(model);
+      }
 
       if (want === 'wasm' && opts.profile) result.profile = await profileWasm(model, X, y, dim);
 
       if (want === 'wasm' && opts.compareFit) {
         const [xt, yt] = tf.tidy(() => [tf.tensor3d(X, [rows, dim, 1]), tf.oneHot(tf.tensor1d(y, 'int32'), PAPER_CLASSES)]);
         const tf_ = await timed(() => model.fit(xt!, yt!, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 }));
-        result.results.push(row(info.name, kernels, arch, info.detail, 'model.fit', rows, tf_));
+        result.results.push(row(info.name, kernels, arch, info.detail, 'model.fit', rows, tf_, threadCounts[threadCounts.length - 1]));
         tf.dispose([xt!, yt!]);
       }
       disposeCnn(model);
@@ -355,16 +367,17 @@ export function formatCnnTrainBench(r: CnnTrainBenchResult): string {
   for (const a of r.archs) {
     const rows = r.results.filter((x) => x.arch === a.arch);
     if (rows.length === 0) continue;
-    const ours = rows.find((x) => x.backend === 'wasm' && x.kernels === 'ours' && x.loop === 'trainCnn');
+    // The reference row: our kernels on the most threads.
+    const ours = rows.filter((x) => x.backend === 'wasm' && x.kernels === 'ours' && x.loop === 'trainCnn').sort((p, q) => q.threads - p.threads)[0];
     if (lines.length) lines.push('');
     lines.push(
       `CNN training: ${a.title}, ${r.classes} classes, batch ${r.batchSize}`,
       '',
-      '| backend | kernels | loop | rows timed | wall (s) | CPU (s) | samples/s wall | samples/s CPU | 5,000-row epoch wall (s) | 5,000-row epoch CPU (s) | ours ÷ this (wall) |',
-      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| backend | kernels | threads | loop | rows timed | wall (s) | CPU (s) | samples/s wall | samples/s CPU | 5,000-row epoch wall (s) | 5,000-row epoch CPU (s) | ours${ours ? ` (${ours.threads} threads)` : ''} ÷ this (wall) |`,
+      '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map(
         (x) =>
-          `| ${x.backend} | ${x.kernels || '—'} | ${x.loop} | ${x.rows} | ${(x.epochMs / 1000).toFixed(1)} | ${(x.cpuMs / 1000).toFixed(1)} | ` +
+          `| ${x.backend} | ${x.kernels || '—'} | ${x.threads ?? 1} | ${x.loop} | ${x.rows} | ${(x.epochMs / 1000).toFixed(1)} | ${(x.cpuMs / 1000).toFixed(1)} | ` +
           `${x.samplesPerSec.toFixed(1)} | ${x.samplesPerCpuSec.toFixed(1)} | ${x.epochSecondsPer5000.toFixed(1)} | ${x.epochCpuSecondsPer5000.toFixed(1)} | ` +
           `${ours ? (ours === x ? '1' : `${(ours.samplesPerSec / x.samplesPerSec).toFixed(2)}×`) : '—'} |`,
       ),
@@ -409,12 +422,15 @@ async function main(): Promise<void> {
       'compare-fit': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'stock-kernels': { type: 'boolean', default: false },
+      'kernel-threads': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const backends = values.backends?.split(',').map((s) => s.trim()) as BackendPreference[] | undefined;
   const archs = values.archs?.split(',').map((s) => s.trim()) as CnnArch[] | undefined;
   for (const a of archs ?? []) if (!CNN_ARCHS.includes(a)) throw new Error(`cnn-train: unknown arch '${a}' (expected ${CNN_ARCHS.join(', ')})`);
+  const kernelThreads = values['kernel-threads']?.split(',').map((t) => Number(t.trim()));
+  for (const t of kernelThreads ?? []) if (!(Number.isInteger(t) && t >= 1)) throw new Error(`cnn-train: --kernel-threads must list positive integers, got '${values['kernel-threads']}'`);
   const n = values.rows === undefined ? undefined : Number(values.rows);
   if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new Error(`cnn-train: --rows must be a positive integer, got '${values.rows}'`);
   const result = await benchCnnTraining({
@@ -425,6 +441,7 @@ async function main(): Promise<void> {
     compareFit: values['compare-fit'],
     profile: values.profile,
     stockKernels: values['stock-kernels'],
+    kernelThreads,
     log: (l) => console.error(l),
   });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatCnnTrainBench(result));

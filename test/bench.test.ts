@@ -101,18 +101,20 @@ describe('side-by-side tables', () => {
   });
 
   it('training, classical models and output tables name every row and ratio', () => {
-    const r = (backend: string, kernels: CnnTrainBenchRow['kernels'], arch: 'paper' | 'sequence', sps: number): CnnTrainBenchRow => ({
-      backend, kernels, arch, detail: backend, loop: 'trainCnn', rows: 64, epochMs: 64000 / sps, cpuMs: 64000 / sps, samplesPerSec: sps, samplesPerCpuSec: sps,
+    const r = (backend: string, kernels: CnnTrainBenchRow['kernels'], arch: 'paper' | 'sequence', sps: number, threads = 1): CnnTrainBenchRow => ({
+      backend, kernels, arch, detail: backend, loop: 'trainCnn', rows: 64, threads, epochMs: 64000 / sps, cpuMs: 64000 / sps, samplesPerSec: sps, samplesPerCpuSec: sps,
       epochSecondsPer5000: 5000 / sps, epochCpuSecondsPer5000: 5000 / sps,
     });
     const cnn = formatCnnTrainBench({
       name: 'cnn-train', classes: 7, batchSize: 32,
       archs: [{ arch: 'paper', title: 'paper CNN', dim: 2376 }, { arch: 'sequence', title: 'sequence CNN', dim: 6432 }],
-      results: [r('wasm', 'ours', 'paper', 200), r('wasm', 'stock', 'paper', 50), r('cpu', '', 'sequence', 2), r('wasm', 'ours', 'sequence', 300)],
+      results: [r('wasm', 'ours', 'paper', 120), r('wasm', 'ours', 'paper', 200, 2), r('wasm', 'stock', 'paper', 50), r('cpu', '', 'sequence', 2), r('wasm', 'ours', 'sequence', 300)],
       skipped: [],
       ensemble: { spec: 'x', identical: true, rows: [{ threads: 1, members: 2, fitRows: 10, epochs: 1, wallSeconds: 10, cpuSeconds: 10 }, { threads: 2, members: 2, fitRows: 10, epochs: 1, wallSeconds: 5.5, cpuSeconds: 11 }] },
     });
-    expect(cnn).toContain('| wasm | stock | trainCnn | 64 |');
+    expect(cnn).toContain('| wasm | stock | 1 | trainCnn | 64 |');
+    expect(cnn).toContain('ours (2 threads) ÷ this (wall) |');
+    expect(cnn).toContain('| wasm | ours | 1 | trainCnn | 64 | 0.5 | 0.5 | 120.0 | 120.0 | 41.7 | 41.7 | 1.67× |');
     expect(cnn).toContain('4.00× |');
     expect(cnn).toContain('150.00× |');
     expect(cnn).toContain('| 2 | 2 | 10 | 5.5 | 11.0 | 1.82× |');
