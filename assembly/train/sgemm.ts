@@ -252,3 +252,33 @@ export function sgemm(
     }
   }
 }
+
+/**
+ * `count` products of the same shape in one call (a convolution's images),
+ * operand i at a + i·aStride, b + i·bStride, c + i·cStride (strides in floats):
+ *  - sumIntoC == 0: C_i = op(A_i)·op(B_i); the parts take whole products
+ *    (contiguous runs of i), so one call hands work to the threads once;
+ *  - sumIntoC != 0: C = Σ_i op(A_i)·op(B_i), i in order, every part
+ *    sweeping its own block of C through all of them (a filter gradient).
+ * Either way each element is computed as sgemm computes it, so the result
+ * does not depend on the thread count.
+ */
+export function sgemmBatch(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, aStride: i32, b: usize, ldb: i32, bStride: i32, c: usize, ldc: i32, cStride: i32,
+  count: i32, sumIntoC: i32, scratch: usize, part: i32, parts: i32,
+): void {
+  if (count <= 0 || part < 0 || part >= parts) return;
+  const aStep = <usize>aStride << 2, bStep = <usize>bStride << 2, cStep = <usize>cStride << 2;
+  if (sumIntoC) {
+    for (let i = 0; i < count; i++) {
+      sgemm(transA, transB, m, n, k, a + <usize>i * aStep, lda, b + <usize>i * bStep, ldb, c, ldc, i > 0 ? 1 : 0, scratch, part, parts);
+    }
+    return;
+  }
+  const first = <i32>((<i64>count * part) / parts);
+  const end = <i32>((<i64>count * (part + 1)) / parts);
+  for (let i = first; i < end; i++) {
+    sgemm(transA, transB, m, n, k, a + <usize>i * aStep, lda, b + <usize>i * bStep, ldb, c + <usize>i * cStep, ldc, 0, scratch, 0, 1);
+  }
+}

@@ -16,7 +16,8 @@
  *
  * Why: the sequence CNN's three convolutions ([64, 128, 128] filters, widths
  * 5/5/3) are its training arithmetic; ser.wasm's kernels for them run on one
- * core. Operands are small (a batch of activations is ~1.5 MB), so copying
+ * core. Each call hands a whole batch to the threads at once (sgemmBatch):
+ * images are too small (~0.1–0.5 ms each) to pay a ~20 µs hand-off apiece. Operands are small (a batch of activations is ~1.5 MB), so copying
  * them into shared memory costs little against the products.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -87,9 +88,11 @@ export function conv1dForwardThreaded(backend: BackendWasm, x: tf.TensorInfo, fi
     const yFloats = g.batch * g.outWidth * g.filters;
     const y = staging.output(yFloats).ptr;
     const depth = g.taps * g.channels;
-    for (let b = 0; b < g.batch; b++) {
-      staging.pool.sgemm(false, false, g.outWidth, g.filters, depth, xPtr + b * g.paddedWidth * g.channels * 4, g.channels, wPtr, g.filters, y + b * g.outWidth * g.filters * 4, g.filters);
-    }
+    staging.pool.sgemmBatch(
+      false, false, g.outWidth, g.filters, depth,
+      xPtr, g.channels, g.paddedWidth * g.channels, wPtr, g.filters, 0, y, g.filters, g.outWidth * g.filters,
+      g.batch, false,
+    );
     return readBack(staging, y, yFloats, backend, info.outShape);
   } finally {
     staging.done();
@@ -122,10 +125,11 @@ export function conv1dBackpropInputThreaded(backend: BackendWasm, dy: tf.TensorI
     const dxFloats = g.batch * g.inWidth * C;
     const dx = staging.output(dxFloats).ptr;
     // Input position q (padded coordinates q + padLeft) gathers dY rows q + padLeft − t, i.e. Ď rows q + padLeft .. + fw − 1.
-    for (let b = 0; b < g.batch; b++) {
-      const a = dPad.ptr + (b * rows + g.padLeft) * O * 4;
-      staging.pool.sgemm(false, false, g.inWidth, C, taps * O, a, O, wPtr, C, dx + b * g.inWidth * C * 4, C);
-    }
+    staging.pool.sgemmBatch(
+      false, false, g.inWidth, C, taps * O,
+      dPad.ptr + g.padLeft * O * 4, O, rows * O, wPtr, C, 0, dx, C, g.inWidth * C,
+      g.batch, false,
+    );
     return readBack(staging, dx, dxFloats, backend, info.inShape);
   } finally {
     staging.done();
@@ -141,14 +145,11 @@ export function conv1dBackpropFilterThreaded(backend: BackendWasm, x: tf.TensorI
     const dyPtr = staging.input(dy);
     const depth = g.taps * g.channels;
     const dW = staging.output(depth * g.filters).ptr;
-    for (let b = 0; b < g.batch; b++) {
-      staging.pool.sgemm(
-        true, false, depth, g.filters, g.outWidth,
-        xPtr + b * g.paddedWidth * g.channels * 4, g.channels,
-        dyPtr + b * g.outWidth * g.filters * 4, g.filters,
-        dW, g.filters, b > 0,
-      );
-    }
+    staging.pool.sgemmBatch(
+      true, false, depth, g.filters, g.outWidth,
+      xPtr, g.channels, g.paddedWidth * g.channels, dyPtr, g.filters, g.outWidth * g.filters, dW, g.filters, 0,
+      g.batch, true,
+    );
     return readBack(staging, dW, depth * g.filters, backend, info.filterShape);
   } finally {
     staging.done();

@@ -33,6 +33,7 @@ export const OP = {
   EXIT: 0,
   SGEMM: 1,
   ADAM: 2,
+  SGEMM_BATCH: 3,
 } as const;
 
 /** What a kernel thread receives at start-up (worker_threads workerData). */
@@ -69,6 +70,11 @@ export interface TrainKernels {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
     accumulate: number, scratch: number, part: number, parts: number,
   ): void;
+  sgemmBatch(
+    transA: number, transB: number, m: number, n: number, k: number,
+    a: number, lda: number, aStride: number, b: number, ldb: number, bStride: number, c: number, ldc: number, cStride: number,
+    count: number, sumIntoC: number, scratch: number, part: number, parts: number,
+  ): void;
   adamUpdate(
     x: number, m: number, v: number, g: number, n: number,
     beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
@@ -86,6 +92,13 @@ export function runPart(kernels: TrainKernels, ints: Int32Array, floats: Float64
         ints[a]!, ints[a + 1]!, ints[a + 2]!, ints[a + 3]!, ints[a + 4]!,
         ints[a + 5]!, ints[a + 6]!, ints[a + 7]!, ints[a + 8]!, ints[a + 9]!, ints[a + 10]!,
         ints[a + 11]!, scratch, part, parts,
+      );
+      return;
+    case OP.SGEMM_BATCH:
+      kernels.sgemmBatch(
+        ints[a]!, ints[a + 1]!, ints[a + 2]!, ints[a + 3]!, ints[a + 4]!,
+        ints[a + 5]!, ints[a + 6]!, ints[a + 7]!, ints[a + 8]!, ints[a + 9]!, ints[a + 10]!, ints[a + 11]!, ints[a + 12]!, ints[a + 13]!,
+        ints[a + 14]!, ints[a + 15]!, scratch, part, parts,
       );
       return;
     case OP.ADAM:

@@ -111,6 +111,20 @@ export class KernelThreads {
     this.call(OP.SGEMM, [transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0], []);
   }
 
+  /**
+   * `count` products op(A_i)·op(B_i) with operands `aStride`, `bStride`,
+   * `cStride` floats apart, into separate C_i, or summed in order into one C
+   * when `sumIntoC` (assembly/train/sgemm.ts sgemmBatch): one hand-off to the
+   * threads for a whole batch of images.
+   */
+  sgemmBatch(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: number, lda: number, aStride: number, b: number, ldb: number, bStride: number, c: number, ldc: number, cStride: number,
+    count: number, sumIntoC: boolean,
+  ): void {
+    this.call(OP.SGEMM_BATCH, [transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, count, sumIntoC ? 1 : 0], []);
+  }
+
   /** One Adam step over n floats at x, m, v (updated in place) with gradient g; floats as adamUpdate's. */
   adam(x: number, m: number, v: number, g: number, n: number, scalars: readonly number[]): void {
     this.call(OP.ADAM, [x, m, v, g, n], scalars);
