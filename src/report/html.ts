@@ -26,8 +26,8 @@ export interface ReportPage {
   results: PipelineResults;
   figures: PageFigure[];
   notes: string[];
-  /** Backend that computed the figures' spectrograms and augmentations. */
-  figureBackend: string;
+  /** DSP that computed the figures' spectrograms and augmentations (recorded in display.json), or null without display data. */
+  figureBackend: string | null;
   accuracyTable: string;
   classificationReports: string;
 }
@@ -88,7 +88,7 @@ function headerFacts(page: ReportPage): string {
     ['Corpus', `${c.dir} (${c.layout}${c.synthetic ? ', synthetic' : ''}): ${c.files} recordings, ${c.speakers.length} speakers${c.skipped.length ? `, ${c.skipped.length} skipped` : ''}`],
     ['Classes', `${r.classes.length}: ${r.classes.join(', ')}`],
     ['Seed', String(r.seed)],
-    ['Backend', `CNN training: ${cnnBackends.join(', ') || 'n/a'}; report spectrograms and augmentation: ${page.figureBackend} DSP`],
+    ['Backend', `CNN training: ${cnnBackends.join(', ') || 'n/a'}; report spectrograms and augmentation: ${page.figureBackend === null ? 'not recorded' : `${page.figureBackend} DSP`}`],
     ['Date', r.createdAt],
     ['Recipe', `${r.trainingRecipe ? `'${r.trainingRecipe}': ` : ''}${describeRecipe(rec)}`],
     ['Augmentation', r.augmentation.versions.join(', ')],

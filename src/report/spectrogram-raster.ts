@@ -1,29 +1,7 @@
 /**
- * Colour-maps a dB matrix into an RGBA raster with the exact colours Vega gives the same
- * values: a continuous colour scale with a two-value domain and a named scheme becomes a
- * sequential scale whose colour is scheme(name)((v - d0) / (d1 - d0)), clamped to [0, 1]
- * (vega-encode's scale configuration). Using vega's own interpolator keeps the raster
- * and the chart's colour legend in agreement.
+ * Colour-maps a matrix into an RGBA raster (embedded in the spectrogram panels as one PNG).
  */
-import * as vega from 'vega';
 import { ReportError } from './errors.js';
-
-export interface SchemeScale {
-  scheme: string;
-  domain: readonly [number, number];
-}
-
-/** value → [r, g, b] bytes, as the Vega scale `scale` would colour it. */
-export function schemeColorMap(scale: SchemeScale): (value: number) => [number, number, number] {
-  const interpolate = vega.scheme(scale.scheme) as unknown;
-  if (typeof interpolate !== 'function') throw new ReportError(`'${scale.scheme}' is not a continuous Vega colour scheme`);
-  const [d0, d1] = scale.domain;
-  if (!(Number.isFinite(d0) && Number.isFinite(d1) && d1 !== d0)) throw new ReportError(`colour domain must be two distinct finite numbers, got [${d0}, ${d1}]`);
-  return (value) => {
-    const t = Math.min(1, Math.max(0, (value - d0) / (d1 - d0)));
-    return parseCssRgb(String((interpolate as (t: number) => unknown)(Number.isNaN(t) ? 0 : t)));
-  };
-}
 
 /**
  * RGBA pixels (top row first) of a [rows, cols] row-major matrix whose row 0 is drawn at
@@ -58,16 +36,4 @@ export function matrixToRgba(
     for (let k = 1; k < rowRepeat[r]!; k++) rgba.copyWithin(first + k * width * 4, first, first + width * 4);
   }
   return { rgba, width, height };
-}
-
-/** 'rgb(r, g, b)' or '#rrggbb' (the forms d3-interpolate returns) → bytes. */
-function parseCssRgb(css: string): [number, number, number] {
-  const rgb = /^rgb\(\s*(\d+),\s*(\d+),\s*(\d+)\s*\)$/.exec(css);
-  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
-  const hex = /^#([0-9a-f]{6})$/i.exec(css);
-  if (hex) {
-    const n = parseInt(hex[1]!, 16);
-    return [n >> 16, (n >> 8) & 0xff, n & 0xff];
-  }
-  throw new ReportError(`unexpected colour '${css}' from a Vega colour scheme`);
 }

@@ -79,8 +79,8 @@ export function registerPipeline(program: Command): void {
         // --json keeps stdout for the summary: the tables go to stderr.
         ...(o.json ? { print: (text: string) => void process.stderr.write(`${text}\n`) } : {}),
       });
-      // Unreadable corpus files were left out (listed on stderr): results written, exit code 2.
-      if (results.corpus.skipped.length) setExitCode(EXIT_PARTIAL);
+      // Unreadable corpus files or report figures were left out (listed on stderr): results written, exit code 2.
+      if (results.corpus.skipped.length || results.display?.omitted.length) setExitCode(EXIT_PARTIAL);
       if (o.json) {
         const { resolve, join } = await import('node:path');
         printJson('pipeline', {
