@@ -11,7 +11,7 @@ import { amplitudeLimit, type EnvelopePoint } from '../display/envelope.js';
 import { SPECTROGRAM_SETTINGS, type MelDisplay } from '../display/mel-display.js';
 import { hzToMel } from '../reference/mel.js';
 import { encodePngRgba, pngDataUrl } from './png-encode.js';
-import { matrixToRgba } from './spectrogram-raster.js';
+import { matrixToRgba } from '../display/raster.js';
 
 /**
  * Pixel rows per mel band in the raster. Band i is centred on mel_frequencies(nMels + 2)[i + 1],

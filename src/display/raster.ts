@@ -1,7 +1,7 @@
 /**
- * Colour-maps a matrix into an RGBA raster (embedded in the spectrogram panels as one PNG).
+ * Colour-maps a matrix into an RGBA raster: the report embeds it in a spectrogram panel as
+ * one PNG, the demo page puts it on a canvas. Browser-safe.
  */
-import { ReportError } from './errors.js';
 
 /**
  * RGBA pixels (top row first) of a [rows, cols] row-major matrix whose row 0 is drawn at
@@ -13,10 +13,10 @@ export function matrixToRgba(
   rows: number,
   cols: number,
   colorOf: (value: number) => [number, number, number],
-  rowRepeat: readonly number[],
-): { rgba: Uint8Array; width: number; height: number } {
-  if (data.length !== rows * cols) throw new ReportError(`matrix data must hold ${rows} × ${cols} values, got ${data.length}`);
-  if (rowRepeat.length !== rows) throw new ReportError(`rowRepeat must give one count per row (${rows}), got ${rowRepeat.length}`);
+  rowRepeat: readonly number[] = Array.from({ length: rows }, () => 1),
+): { rgba: Uint8Array<ArrayBuffer>; width: number; height: number } {
+  if (data.length !== rows * cols) throw new RangeError(`matrix data must hold ${rows} × ${cols} values, got ${data.length}`);
+  if (rowRepeat.length !== rows) throw new RangeError(`rowRepeat must give one count per row (${rows}), got ${rowRepeat.length}`);
   const height = rowRepeat.reduce((n, k) => n + k, 0);
   const width = cols;
   const rgba = new Uint8Array(width * height * 4);
