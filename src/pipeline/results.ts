@@ -13,11 +13,10 @@ import type { ModelSpec, PaperVectorArch } from '../models/model-spec.js';
 import type { ValidationBy } from '../ml/validation-speakers.js';
 import type { DisplayRef } from './display-format.js';
 
-/** The protocols and model slots of a pipeline run, in report order (the one list of each). */
-export const PROTOCOL_NAMES = ['paper', 'clip', 'speaker'] as const;
-export const MODEL_NAMES = ['dt', 'knn', 'cnn'] as const;
-export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
-export type ModelName = (typeof MODEL_NAMES)[number];
+import type { ModelName, ProtocolName } from './names.js';
+
+// The protocols and model slots are listed, with their titles, in names.ts.
+export { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ProtocolName } from './names.js';
 
 export interface ClassMetrics {
   label: string;
