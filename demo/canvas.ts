@@ -1,7 +1,8 @@
 /**
- * Canvas helpers shared by the page's static plots (main.ts) and the timeline / live views
- * (timeline-view.ts): a DPR-aware canvas, "nice" time ticks and the spectrogram colour ramp.
+ * Canvas helpers shared by the page's static plots (renderers.ts) and the timeline / live views
+ * (timeline-view.ts): a DPR-aware canvas, "nice" time ticks and the spectrogram colours and raster.
  */
+import { DISPLAY_TOP_DB, dbColourMap } from '../src/display/index.js';
 
 export const INK = '#667085';
 export const AXIS_FONT = '11px system-ui, sans-serif';
@@ -60,16 +61,12 @@ export function timeAxis(g: CanvasRenderingContext2D, p: PlotArea, t0: number, t
   g.fillText('s', p.x0 + p.pw, p.y0 + p.ph + 18);
 }
 
-// Viridis-like ramp (dark violet → blue → green → yellow), interpolated linearly.
-const RAMP: Array<[number, number, number]> = [
-  [68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37],
-];
+/** The spectrogram colours (src/display/colour-map.ts: magma, as the report and librosa.display) over [−80, 0] dB re max. */
+export const DB_COLOURS = dbColourMap(DISPLAY_TOP_DB);
 
-/** The ramp's colour at t in [0, 1] (clamped), as [r, g, b] in 0–255. */
-export function rampColour(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  const [a, b] = [RAMP[i]!, RAMP[i + 1]!];
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+/** An offscreen canvas holding an RGBA raster (from matrixToRgba), to be scaled onto a plot. */
+export function rasterCanvas(rgba: Uint8Array<ArrayBuffer>, width: number, height: number): HTMLCanvasElement {
+  const bitmap = Object.assign(document.createElement('canvas'), { width, height });
+  bitmap.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height), 0, 0);
+  return bitmap;
 }

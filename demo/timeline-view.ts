@@ -6,7 +6,8 @@
  */
 import { emotionColors } from '../src/report/colors.js';
 import type { WindowLite } from './protocol.js';
-import { INK, plotArea, prepare, rampColour, timeAxis } from './canvas.js';
+import { matrixToRgba } from '../src/display/index.js';
+import { DB_COLOURS, INK, plotArea, prepare, rasterCanvas, timeAxis } from './canvas.js';
 
 const NO_SPEECH = '#e4e7ec';
 
@@ -193,20 +194,14 @@ export class LiveScope {
       const cols = this.mel.length;
       if (cols > 0) {
         const rows = this.melRows;
-        const image = new ImageData(cols, rows);
+        // dB re the loudest frame so far, row-major [rows × cols] as matrixToRgba wants it.
+        const db = new Float32Array(rows * cols);
         for (let t = 0; t < cols; t++) {
           const col = this.mel[t]!;
-          for (let m = 0; m < rows; m++) {
-            const [R, G, B] = rampColour(1 + (col[m]! - this.peakDb) / 80);
-            const k = 4 * ((rows - 1 - m) * cols + t);
-            image.data[k] = R;
-            image.data[k + 1] = G;
-            image.data[k + 2] = B;
-            image.data[k + 3] = 255;
-          }
+          for (let m = 0; m < rows; m++) db[m * cols + t] = col[m]! - this.peakDb;
         }
-        const bitmap = Object.assign(document.createElement('canvas'), { width: cols, height: rows });
-        bitmap.getContext('2d')!.putImageData(image, 0, 0);
+        const { rgba, width, height } = matrixToRgba(db, rows, cols, DB_COLOURS);
+        const bitmap = rasterCanvas(rgba, width, height);
         g.imageSmoothingEnabled = false;
         const firstT = (this.melEnd - cols) / this.melRate;
         const xa = p.x0 + ((firstT - start) / this.seconds) * p.pw;

@@ -6,9 +6,10 @@
 import * as tf from '../src/ml/tfjs.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
-  createWasmDspFromCore, describeRecipe, DspError, featureVector, isAudioError, isSequenceRecipe, loadAudioBytes, loadModelFromUrl,
+  createWasmDspFromCore, describeRecipe, DspError, featureVector, isAudioError, isSequenceRecipe, loadAudioRanges, loadModelFromUrl,
   loadWasmCoreFrom, modelTitle, readWavInfo, recipeLoadOptions, trimForRecipe, wasmResampler, type EmotionModel, type WasmDsp, type Resampler,
 } from '../src/browser/index.js';
+import { argmax, powerToDbReMax } from '../src/display/index.js';
 import { measureWindowCost } from '../src/timeline/window-cost.js';
 import { fileTimeline, LiveSession } from './live.js';
 import { DISPLAY_SECONDS, type AnalyseRequest, type AnalysisResult, type WorkerReply, type WorkerRequest } from './protocol.js';
@@ -55,24 +56,19 @@ async function analyse({ dsp, resampler, model }: Engine, req: AnalyseRequest): 
   const recipe = model.meta.recipe;
   const bytes = new Uint8Array(req.bytes);
   const t0 = performance.now();
-  // The clip exactly as `ser predict` loads it, and a longer view of the same file for the waveform and spectrogram.
-  const load = recipeLoadOptions(recipe);
-  const clip = await loadAudioBytes(bytes, { file: req.name, ...load, resampler });
-  const view = await loadAudioBytes(bytes, { file: req.name, sr: recipe.sr, duration: DISPLAY_SECONDS, resampler });
+  // The clip exactly as `ser predict` loads it, and a longer view of the same file for the waveform and
+  // spectrogram, from one decoding of the file.
+  const [clip, view] = await loadAudioRanges(bytes, [recipeLoadOptions(recipe), { sr: recipe.sr, duration: DISPLAY_SECONDS }], { file: req.name, resampler });
   const t1 = performance.now();
   const features = featureVector(dsp, clip.y, recipe);
   const t2 = performance.now();
   const nFft = recipe.nFft;
   const mel = dsp.melSpectrogram(view.y, { sr: recipe.sr, nFft, hopLength: recipe.hopLength, nMels: recipe.nMels });
-  let peak = 0;
-  for (const v of mel.data) if (v > peak) peak = v;
   // librosa.power_to_db(S, ref=np.max): 0 dB at the loudest bin, floor at -80 dB.
-  const melDb = dsp.powerToDb(mel, { ref: peak > 0 ? peak : 1, topDb: 80 });
+  const melDb = powerToDbReMax(dsp, mel);
   const t3 = performance.now();
   const { probabilities, sessionClips } = predictInSession(model, features);
   const t4 = performance.now();
-  let best = 0;
-  for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
   const info = readWavInfo(bytes, req.name);
   return {
     type: 'result',
@@ -89,7 +85,7 @@ async function analyse({ dsp, resampler, model }: Engine, req: AnalyseRequest): 
     window: analysedWindow(dsp, clip.y, recipe),
     features,
     probabilities,
-    label: model.meta.classes[best]!,
+    label: model.meta.classes[argmax(probabilities)]!,
     sessionClips,
     timingsMs: { decode: t1 - t0, features: t2 - t1, spectrogram: t3 - t2, predict: t4 - t3 },
   };

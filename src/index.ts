@@ -80,8 +80,9 @@ export { quantizeModelDir, type QuantizeSummary, type QuantizationDtype } from '
 
 // The full experiment (Table 4).
 export { runPipeline, type PipelineOptions } from './pipeline/run-pipeline.js';
+export { PROTOCOL_NAMES, MODEL_NAMES, PROTOCOL_TITLES, MODEL_TITLES, modelLabel } from './pipeline/names.js';
 export {
-  PROTOCOL_NAMES, MODEL_NAMES, type PipelineResults, type ProtocolName, type ModelName, type ProtocolResult, type ModelResult, type FoldScores,
+  type PipelineResults, type ProtocolName, type ModelName, type ProtocolResult, type ModelResult, type FoldScores,
   type MeanSd, type AveragedMetrics, type ClassMetrics,
 } from './pipeline/results.js';
 

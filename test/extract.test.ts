@@ -94,7 +94,7 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
       const [a, b, c, d, e] = entries as [string, string, string, string, string];
       truncateSync(join(cacheDir, `${a}.f32`), 1000); // truncated vectors
       const bytes = readFileSync(join(cacheDir, `${b}.f32`));
-      bytes[4 * 700 + 3] ^= 0x40; // one bit flip in one float's exponent
+      bytes[4 * 700 + 3]! ^= 0x40; // one bit flip in one float's exponent
       writeFileSync(join(cacheDir, `${b}.f32`), bytes);
       writeFileSync(join(cacheDir, `${c}.json`), '{"format": 2, "hash": '); // metadata cut short
       copyFileSync(join(cacheDir, `${e}.json`), join(cacheDir, `${d}.json`)); // .json of another entry

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError } from '../src/audio/errors.js';
 import { encodeWav } from '../src/audio/wav-encode.js';
-import { loadAudio, loadAudioBytes, type Resampler } from '../src/audio/load.js';
+import { loadAudio, loadAudioBytes, loadAudioRanges, type Resampler } from '../src/audio/load.js';
 import { Random } from '../src/util/random.js';
 import { HAVE_LIBROSA, LIBROSA_DIR, fixtureArray, fixtureManifest } from './helpers/fixtures.js';
 
@@ -151,6 +151,28 @@ describe('resampling hook', () => {
     expect(r.y.length).toBe(Math.ceil((48048 * 22050) / 48000));
     const s = await loadAudioBytes(rampWav(0.3, 16000), { sr: 22050 });
     expect(s.y.length).toBe(Math.ceil((4800 * 22050) / 16000));
+  });
+});
+
+describe('several ranges of one file, decoded once', () => {
+  const wav = rampWav(2, 48000, 2);
+  const halve: Resampler = (y) => y.filter((_, i) => i % 2 === 0);
+
+  it('gives each request what loadAudioBytes gives it alone, in its own arrays', async () => {
+    const requests = [{ sr: 24000, offset: 0.6, duration: 0.5 }, { sr: 24000, duration: 30 }, { sr: null, offset: 1.5, mono: false }] as const;
+    const together = await loadAudioRanges(wav, requests, { resampler: halve, file: 'x.wav' });
+    const alone = await Promise.all(requests.map((r) => loadAudioBytes(wav, { ...r, resampler: halve, file: 'x.wav' })));
+    expect(together).toEqual(alone);
+    expect(together[0]!.y).not.toBe(together[1]!.y);
+    const [first] = together;
+    (first!.y as Float32Array).fill(0); // must not show through in the other results
+    expect(together[1]).toEqual(alone[1]);
+  });
+
+  it('checks every request as loadAudioBytes does', async () => {
+    const err = await loadError(loadAudioRanges(wav, [{ sr: null }, { offset: 5 }], { file: 'x.wav' }));
+    expect(err.code).toBe('TOO_SHORT');
+    expect(await loadAudioRanges(wav, [])).toEqual([]);
   });
 });
 

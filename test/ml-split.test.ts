@@ -77,7 +77,7 @@ describe('paper protocol', () => {
     expect(split.test.length).toBe(nTest);
     const total = classCounts(ds.y);
     const test = classCounts(Array.from(split.test, (r) => ds.y[r]!));
-    total.forEach((n, c) => expect(Math.abs(test[c] - (n * nTest) / ds.rows)).toBeLessThanOrEqual(1));
+    total.forEach((n, c) => expect(Math.abs(test[c]! - (n * nTest) / ds.rows)).toBeLessThanOrEqual(1));
   });
 
   it('leaks: copies of the same recording sit on both sides (that is what the paper protocol measures)', () => {
@@ -119,7 +119,7 @@ describe('clip protocol', () => {
     expect(trainRecordings.size + split.test.length).toBe(nRecordings);
     const perClass = classCounts(Array.from(split.test, (r) => ds.y[r]!));
     const recordingsPerClass = classCounts(ds.y).map((n) => n / 3);
-    recordingsPerClass.forEach((n, c) => expect(Math.abs(perClass[c] - (n * nTestRecordings) / nRecordings)).toBeLessThanOrEqual(1));
+    recordingsPerClass.forEach((n, c) => expect(Math.abs(perClass[c]! - (n * nTestRecordings) / nRecordings)).toBeLessThanOrEqual(1));
   });
 
   it('rejects a recording whose rows disagree on the label', () => {

@@ -24,6 +24,7 @@ describe('validatePipelineChoices', () => {
     expect(() => validatePipelineChoices({ models: [] })).toThrow(/at least one/);
     expect(() => validatePipelineChoices({ models: ['dt', 'dt'] })).toThrow(/given twice/);
     expect(() => validatePipelineChoices({ recipe: 'bset' })).toThrow(/--recipe: unknown 'bset'/);
+    expect(() => validatePipelineChoices({ augment: 'papr' })).toThrow(/--augment: unknown 'papr' \(expected paper, notebook, none\)/);
     expect(() => validatePipelineChoices({ cnnArch: 'deep' })).toThrow(/--cnn-arch/);
     expect(() => validatePipelineChoices({ recipe: 'best', cnnArch: 'frames' })).toThrow(/adjust the paper recipe/);
     expect(() => validatePipelineChoices({ epochs: 0 })).toThrow(/--epochs must be an integer ≥ 1/);

@@ -9,13 +9,14 @@ import { ReportError, writeReport, type WriteReportResult } from '../src/report/
 import { classDistributionFigure } from '../src/report/class-distribution.js';
 import { confusionCells } from '../src/report/confusion.js';
 import { exampleFigures } from '../src/report/examples.js';
+import { NO_DISPLAY_NOTE } from '../src/report/load-display.js';
 import { checkResults } from '../src/report/load-results.js';
 import { renderFigure } from '../src/report/render.js';
-import { amplitudeLimit, bandRowRepeat, MAX_SPECTROGRAM_COLUMNS, melDisplay, spectrogramPanel, waveformEnvelope } from '../src/report/signal-panels.js';
-import { matrixToRgba, schemeColorMap } from '../src/report/spectrogram-raster.js';
-import { fixtureResults, makeResultsDir, syntheticClip } from './fixtures/report/make-results-dir.js';
+import { bandRowRepeat, spectrogramPanel } from '../src/report/signal-panels.js';
+import { amplitudeLimit, dbColourMap, matrixToRgba, MAX_SPECTROGRAM_COLUMNS, melDisplay, waveformEnvelope } from '../src/display/index.js';
+import { computeDisplayData } from '../src/pipeline/display-data.js';
+import { fixtureResults, makeResultsDir, syntheticClip, wasmDisplayBackends } from './fixtures/report/make-results-dir.js';
 import { HAVE_RAVDESS, RAVDESS_DIR } from './helpers/fixtures.js';
-import { createWasmDsp } from '../src/wasm/dsp.js';
 
 // Stated figure sizes (CSS px); PNGs are twice as large.
 const EXPECTED: Record<string, [number, number]> = {
@@ -160,15 +161,15 @@ describe('writeReport on the hand-made fixture', () => {
 });
 
 describe('report pieces', () => {
-  it('skips an emotion whose example file is missing, with a note', async () => {
-    const { dir, results } = await makeResultsDir({ missing: ['sad'] });
+  it('leaves out an emotion whose example clip could not be read, with a note, and says so in its result', async () => {
+    const { dir } = await makeResultsDir({ missing: ['sad'] });
     try {
-      results.classes = ['neutral', 'sad'];
-      const notes: string[] = [];
-      const figures = await exampleFigures(results, createReferenceDsp(), notes);
-      expect(figures.map((f) => f.name)).toEqual(['example-neutral']);
-      expect(notes).toHaveLength(1);
-      expect(notes[0]).toMatch(/example clip for 'sad' is missing \(.*example-sad\.wav\)/);
+      const result = await writeReport(dir);
+      const names = result.figures.map((f) => basename(f, '.svg')).filter((n) => n.startsWith('example-'));
+      expect(names).not.toContain('example-sad');
+      expect(names).toContain('example-neutral');
+      expect(result.omitted).toHaveLength(1);
+      expect(result.omitted[0]).toMatch(/example clip for 'sad' could not be read \(.*example-sad\.wav.*\); its waveform and spectrogram are omitted/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -203,7 +204,8 @@ describe('report pieces', () => {
     expect(avg.seconds).toBeCloseTo((313 * 512) / sr, 12);
     expect(avg.columnSeconds).toBeCloseTo((2 * 512) / sr, 12);
     const [r, c] = [40, 10];
-    expect(avg.db[r * 157 + c]).toBeCloseTo((full.db[r * 313 + 2 * c]! + full.db[r * 313 + 2 * c + 1]!) / 2, 9);
+    // Stored as float32: equal to the float64 mean to float32 precision.
+    expect(avg.db[r * 157 + c]).toBeCloseTo((full.db[r * 313 + 2 * c]! + full.db[r * 313 + 2 * c + 1]!) / 2, 4);
     expect(avg.db[r * 157 + 156]).toBeCloseTo(full.db[r * 313 + 312]!, 9); // the last column holds one frame
   });
 
@@ -221,7 +223,7 @@ describe('report pieces', () => {
       bottom = top;
     }
     // Row 0 of the matrix is the bottom of the image; each band fills its rows.
-    const { rgba, width, height } = matrixToRgba([-80, -40, 0, -20], 2, 2, schemeColorMap({ scheme: 'magma', domain: [-80, 0] }), [1, 2]);
+    const { rgba, width, height } = matrixToRgba([-80, -40, 0, -20], 2, 2, dbColourMap(80), [1, 2]);
     expect([width, height]).toEqual([2, 3]);
     const px = (x: number, y: number) => Array.from(rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 4));
     expect(px(0, 0)).toEqual([252, 253, 191, 255]); // 0 dB, top band
@@ -229,7 +231,6 @@ describe('report pieces', () => {
     expect(px(0, 2)).toEqual([0, 0, 4, 255]); // -80 dB, bottom band
     expect(px(1, 2)).toEqual([182, 55, 122, 255]); // -40 dB: magma(0.5)
     expect(() => matrixToRgba([1, 2, 3], 2, 2, () => [0, 0, 0], [1, 1])).toThrow(/matrix data must hold 2 × 2 values, got 3/);
-    expect(() => schemeColorMap({ scheme: 'no-such-scheme', domain: [0, 1] })).toThrow(ReportError);
   });
 
   it('the spectrogram raster uses the colours of its own gradient legend and lays the matrix out bottom-up', async () => {
@@ -240,7 +241,7 @@ describe('report pieces', () => {
     // Vega samples the colour scale into the legend's gradient stops; the raster's colour map must agree at each.
     const stops = [...svg.matchAll(/<stop offset="([\d.]+)" stop-color="rgb\((\d+), (\d+), (\d+)\)"\/>/g)];
     expect(stops.length).toBeGreaterThanOrEqual(10);
-    const colorOf = schemeColorMap({ scheme: 'magma', domain: [-80, 0] });
+    const colorOf = dbColourMap(80);
     for (const m of stops) expect(colorOf(-80 + 80 * Number(m[1])), `stop ${m[1]}`).toEqual([Number(m[2]), Number(m[3]), Number(m[4])]);
     // The embedded image: one column per frame, two rows per band (three for the outer two).
     const [url] = embeddedImages(svg);
@@ -281,11 +282,13 @@ describe('report pieces', () => {
 describe.skipIf(!HAVE_RAVDESS)('a real RAVDESS clip (../shared)', () => {
   it('is shown whole at its native 48 kHz with the WASM backend', async () => {
     const results = fixtureResults();
-    results.classes = ['angry'];
-    results.examples = { angry: join(RAVDESS_DIR, 'Actor_01/03-01-05-01-01-01-01.wav') };
-    const notes: string[] = [];
-    const [fig] = await exampleFigures(results, await createWasmDsp(), notes);
-    expect(notes).toEqual([]);
+    const clip = { emotion: 'angry', clip: 'Actor_01/03-01-05-01-01-01-01.wav', path: join(RAVDESS_DIR, 'Actor_01/03-01-05-01-01-01-01.wav') };
+    const { data, omitted } = await computeDisplayData(
+      { examples: [clip], augmented: null, recipe: results.recipe, params: results.augmentation.params },
+      await wasmDisplayBackends(),
+    );
+    expect(omitted).toEqual(['No example clip is available, so the augmentation comparison is omitted.']);
+    const [fig] = exampleFigures(data, ['angry']);
     expect(fig!.caption).toContain('03-01-05-01-01-01-01.wav, whole file at 48000 Hz');
     const out = await renderFigure(fig!.spec, fig!.size);
     expect(out.scale).toBe(1);
@@ -320,7 +323,32 @@ describe('bad input', () => {
     expect(() => checkResults({ tool: 'other' })).toThrow(/"tool" is "other", expected "ser-wasm"/);
   });
 
-  it('an unknown backend', async () => {
-    await expect(writeReport(dir, { backend: 'gpu' as never })).rejects.toThrow(/backend must be 'wasm' or 'js', got 'gpu'/);
+  it('display.json missing, from another run, or damaged: a ReportError naming the file', async () => {
+    const { dir: run } = await makeResultsDir();
+    try {
+      const path = join(run, 'display.json');
+      const text = readFileSync(path, 'utf8');
+      rmSync(path);
+      await expect(writeReport(run)).rejects.toThrow(/display\.json: not found \(results\.json names it/);
+      writeFileSync(path, text.replace('"dsp":"WASM"', '"dsp":"JS"'));
+      await expect(writeReport(run)).rejects.toThrow(/display\.json: does not belong to this results\.json/);
+    } finally {
+      rmSync(run, { recursive: true, force: true });
+    }
+  });
+
+  it('an older results.json without display data: the other figures are drawn, the two are omitted with a note', async () => {
+    const { dir: run, results } = await makeResultsDir();
+    try {
+      delete results.display;
+      writeFileSync(join(run, 'results.json'), JSON.stringify(results));
+      const result = await writeReport(run);
+      expect(result.omitted).toEqual([NO_DISPLAY_NOTE]);
+      expect(result.figures.some((f) => basename(f).startsWith('example-') || basename(f).startsWith('augmentation'))).toBe(false);
+      expect(result.figures.map((f) => basename(f))).toContain('confusion-speaker.svg');
+      expect(readFileSync(result.html, 'utf8')).toContain('report spectrograms and augmentation: not recorded');
+    } finally {
+      rmSync(run, { recursive: true, force: true });
+    }
   });
 });

@@ -131,7 +131,7 @@ describe('streamed WAV decoding', () => {
       const b = Uint8Array.from(encodeWav(chans, 16000, { format: formats[rng.int(0, formats.length - 1)]! }));
       const kind = rng.int(0, 3);
       let bytes: Uint8Array = b;
-      if (kind === 0) for (let k = rng.int(1, 8); k > 0; k--) b[rng.int(0, b.length - 1)] ^= 1 << rng.int(0, 7);
+      if (kind === 0) for (let k = rng.int(1, 8); k > 0; k--) b[rng.int(0, b.length - 1)]! ^= 1 << rng.int(0, 7);
       else if (kind === 1) bytes = b.subarray(0, rng.int(0, b.length));
       else if (kind === 2) for (let k = rng.int(1, 4); k > 0; k--) b[rng.int(0, Math.min(b.length - 1, 80))] = rng.int(0, 255);
       let expected: Float32Array | string;

@@ -19,6 +19,7 @@ export { encodeWav, writeWav, type EncodeWavOptions } from './wav-encode.js';
 export {
   loadAudio,
   loadAudioBytes,
+  loadAudioRanges,
   readAudioFile,
   DEFAULT_SR,
   type LoadAudioOptions,

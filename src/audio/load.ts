@@ -91,7 +91,58 @@ export async function loadAudioBytes(
   bytes: Uint8Array,
   opts: LoadBytesOptions = {},
 ): Promise<LoadedAudio<Float32Array | Float32Array[]>> {
+  const [loaded] = await loadAudioRanges(bytes, [opts], opts);
+  return loaded!;
+}
+
+/**
+ * Several {@link loadAudioBytes} requests on one WAV, decoded once: the union of their frame
+ * ranges is decoded, and each request is cut from it, mixed and resampled on its own — the
+ * same signals as separate loadAudioBytes calls (mixing is per sample, so cutting first or
+ * later gives the same input to the resampler). For a page that wants the analysed clip and a
+ * longer view of the same file.
+ */
+export function loadAudioRanges<const R extends readonly (LoadAudioOptions & MonoOptions)[]>(
+  bytes: Uint8Array,
+  requests: R,
+  opts?: Pick<LoadBytesOptions, 'file' | 'resampler'>,
+): Promise<{ -readonly [K in keyof R]: LoadedAudio<Float32Array> }>;
+export function loadAudioRanges<const R extends readonly LoadAudioOptions[]>(
+  bytes: Uint8Array,
+  requests: R,
+  opts?: Pick<LoadBytesOptions, 'file' | 'resampler'>,
+): Promise<{ -readonly [K in keyof R]: LoadedAudio<Float32Array | Float32Array[]> }>;
+export async function loadAudioRanges(
+  bytes: Uint8Array,
+  requests: readonly LoadAudioOptions[],
+  opts: Pick<LoadBytesOptions, 'file' | 'resampler'> = {},
+): Promise<Array<LoadedAudio<Float32Array | Float32Array[]>>> {
   const file = opts.file ?? BYTES_SOURCE;
+  const info = readWavInfo(bytes, file);
+  const plans = requests.map((r) => planRange(r, info, file));
+  if (plans.length === 0) return [];
+  const from = Math.min(...plans.map((p) => p.start));
+  const to = Math.max(...plans.map((p) => p.end));
+  // Decoded per channel so the range check sees every channel; then mixed as decodeWav's mono does.
+  const decoded = decodeWav(bytes, { start: from, frames: to - from, mono: false, file });
+  const nativeSr = info.sampleRate;
+  return Promise.all(plans.map(async (p) => {
+    const planar = decoded.data.map((ch) => ch.subarray(p.start - from, p.end - from));
+    const warnings = loadWarnings(info, planar);
+    const target = p.sr ?? nativeSr;
+    // Several requests share the decoded buffer: each gets its own copy, so none can detach or change another's.
+    const own = (ch: Float32Array): Float32Array => (plans.length > 1 ? ch.slice() : ch);
+    let channels = p.mono && planar.length > 1 ? [mixToMono(planar, p.end - p.start)] : planar.map(own);
+    if (target !== nativeSr) {
+      const resampler = opts.resampler ?? (await defaultResampler(file));
+      channels = await Promise.all(channels.map((ch) => runResampler(resampler, ch, nativeSr, target, file)));
+    }
+    return { y: p.mono ? channels[0]! : channels, sr: target, nativeSr, channels: info.channels, file, ...(warnings.length ? { warnings } : {}) };
+  }));
+}
+
+/** One request's checked options and its frames [start, end) of the file (librosa.load's arithmetic). */
+function planRange(opts: LoadAudioOptions, info: WavInfo, file: string): { sr: number | null; mono: boolean; start: number; end: number } {
   const sr = opts.sr === undefined ? DEFAULT_SR : opts.sr;
   const offset = opts.offset ?? 0;
   const duration = opts.duration ?? null;
@@ -105,29 +156,18 @@ export async function loadAudioBytes(
   if (duration !== null && !(Number.isFinite(duration) && duration >= 0)) {
     throw new AudioError(file, 'BAD_ARGUMENT', `duration must be a finite number of seconds >= 0 or null, got ${duration}`);
   }
-
-  const info = readWavInfo(bytes, file);
   const nativeSr = info.sampleRate;
   // Python's int() truncates toward zero, as Math.trunc does (both operands are non-negative here).
-  const startFrame = Math.trunc(offset * nativeSr);
+  const start = Math.trunc(offset * nativeSr);
   const wantFrames = duration === null ? undefined : Math.trunc(duration * nativeSr);
-  if (startFrame >= info.frames) {
+  if (start >= info.frames) {
     throw new AudioError(file, 'TOO_SHORT',
-      `offset ${offset} s (frame ${startFrame}) is at or past the end of the audio (${info.frames} frames at ${nativeSr} Hz)`);
+      `offset ${offset} s (frame ${start}) is at or past the end of the audio (${info.frames} frames at ${nativeSr} Hz)`);
   }
   if (wantFrames === 0) {
     throw new AudioError(file, 'TOO_SHORT', `duration ${duration} s is shorter than one frame at ${nativeSr} Hz`);
   }
-  // Decoded per channel so the range check sees every channel; then mixed as decodeWav's mono does.
-  const decoded = decodeWav(bytes, { start: startFrame, frames: wantFrames, mono: false, file });
-  const warnings = loadWarnings(info, decoded.data);
-  const target = sr ?? nativeSr;
-  let channels = mono && decoded.data.length > 1 ? [mixToMono(decoded.data, decoded.frames)] : decoded.data;
-  if (target !== nativeSr) {
-    const resampler = opts.resampler ?? (await defaultResampler(file));
-    channels = await Promise.all(channels.map((ch) => runResampler(resampler, ch, nativeSr, target, file)));
-  }
-  return { y: mono ? channels[0]! : channels, sr: target, nativeSr, channels: info.channels, file, ...(warnings.length ? { warnings } : {}) };
+  return { sr, mono, start, end: Math.min(info.frames, start + (wantFrames ?? info.frames)) };
 }
 
 /** What {@link LoadedAudio.warnings} reports for a decoded range. */

@@ -295,10 +295,10 @@ export function mixToMono(channels: Float32Array[], frames: number): Float32Arra
   out.set(channels[0]!.subarray(0, frames));
   for (let c = 1; c < channels.length; c++) {
     const ch = channels[c]!;
-    for (let i = 0; i < frames; i++) out[i] += ch[i]!; // each store rounds to float32
+    for (let i = 0; i < frames; i++) out[i]! += ch[i]!; // each store rounds to float32
   }
   const k = channels.length;
-  if (k > 1) for (let i = 0; i < frames; i++) out[i] /= k;
+  if (k > 1) for (let i = 0; i < frames; i++) out[i]! /= k;
   return out;
 }
 

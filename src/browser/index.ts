@@ -28,7 +28,7 @@ export type {
   ComplexMatrix, DeltaOptions, DspBackend, Matrix, PyinOptions, PyinResult, Real, TrimOptions, TrimRange, YinOptions,
 } from '../dsp/types.js';
 
-export { loadAudioBytes, DEFAULT_SR, type LoadBytesOptions, type LoadedAudio, type Resampler } from '../audio/load.js';
+export { loadAudioBytes, loadAudioRanges, DEFAULT_SR, type LoadBytesOptions, type LoadedAudio, type Resampler } from '../audio/load.js';
 export { decodeWav, readWavInfo } from '../audio/wav-decode.js';
 export { encodeWav, type EncodeWavOptions } from '../audio/wav-encode.js';
 export { AudioError, isAudioError, type AudioErrorCode } from '../audio/errors.js';

@@ -37,3 +37,8 @@ export function argmaxRows(scores: ArrayLike<number>, rows: number, nClasses: nu
   }
   return out;
 }
+
+/** Index of the largest score of one row (first one on ties, like numpy.argmax). */
+export function argmax(scores: ArrayLike<number>): number {
+  return argmaxRows(scores, 1, scores.length)[0]!;
+}

@@ -16,7 +16,7 @@ import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
 import { makeSequenceRecipe, SEQUENCE_CHANNELS, type SequenceChannel } from '../features/sequence-recipe.js';
 import { PAPER_CNN_SPEC, PAPER_DT, PAPER_KNN, type CnnSpec, type ModelSpec } from './model-spec.js';
-import { MODEL_NAMES, type ModelName } from '../pipeline/results.js';
+import { MODEL_NAMES, type ModelName } from '../pipeline/names.js';
 
 export type TrainingRecipeName = 'best' | 'clip' | 'paper';
 export const TRAINING_RECIPE_NAMES: readonly TrainingRecipeName[] = ['best', 'clip', 'paper'];

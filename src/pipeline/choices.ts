@@ -7,9 +7,9 @@
 import { UTTERANCE_NORM_MODES, type UtteranceNormMode } from '../features/utterance-norm.js';
 import { PAPER_VECTOR_ARCHS, withTrainingOverrides, type ModelSpec, type PaperVectorArch } from '../models/model-spec.js';
 import { TRAINING_RECIPE_NAMES, trainingRecipe, withChannels, type TrainingRecipe } from '../models/training-recipes.js';
-import { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ProtocolName } from './results.js';
+import { AUGMENT_PRESETS, MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ProtocolName } from './names.js';
 
-export { MODEL_NAMES, PROTOCOL_NAMES };
+export { AUGMENT_PRESETS, MODEL_NAMES, PROTOCOL_NAMES };
 
 export class ChoiceError extends Error {
   override readonly name = 'ChoiceError';
@@ -35,6 +35,7 @@ export function validatePipelineChoices(o: {
   recipe?: string;
   models?: readonly string[];
   protocols?: readonly string[];
+  augment?: string;
   cnnArch?: string;
   utteranceNorm?: string;
   /** Sequence recipes: per-frame channels instead of the recipe's. */
@@ -54,6 +55,9 @@ export function validatePipelineChoices(o: {
     throw new ChoiceError((e as Error).message);
   }
   const protocols = checkList('--protocols', o.protocols ?? PROTOCOL_NAMES, PROTOCOL_NAMES);
+  if (o.augment !== undefined && !(AUGMENT_PRESETS as readonly string[]).includes(o.augment)) {
+    throw new ChoiceError(`--augment: unknown '${o.augment}' (expected ${AUGMENT_PRESETS.join(', ')})`);
+  }
   const names = checkList('--models', o.models ?? MODEL_NAMES, MODEL_NAMES);
   const arch = (o.cnnArch ?? 'paper') as PaperVectorArch;
   if (!(PAPER_VECTOR_ARCHS as readonly string[]).includes(arch)) throw new ChoiceError(`--cnn-arch: unknown '${arch}' (expected ${PAPER_VECTOR_ARCHS.join(' or ')})`);

@@ -1,19 +1,22 @@
 /**
  * Schema of results.json, written by `ser pipeline` (one per run directory) and
- * read by `ser report`. Everything a figure or table needs is in here, so a
- * report can be re-rendered later from the directory alone.
+ * read by `ser report`. Everything a figure or table needs is in here or in
+ * display.json beside it, so a report can be re-rendered later from the directory
+ * alone, wherever the corpus has gone.
  */
+import type { AugmentParams, AugmentVersion } from '../augment/index.js';
+import type { AugmentPreset } from '../extract/extract-corpus.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import type { UtteranceNormMode } from '../features/utterance-norm.js';
 
 import type { ModelSpec, PaperVectorArch } from '../models/model-spec.js';
 import type { ValidationBy } from '../ml/validation-speakers.js';
+import type { DisplayRef } from './display-format.js';
 
-/** The protocols and model slots of a pipeline run, in report order (the one list of each). */
-export const PROTOCOL_NAMES = ['paper', 'clip', 'speaker'] as const;
-export const MODEL_NAMES = ['dt', 'knn', 'cnn'] as const;
-export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
-export type ModelName = (typeof MODEL_NAMES)[number];
+import type { ModelName, ProtocolName } from './names.js';
+
+// The protocols and model slots are listed, with their titles, in names.ts.
+export { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ProtocolName } from './names.js';
 
 export interface ClassMetrics {
   label: string;
@@ -123,13 +126,24 @@ export interface PipelineResults {
   /** The named training recipe ('paper', 'best') and the spec behind each model name; absent in older files. */
   trainingRecipe?: string;
   modelSpecs?: Partial<Record<ModelName, ModelSpec>>;
-  augmentation: { versions: string[]; params: Record<string, unknown> };
+  /**
+   * The augmentation recipe of the run: preset, versions made of every clip and the parameter
+   * ranges they were drawn from (the draws themselves are per row in the feature table, and for
+   * the clip the report shows, in display.json). Files written before this field was typed
+   * have no `preset` (it sat inside `params`).
+   */
+  augmentation: { preset?: AugmentPreset; versions: AugmentVersion[]; params: AugmentParams };
   extraction: { seconds: number; filesPerSecond: number; workers: number; cacheHits: number; rows: number; dim: number };
   protocols: Partial<Record<ProtocolName, ProtocolResult>>;
   /** The paper's reported test accuracies, for side-by-side tables. */
   paper: Record<ModelName, number>;
-  /** One source file per emotion (absolute path) for waveform/spectrogram figures. */
+  /** The source file (absolute path at the time of the run) of each emotion's example figure; a record only, the report does not read it. */
   examples: Record<string, string>;
+  /**
+   * display.json beside results.json: the example and augmentation figures' data (display-format.ts).
+   * Absent in files written before it existed: the report then leaves those figures out with a note.
+   */
+  display?: DisplayRef;
 }
 
 export const PAPER_ACCURACY: Record<ModelName, number> = { dt: 0.415, knn: 0.494, cnn: 0.725 };

@@ -15,6 +15,10 @@ import { trainingRecipe, type TrainingRecipeName } from '../models/training-reci
 import { TOOL_VERSION } from '../version.js';
 import { writeSynthCorpus } from '../synth/corpus-writer.js';
 import { loadWasmCore } from '../wasm/load-node.js';
+import { createWasmAugmentBackend } from '../wasm/augment.js';
+import { createWasmDsp } from '../wasm/dsp.js';
+import { resample } from '../wasm/resample.js';
+import { computeDisplayData, displayInputsFromTable, writeDisplayData } from './display-data.js';
 import { evaluateProtocol, poolFolds } from './evaluate-protocol.js';
 import { PAPER_ACCURACY, type ModelName, type PipelineResults, type ProtocolName } from './results.js';
 import { validatePipelineChoices } from './choices.js';
@@ -88,10 +92,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   log(`corpus ${dataDir}: ${corpus.items.length} files, layout ${corpus.layout}, classes ${corpus.classes.join(', ')}` +
     (corpus.skipped.length ? `, ${corpus.skipped.length} skipped` : ''));
   const augment = opts.augment ?? 'paper';
+  const preset = augmentPreset(augment);
+  const versions = augment === 'none' ? preset.versions : recipe.versions;
   const { table: extracted, run } = await extractCorpus(corpus, dataDir, {
     workers: opts.workers,
     augment,
-    versions: augment === 'none' ? undefined : recipe.versions,
+    versions,
     seed,
     cacheDir: join(out, 'cache'),
     quiet: opts.quiet,
@@ -111,6 +117,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const backend = needsTf ? await initBackend(opts.backend) : undefined;
   if (backend) log(`tfjs backend: ${backend.name} (${backend.detail})`);
   const core = await loadWasmCore();
+  // The report's example and augmentation figures, from the audio while the corpus is here.
+  const shown = displayInputsFromTable(table, dataDir, preset.params);
+  const display = await computeDisplayData(shown, {
+    name: 'WASM',
+    dsp: await createWasmDsp(core),
+    augment: createWasmAugmentBackend(core),
+    resampler: (y, srIn, srOut) => resample(core, y, srIn, srOut),
+  });
+  for (const note of display.omitted) log(`report: ${note}`);
   const results: PipelineResults = {
     tool: 'ser-wasm',
     version: TOOL_VERSION,
@@ -130,11 +145,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     options: { cnnArch: opts.cnnArch ?? 'paper', utteranceNorm: opts.utteranceNorm ?? 'off', validation: opts.validateBy ?? 'speakers' },
     trainingRecipe: recipe.name,
     modelSpecs: Object.fromEntries(models),
-    augmentation: { versions: table.meta.versions, params: { preset: augment, ...augmentPreset(augment).params } },
+    augmentation: { preset: augment, versions, params: preset.params },
     extraction: { ...run.stats, cacheHits: run.stats.cacheHits, rows: table.rows, dim: table.dim },
     protocols: {},
     paper: PAPER_ACCURACY,
-    examples: examplePerEmotion(corpus.items),
+    examples: Object.fromEntries(shown.examples.map((e) => [e.emotion, e.path])),
+    display: await writeDisplayData(out, display.data, display.omitted),
   };
 
   const genderOf = genderLookup(table);
@@ -171,16 +187,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   }
   print(`\nTest accuracy (the paper's Table 4, seed ${seed}, ${results.corpus.synthetic ? 'synthetic corpus' : dataDir}):`);
   print(formatTable4(results));
-  if (opts.report !== false) {
-    try {
-      const { writeReport } = await import('../report/index.js');
-      const { html } = await writeReport(out);
-      log(`report: ${html}`);
-    } catch (err) {
-      log(`report not written: ${(err as Error).message}`);
-    }
-  }
   log(`results: ${join(out, 'results.json')}`);
+  if (opts.report !== false) {
+    // A report that cannot be written fails the run (results.json is complete: `ser report` can retry).
+    const { writeReport } = await import('../report/index.js');
+    const { html } = await writeReport(out);
+    log(`report: ${html}`);
+  }
   return results;
 }
 
@@ -214,12 +227,6 @@ function classCounts(table: FeatureTable): Record<string, Record<string, number>
     cls[g] = (cls[g] ?? 0) + 1;
   }
   return counts;
-}
-
-function examplePerEmotion(items: Array<{ label: string; path: string }>): Record<string, string> {
-  const examples: Record<string, string> = {};
-  for (const item of items) examples[item.label] ??= item.path;
-  return examples;
 }
 
 function specLabel(spec: ModelSpec): string {

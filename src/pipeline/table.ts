@@ -1,7 +1,7 @@
 import { formatClassificationReport, formatConfusionMatrix } from '../ml/classification-report.js';
 import type { ClassificationMetrics } from '../ml/metrics.js';
-import { MODEL_NAMES, PROTOCOL_NAMES, type ModelName, type ModelResult, type PipelineResults, type ProtocolName } from './results.js';
-import { modelLabel } from '../report/labels.js';
+import { MODEL_NAMES, PROTOCOL_NAMES, PROTOCOL_TITLES, modelLabel, type ModelName, type ProtocolName } from './names.js';
+import type { ModelResult, PipelineResults } from './results.js';
 
 
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(100 * x).toFixed(1)} %`);
@@ -13,7 +13,7 @@ const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(10
  */
 export function formatTable4(r: PipelineResults): string {
   const protocols = PROTOCOL_NAMES.filter((p) => r.protocols[p]);
-  const header = ['Model', 'Paper (reported)', ...protocols.map((p) => `${p} protocol${r.protocols[p]!.folds ? ` (${r.protocols[p]!.folds!.length} folds)` : ''}`)];
+  const header = ['Model', 'Paper (reported)', ...protocols.map((p) => `${PROTOCOL_TITLES[p]} protocol${r.protocols[p]!.folds ? ` (${r.protocols[p]!.folds!.length} folds)` : ''}`)];
   const cell = (p: ProtocolName, m: ModelName): string => {
     const mr = r.protocols[p]!.models[m];
     if (!mr) return '—';

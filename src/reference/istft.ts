@@ -50,12 +50,12 @@ export function istftReference(D: ComplexMatrix, opts: IstftOptions = {}): Float
       const j = start + i;
       if (j < 0 || j >= length) continue;
       const w = window[i]!;
-      y[j] += (w * re[i]!) / nFft;
-      envelope[j] += w * w;
+      y[j]! += (w * re[i]!) / nFft;
+      envelope[j]! += w * w;
     }
   }
   for (let j = 0; j < length; j++) {
-    if (envelope[j]! > FLOAT32_TINY) y[j] /= envelope[j]!;
+    if (envelope[j]! > FLOAT32_TINY) y[j]! /= envelope[j]!;
   }
   return y;
 }

@@ -99,7 +99,7 @@ export function matmul(A: Matrix, B: Matrix): Matrix<Float64Array> {
       if (a === 0) continue; // mel filters are mostly zeros
       const bRow = k * B.cols;
       const oRow = i * B.cols;
-      for (let j = 0; j < B.cols; j++) out[oRow + j] += a * B.data[bRow + j]!;
+      for (let j = 0; j < B.cols; j++) out[oRow + j]! += a * B.data[bRow + j]!;
     }
   }
   return { data: out, rows: A.rows, cols: B.cols };

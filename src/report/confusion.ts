@@ -7,7 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { PipelineResults, ProtocolName, ProtocolResult } from '../pipeline/results.js';
 import { ReportError } from './errors.js';
 import type { FigureDef } from './figure.js';
-import { MODEL_LABELS, PROTOCOL_LABELS, modelEntries, protocolEntries } from './labels.js';
+import { PROTOCOL_TITLES, modelEntries, modelLabel, protocolEntries } from '../pipeline/names.js';
 import { FIGURE_SIZES } from './sizes.js';
 
 export interface ConfusionCell {
@@ -37,18 +37,19 @@ export function confusionCells(model: string, confusion: number[][], classes: re
 export function confusionFigures(results: PipelineResults): FigureDef[] {
   return protocolEntries(results)
     .filter(([, r]) => modelEntries(r).length > 0)
-    .map(([protocol, r]) => confusionFigure(protocol, r, results.classes));
+    .map(([protocol, r]) => confusionFigure(protocol, r, results));
 }
 
-function confusionFigure(protocol: ProtocolName, result: ProtocolResult, classes: readonly string[]): FigureDef {
+function confusionFigure(protocol: ProtocolName, result: ProtocolResult, results: PipelineResults): FigureDef {
+  const { classes } = results;
   const models = modelEntries(result);
-  const panelLabels = models.map(([m, r]) => `${r.title ?? MODEL_LABELS[m]} — accuracy ${(100 * r.testAccuracy).toFixed(1)} %`);
+  const panelLabels = models.map(([m, r]) => `${modelLabel(results, m)} — accuracy ${(100 * r.testAccuracy).toFixed(1)} %`);
   const cells = models.flatMap(([, r], i) => confusionCells(panelLabels[i]!, r.confusion, classes));
   const cell = 32;
   const side = cell * classes.length;
   const spec = {
     title: {
-      text: `Normalised confusion matrices — ${PROTOCOL_LABELS[protocol]} protocol`,
+      text: `Normalised confusion matrices — ${PROTOCOL_TITLES[protocol]} protocol`,
       subtitle: `${result.testRows} test rows; colour = share of the true class (row), number = count`,
     },
     data: { values: cells },
@@ -89,9 +90,9 @@ function confusionFigure(protocol: ProtocolName, result: ProtocolResult, classes
   return {
     name: `confusion-${protocol}`,
     section: 'confusion',
-    title: `Confusion matrices (${PROTOCOL_LABELS[protocol]})`,
+    title: `Confusion matrices (${PROTOCOL_TITLES[protocol]})`,
     caption:
-      `Rows: true emotion, columns: predicted emotion, ${PROTOCOL_LABELS[protocol]} protocol. Each row is divided by its total, ` +
+      `Rows: true emotion, columns: predicted emotion, ${PROTOCOL_TITLES[protocol]} protocol. Each row is divided by its total, ` +
       `so the diagonal reads as per-class recall; the numbers are raw test counts.`,
     size: FIGURE_SIZES.confusion,
     spec,

@@ -6,7 +6,7 @@
 import type { PipelineResults } from '../pipeline/results.js';
 import { escapeHtml } from './escape.js';
 import type { SectionId } from './figure.js';
-import { MODEL_LABELS, PROTOCOL_LABELS, modelLabel, protocolEntries } from './labels.js';
+import { PROTOCOL_TITLES, modelEntries, modelLabel, protocolEntries } from '../pipeline/names.js';
 import { describeRecipe } from '../features/feature-recipe.js';
 
 export interface PageFigure {
@@ -26,8 +26,8 @@ export interface ReportPage {
   results: PipelineResults;
   figures: PageFigure[];
   notes: string[];
-  /** Backend that computed the figures' spectrograms and augmentations. */
-  figureBackend: string;
+  /** DSP that computed the figures' spectrograms and augmentations (recorded in display.json), or null without display data. */
+  figureBackend: string | null;
   accuracyTable: string;
   classificationReports: string;
 }
@@ -80,15 +80,15 @@ function headerFacts(page: ReportPage): string {
   const c = r.corpus;
   const rec = r.recipe;
   const cnnBackends = [...new Set(protocolEntries(r).map(([, p]) => p.models.cnn?.training?.backend).filter((b): b is string => !!b))];
-  const protocols = protocolEntries(r).map(([p]) => PROTOCOL_LABELS[p]).join(', ') || 'none';
-  const models = [...new Set(protocolEntries(r).flatMap(([, p]) => Object.keys(p.models)))]
-    .map((m) => modelLabel(r, m as keyof typeof MODEL_LABELS))
+  const protocols = protocolEntries(r).map(([p]) => PROTOCOL_TITLES[p]).join(', ') || 'none';
+  const models = [...new Set(protocolEntries(r).flatMap(([, p]) => modelEntries(p).map(([m]) => m)))]
+    .map((m) => modelLabel(r, m))
     .join(', ');
   const facts: Array<[string, string]> = [
     ['Corpus', `${c.dir} (${c.layout}${c.synthetic ? ', synthetic' : ''}): ${c.files} recordings, ${c.speakers.length} speakers${c.skipped.length ? `, ${c.skipped.length} skipped` : ''}`],
     ['Classes', `${r.classes.length}: ${r.classes.join(', ')}`],
     ['Seed', String(r.seed)],
-    ['Backend', `CNN training: ${cnnBackends.join(', ') || 'n/a'}; report spectrograms and augmentation: ${page.figureBackend} DSP`],
+    ['Backend', `CNN training: ${cnnBackends.join(', ') || 'n/a'}; report spectrograms and augmentation: ${page.figureBackend === null ? 'not recorded' : `${page.figureBackend} DSP`}`],
     ['Date', r.createdAt],
     ['Recipe', `${r.trainingRecipe ? `'${r.trainingRecipe}': ` : ''}${describeRecipe(rec)}`],
     ['Augmentation', r.augmentation.versions.join(', ')],

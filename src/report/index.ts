@@ -1,20 +1,19 @@
 /**
- * `writeReport(resultsDir)`: RESULTS_DIR/results.json → RESULTS_DIR/figures/*.{svg,png}
- * and RESULTS_DIR/report.html with the paper's figures (class distribution, example
- * waveforms and mel spectrograms, augmentation comparison, CNN training curves,
- * confusion matrices) and its results tables.
+ * `writeReport(resultsDir)`: RESULTS_DIR/results.json (+ display.json beside it) →
+ * RESULTS_DIR/figures/*.{svg,png} and RESULTS_DIR/report.html with the paper's figures
+ * (class distribution, example waveforms and mel spectrograms, augmentation comparison, CNN
+ * training curves, confusion matrices) and its results tables. It reads those two files
+ * only: no corpus, no augmentation, no DSP, so a results directory can be moved or mailed
+ * and re-rendered anywhere.
  */
 import { join } from 'node:path';
-import { referenceAugmentBackend, type AugmentBackend } from '../augment/index.js';
-import type { DspBackend } from '../dsp/types.js';
-import { createReferenceDsp } from '../reference/index.js';
 import { augmentationFigure } from './augmentation.js';
 import { classDistributionFigure } from './class-distribution.js';
 import { confusionFigures } from './confusion.js';
-import { ReportError } from './errors.js';
 import { exampleFigures } from './examples.js';
 import type { FigureDef } from './figure.js';
 import { renderReportHtml, type PageFigure } from './html.js';
+import { readDisplayData } from './load-display.js';
 import { readResults } from './load-results.js';
 import { renderFigure, writeFigureFiles } from './render.js';
 import { accuracyTableHtml, classificationReportsHtml } from './tables.js';
@@ -30,8 +29,6 @@ export const REPORT_FILE = 'report.html';
 export const FIGURES_DIR = 'figures';
 
 export interface WriteReportOptions {
-  /** DSP for the spectrograms and augmentations: 'wasm' (default, build/ser.wasm) or the float64 JS reference. */
-  backend?: 'wasm' | 'js';
   /** Progress messages (one per figure). */
   log?: (message: string) => void;
 }
@@ -41,24 +38,23 @@ export interface WriteReportResult {
   html: string;
   /** Paths of every figure file written (SVG and PNG of each figure). */
   figures: string[];
-  /** Figures that were left out and why (missing example files, ...); also listed on the page. */
+  /** Figures that were left out and why (an unreadable example clip, no display data, ...); also listed on the page. */
   notes: string[];
-  /** The notes that say a figure was omitted because an input was missing or unreadable (`ser report` then exits 2). */
+  /** The notes that say a figure was omitted (`ser report` then exits 2). */
   omitted: string[];
 }
 
 export async function writeReport(resultsDir: string, opts: WriteReportOptions = {}): Promise<WriteReportResult> {
-  const backend = opts.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'js') throw new ReportError(`backend must be 'wasm' or 'js', got '${String(backend)}'`);
   const results = await readResults(resultsDir);
+  const { data: display, notes } = await readDisplayData(resultsDir, results);
   const log = opts.log ?? (() => {});
-  const { dsp, augment, name: backendName } = await openBackends(backend);
-  const notes: string[] = [];
 
   const defs: FigureDef[] = [classDistributionFigure(results)];
-  defs.push(...(await exampleFigures(results, dsp, notes)));
-  const aug = await augmentationFigure(results, dsp, augment, notes);
-  if (aug) defs.push(aug);
+  if (display) {
+    defs.push(...exampleFigures(display, results.classes));
+    const aug = augmentationFigure(results, display);
+    if (aug) defs.push(aug);
+  }
   defs.push(...trainingCurveFigures(results));
   defs.push(...confusionFigures(results));
 
@@ -87,26 +83,11 @@ export async function writeReport(resultsDir: string, opts: WriteReportOptions =
     results,
     figures: pageFigures,
     notes,
-    figureBackend: backendName,
+    figureBackend: display?.dsp ?? null,
     accuracyTable: accuracyTableHtml(results),
     classificationReports: classificationReportsHtml(results),
   });
   const htmlPath = join(resultsDir, REPORT_FILE);
   await writeFileAtomic(htmlPath, html);
   return { html: htmlPath, figures: written, notes, omitted: notes.filter((n) => /\bomitted\b/.test(n)) };
-}
-
-async function openBackends(kind: 'wasm' | 'js'): Promise<{ dsp: DspBackend; augment: AugmentBackend; name: string }> {
-  if (kind === 'js') return { dsp: createReferenceDsp(), augment: referenceAugmentBackend, name: 'JS reference (float64)' };
-  try {
-    const [{ loadWasmCore }, { createWasmDsp }, { createWasmAugmentBackend }] = await Promise.all([
-      import('../wasm/load-node.js'),
-      import('../wasm/dsp.js'),
-      import('../wasm/augment.js'),
-    ]);
-    const core = await loadWasmCore();
-    return { dsp: await createWasmDsp(core), augment: createWasmAugmentBackend(core), name: 'WASM' };
-  } catch (err) {
-    throw new ReportError(`the WASM backend is unavailable (${(err as Error).message}); build it with \`npm run build:wasm\` or use the JS backend`, { cause: err });
-  }
 }

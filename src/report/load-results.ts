@@ -49,7 +49,11 @@ export function checkResults(data: unknown, source = RESULTS_FILE): asserts data
   if (!isObject(r.augmentation) || !Array.isArray((r.augmentation as Record<string, unknown>).versions)) fail('"augmentation.versions" is missing');
   if (!isObject(r.protocols)) fail('"protocols" must be an object');
   if (!isObject(r.paper)) fail('"paper" must be an object of reported accuracies');
-  if (!isObject(r.examples)) fail('"examples" must be an object (emotion → WAV path)');
+  const display = r.display as Record<string, unknown> | undefined;
+  if (display !== undefined && (!isObject(display) || typeof display.file !== 'string' || typeof display.sha256 !== 'string' ||
+    typeof display.format !== 'string' || !Array.isArray(display.omitted) || !display.omitted.every((n) => typeof n === 'string'))) {
+    fail('"display" must name its file, format and sha256 and list the omitted figures');
+  }
   for (const [protocol, p] of Object.entries(r.protocols as Record<string, unknown>)) {
     if (!isObject(p) || !isObject((p as Record<string, unknown>).models)) fail(`protocols.${protocol}.models is missing`);
     for (const [model, m] of Object.entries((p as { models: Record<string, unknown> }).models)) {

@@ -1,120 +1,17 @@
 /**
  * Waveform and mel-spectrogram panels (Vega-Lite unit specs) shared by the example and
- * augmentation figures. Conventions follow librosa.display:
- *  - waveform: a min/max envelope per pixel column, as waveshow draws long signals;
- *  - spectrogram: melspectrogram(n_fft 2048, hop 512, 128 mels, fmin 0, fmax 8 kHz) in
- *    dB with ref = max (power_to_db(S, ref=np.max), top_db 80), frame j spanning
- *    [j, j+1) · hop / sr as in specshow, and a mel-scaled frequency axis labelled in Hz
- *    (Slaney mel scale, librosa.hz_to_mel). The matrix is drawn as one embedded PNG (one
- *    pixel column per frame, nearest-neighbour): one SVG rect per cell made each figure's
- *    SVG 2-8 MB.
+ * augmentation figures, drawn from stored display data (src/display: a min/max envelope per
+ * column as librosa.display.waveshow draws long signals; the mel spectrogram in dB re max).
+ * The frequency axis is mel-scaled and labelled in Hz (Slaney mel scale, librosa.hz_to_mel).
+ * The matrix is drawn as one embedded PNG (one pixel column per frame, nearest-neighbour):
+ * one SVG rect per cell made each figure's SVG 2-8 MB.
  */
-import type { DspBackend } from '../dsp/types.js';
+import { dbColourMap } from '../display/colour-map.js';
+import { amplitudeLimit, type EnvelopePoint } from '../display/envelope.js';
+import { SPECTROGRAM_SETTINGS, type MelDisplay } from '../display/mel-display.js';
 import { hzToMel } from '../reference/mel.js';
 import { encodePngRgba, pngDataUrl } from './png-encode.js';
-import { matrixToRgba, schemeColorMap } from './spectrogram-raster.js';
-
-/** The spectrogram settings of the figures (librosa defaults, fmax 8 kHz as in the brief). */
-export const SPECTROGRAM_SETTINGS = Object.freeze({ nFft: 2048, hopLength: 512, nMels: 128, fmin: 0, fmax: 8000, topDb: 80 });
-
-/**
- * Columns at most in a spectrogram raster: more than the widest panel's device pixels
- * (380 px × PNG_SCALE 2), so only clips longer than this many frames (~10.9 s at 48 kHz)
- * are averaged down.
- */
-export const MAX_SPECTROGRAM_COLUMNS = 1024;
-/** Envelope columns of a waveform panel. */
-export const WAVEFORM_COLUMNS = 480;
-
-export interface EnvelopePoint {
-  t: number;
-  lo: number;
-  hi: number;
-}
-
-/** Min/max of y over `columns` equal slices; t is the slice centre in seconds. */
-export function waveformEnvelope(y: Float32Array, sr: number, columns = WAVEFORM_COLUMNS): EnvelopePoint[] {
-  const n = y.length;
-  const cols = Math.max(1, Math.min(columns, n));
-  const out: EnvelopePoint[] = [];
-  for (let c = 0; c < cols; c++) {
-    const a = Math.floor((c * n) / cols);
-    const b = Math.max(a + 1, Math.floor(((c + 1) * n) / cols));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = a; i < b; i++) {
-      const v = y[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    out.push({ t: round((a + b) / 2 / sr, 5), lo: round(lo, 5), hi: round(hi, 5) });
-  }
-  return out;
-}
-
-export interface MelDisplay {
-  /**
-   * Power in dB re the clip's maximum, row-major [nMels, columns] like librosa's
-   * [bins, frames]; row 0 is the lowest band.
-   */
-  db: Float64Array;
-  nMels: number;
-  columns: number;
-  /** STFT frames averaged into one column (1 unless the clip has more than maxColumns frames). */
-  framesPerColumn: number;
-  frames: number;
-  /** Mel-scale extent of the frequency axis: hz_to_mel(fmin) .. hz_to_mel(fmax). */
-  melLow: number;
-  melHigh: number;
-  fmax: number;
-  /** Duration the frames span, frames · hop / sr (specshow's time extent). */
-  seconds: number;
-  /** Duration of one column, framesPerColumn · hop / sr. */
-  columnSeconds: number;
-}
-
-/**
- * Mel power spectrogram in dB relative to its maximum, one column per frame. Only a clip
- * longer than `maxColumns` frames has frames averaged (in dB) into columns.
- */
-export function melDisplay(dsp: DspBackend, y: Float32Array, sr: number, maxColumns = MAX_SPECTROGRAM_COLUMNS): MelDisplay {
-  const s = SPECTROGRAM_SETTINGS;
-  // A file below 16 kHz has no content above sr/2; librosa would leave those filters empty.
-  const fmax = Math.min(s.fmax, sr / 2);
-  const S = dsp.melSpectrogram(y, { sr, nFft: s.nFft, hopLength: s.hopLength, nMels: s.nMels, fmin: s.fmin, fmax });
-  let peak = 0;
-  for (let i = 0; i < S.data.length; i++) if (S.data[i]! > peak) peak = S.data[i]!;
-  // ref = np.max; a silent clip (peak 0) keeps ref at amin so everything reads 0 dB instead of failing.
-  const dbFrames = dsp.powerToDb(S, { ref: Math.max(peak, 1e-10), topDb: s.topDb });
-
-  const frames = dbFrames.cols;
-  const rows = dbFrames.rows;
-  const perColumn = Math.ceil(frames / maxColumns);
-  const columns = Math.ceil(frames / perColumn);
-  const db = new Float64Array(rows * columns);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      const f0 = c * perColumn;
-      const f1 = Math.min(frames, f0 + perColumn);
-      let sum = 0;
-      for (let f = f0; f < f1; f++) sum += dbFrames.data[r * frames + f]!;
-      db[r * columns + c] = sum / (f1 - f0);
-    }
-  }
-  const frameSeconds = s.hopLength / sr;
-  return {
-    db,
-    nMels: rows,
-    columns,
-    framesPerColumn: perColumn,
-    frames,
-    melLow: hzToMel(s.fmin),
-    melHigh: hzToMel(fmax),
-    fmax,
-    seconds: frames * frameSeconds,
-    columnSeconds: perColumn * frameSeconds,
-  };
-}
+import { matrixToRgba } from '../display/raster.js';
 
 /**
  * Pixel rows per mel band in the raster. Band i is centred on mel_frequencies(nMels + 2)[i + 1],
@@ -129,7 +26,7 @@ export function bandRowRepeat(nMels: number): number[] {
 
 /** The spectrogram as an RGBA PNG data URL coloured exactly as DB_SCALE colours the legend. */
 export function spectrogramImageUrl(mel: MelDisplay): { url: string; width: number; height: number } {
-  const { rgba, width, height } = matrixToRgba(mel.db, mel.nMels, mel.columns, schemeColorMap(DB_SCALE), bandRowRepeat(mel.nMels));
+  const { rgba, width, height } = matrixToRgba(mel.db, mel.nMels, mel.columns, DB_COLOURS, bandRowRepeat(mel.nMels));
   return { url: pngDataUrl(encodePngRgba(rgba, width, height)), width, height };
 }
 
@@ -140,8 +37,13 @@ const FREQUENCY_TICKS_HZ = [0, 250, 500, 1000, 2000, 4000, 8000];
 const MEL_TO_HZ_EXPR =
   `datum.value < ${hzToMel(1000)} ? ${200 / 3} * datum.value : 1000 * exp(${Math.log(6.4) / 27} * (datum.value - ${hzToMel(1000)}))`;
 
-/** librosa.display's colour map for dB data (magma), over the top_db range below the maximum. */
-const DB_SCALE = { scheme: 'magma', domain: [-SPECTROGRAM_SETTINGS.topDb, 0] as const, clamp: true };
+/**
+ * The spectrogram colour map (src/display/colour-map.ts: magma, as librosa.display) over the
+ * top_db range below the maximum; the legend's Vega scale has the same stops as domain and
+ * range with RGB interpolation, so it computes the same colours as the raster.
+ */
+const DB_COLOURS = dbColourMap(SPECTROGRAM_SETTINGS.topDb);
+const DB_SCALE = { domain: [...DB_COLOURS.domain], range: [...DB_COLOURS.range], interpolate: 'rgb', clamp: true };
 
 export interface PanelSize {
   width: number;
@@ -228,21 +130,6 @@ export function spectrogramPanel(mel: MelDisplay, size: PanelSize, opts: PanelOp
   };
 }
 
-/** Symmetric amplitude limit: the peak rounded up to a 1-1.2-1.5-2-2.5-3-4-5-6-8 step. */
-export function amplitudeLimit(points: EnvelopePoint[]): number {
-  let peak = 0;
-  for (const p of points) peak = Math.max(peak, Math.abs(p.lo), Math.abs(p.hi));
-  if (!(peak > 0)) return 1;
-  const decade = 10 ** Math.floor(Math.log10(peak));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * decade >= peak * (1 - 1e-12)) return m * decade;
-  return 10 * decade;
-}
-
 function titleOf(text: string | undefined): Record<string, unknown> {
   return text ? { title: { text, fontSize: 12, anchor: 'start' } } : {};
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

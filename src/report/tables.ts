@@ -7,7 +7,7 @@
 import type { ModelResult, PipelineResults, ProtocolResult } from '../pipeline/results.js';
 import { emotionColor } from './colors.js';
 import { escapeHtml } from './escape.js';
-import { MODEL_LABELS, MODEL_ORDER, PROTOCOL_LABELS, modelEntries, modelLabel, protocolEntries } from './labels.js';
+import { MODEL_NAMES, PROTOCOL_TITLES, modelEntries, modelLabel, protocolEntries } from '../pipeline/names.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const two = (x: number): string => x.toFixed(2);
@@ -17,9 +17,9 @@ export function accuracyTableHtml(results: PipelineResults): string {
   const protocols = protocolEntries(results);
   const head =
     '<tr><th scope="col">Model</th><th scope="col">Paper\'s result<br><span class="sub">as reported</span></th>' +
-    protocols.map(([p, r]) => `<th scope="col">${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol<br><span class="sub">${r.testRows} test rows</span></th>`).join('') +
+    protocols.map(([p, r]) => `<th scope="col">${escapeHtml(capitalised(PROTOCOL_TITLES[p]))} protocol<br><span class="sub">${r.testRows} test rows</span></th>`).join('') +
     '</tr>';
-  const body = MODEL_ORDER.filter((m) => protocols.some(([, r]) => r.models[m])).map((m) => {
+  const body = MODEL_NAMES.filter((m) => protocols.some(([, r]) => r.models[m])).map((m) => {
     const paper = results.paper[m];
     const cells = protocols.map(([, r]) => {
       const mr = r.models[m];
@@ -37,7 +37,7 @@ export function classificationReportsHtml(results: PipelineResults): string {
   return protocolEntries(results)
     .map(([p, r]) => {
       const tables = modelEntries(r).map(([m, mr]) => classificationReportHtml(modelLabel(results, m), mr, results.classes));
-      return `<h4>${escapeHtml(capitalised(PROTOCOL_LABELS[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p>${foldsTableHtml(r, results)}<div class="table-grid">${tables.join('')}</div>`;
+      return `<h4>${escapeHtml(capitalised(PROTOCOL_TITLES[p]))} protocol</h4><p class="note">${escapeHtml(protocolDescription(r))}</p>${foldsTableHtml(r, results)}<div class="table-grid">${tables.join('')}</div>`;
     })
     .join('');
 }
@@ -66,13 +66,12 @@ function classificationReportHtml(title: string, r: ModelResult, classes: readon
  */
 export function foldsTableHtml(r: ProtocolResult, results?: PipelineResults): string {
   if (!r.folds?.length) return '';
-  const models = MODEL_ORDER.filter((m) => r.folds!.some((f) => f.accuracy[m] !== undefined));
-  const label = (m: (typeof models)[number]): string => (results ? modelLabel(results, m) : MODEL_LABELS[m]);
+  const models = MODEL_NAMES.filter((m) => r.folds!.some((f) => f.accuracy[m] !== undefined));
   const metrics: Array<['accuracy' | 'balancedAccuracy' | 'macroF1', string]> = [['accuracy', 'acc.'], ['balancedAccuracy', 'UAR'], ['macroF1', 'F1']];
   const present = metrics.filter(([k]) => r.folds!.some((f) => f[k] !== undefined));
   const head =
     `<tr><th scope="col" rowspan="2">Fold</th><th scope="col" rowspan="2">Held-out speakers</th><th scope="col" rowspan="2">Test rows</th>` +
-    models.map((m) => `<th scope="colgroup" colspan="${present.length}">${escapeHtml(label(m))}</th>`).join('') +
+    models.map((m) => `<th scope="colgroup" colspan="${present.length}">${escapeHtml(modelLabel(results, m))}</th>`).join('') +
     '</tr><tr>' + models.map(() => present.map(([, h]) => `<th scope="col">${h}</th>`).join('')).join('') + '</tr>';
   const body = r.folds.map((f, i) => {
     const cells = models.map((m) => present.map(([k]) => `<td>${f[k]?.[m] === undefined ? '—' : pct(f[k]![m]!)}</td>`).join('')).join('');

@@ -7,7 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ModelResult, PipelineResults, ProtocolName } from '../pipeline/results.js';
 import { BEST_EPOCH_COLOR, SERIES_COLORS } from './colors.js';
 import type { FigureDef } from './figure.js';
-import { PROTOCOL_LABELS, protocolEntries } from './labels.js';
+import { PROTOCOL_TITLES, protocolEntries } from '../pipeline/names.js';
 import { FIGURE_SIZES } from './sizes.js';
 
 type Training = NonNullable<ModelResult['training']>;
@@ -70,7 +70,7 @@ function trainingCurveFigure(protocol: ProtocolName, t: Training): FigureDef {
   const secs = t.epochSeconds.reduce((a, b) => a + b, 0);
   const spec = {
     title: {
-      text: `CNN training curves — ${PROTOCOL_LABELS[protocol]} protocol`,
+      text: `CNN training curves — ${PROTOCOL_TITLES[protocol]} protocol`,
       subtitle:
         `${epochs} epochs run, weights restored from epoch ${t.bestEpoch}` +
         `${t.stoppedEarly ? ' (early stopping)' : ''}; backend ${t.backend}; ${secs.toFixed(1)} s of training`,
@@ -82,9 +82,9 @@ function trainingCurveFigure(protocol: ProtocolName, t: Training): FigureDef {
   return {
     name: `training-curves-${protocol}`,
     section: 'training',
-    title: `Training curves (${PROTOCOL_LABELS[protocol]})`,
+    title: `Training curves (${PROTOCOL_TITLES[protocol]})`,
     caption:
-      `Loss and accuracy per epoch on the training and validation data (${PROTOCOL_LABELS[protocol]} protocol). ` +
+      `Loss and accuracy per epoch on the training and validation data (${PROTOCOL_TITLES[protocol]} protocol). ` +
       `The dashed red rule marks epoch ${t.bestEpoch}, whose weights early stopping restored for testing.`,
     size: FIGURE_SIZES.trainingCurves,
     spec,

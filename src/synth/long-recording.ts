@@ -142,12 +142,12 @@ export class SyntheticSpeechStream {
     if (this.noise === 'white') {
       // Uniform white noise: RMS = amplitude / sqrt(3).
       const amp = a * Math.sqrt(3);
-      for (let i = 0; i < out.length; i++) out[i] += amp * (2 * this.noiseRng.uniform() - 1);
+      for (let i = 0; i < out.length; i++) out[i]! += amp * (2 * this.noiseRng.uniform() - 1);
       return;
     }
     // Pink (1/f) noise: Paul Kellett's refined filter of white noise, scaled to the wanted RMS.
     const amp = a / PINK_RMS;
-    for (let i = 0; i < out.length; i++) out[i] += amp * pinkStep(this.pink, 2 * this.noiseRng.uniform() - 1);
+    for (let i = 0; i < out.length; i++) out[i]! += amp * pinkStep(this.pink, 2 * this.noiseRng.uniform() - 1);
   }
 }
 

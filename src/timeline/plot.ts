@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { emotionScale } from '../report/colors.js';
 import { renderFigure, type RenderedFigure } from '../report/render.js';
-import { amplitudeLimit } from '../report/signal-panels.js';
+import { amplitudeLimit } from '../display/envelope.js';
 import type { FileTimeline } from './file.js';
 import type { SegmentSummary } from './summary.js';
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolveDataOption } from '../data-option.js';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
-import { MODEL_NAMES, PROTOCOL_NAMES, validatePipelineChoices } from '../../pipeline/choices.js';
+import { AUGMENT_PRESETS, MODEL_NAMES, PROTOCOL_NAMES, validatePipelineChoices } from '../../pipeline/choices.js';
 import { PAPER_VECTOR_ARCHS, type PaperVectorArch } from '../../models/model-spec.js';
 import { TRAINING_RECIPE_NAMES, type TrainingRecipeName } from '../../models/training-recipes.js';
 import { UTTERANCE_NORM_MODES, type UtteranceNormMode } from '../../features/utterance-norm.js';
@@ -23,7 +23,7 @@ export function registerPipeline(program: Command): void {
     .option('--recipe <name>', `training recipe: paper (the Table 4 reproduction) or best (the best speaker-independent recipe); one of ${TRAINING_RECIPE_NAMES.join(', ')}`, 'paper')
     .option('--seed <n>', 'seed for every random choice', parseIntOption, 42)
     .option('--workers <n>', 'extraction worker threads (default: available cores)', parseIntOption)
-    .option('--augment <preset>', 'paper | notebook | none', 'paper')
+    .option('--augment <preset>', `augmentation preset: ${AUGMENT_PRESETS.join(' | ')}`, 'paper')
     .option('--protocols <list>', `comma-separated: ${PROTOCOL_NAMES.join(',')}`, PROTOCOL_NAMES.join(','))
     .option('--models <list>', `comma-separated: ${MODEL_NAMES.join(',')}`, MODEL_NAMES.join(','))
     .option('--channels <list>', 'sequence recipes: per-frame channels, some of logmel,delta,rms,pitch,voicing (default: the recipe\'s)')
@@ -48,7 +48,7 @@ export function registerPipeline(program: Command): void {
       const { runPipeline } = await import('../../pipeline/run-pipeline.js');
       const utteranceNorm = o.utteranceNorm === true ? 'mean' : (o.utteranceNorm ?? 'off');
       const choices = {
-        recipe: o.recipe, models: list(o.models), protocols: list(o.protocols), cnnArch: o.cnnArch, utteranceNorm,
+        recipe: o.recipe, models: list(o.models), protocols: list(o.protocols), augment: o.augment, cnnArch: o.cnnArch, utteranceNorm,
         epochs: o.epochs, patience: o.patience, members: o.members, channels: o.channels ? list(o.channels) : undefined,
       };
       validatePipelineChoices(choices); // fails here, before any work, on a misspelt name
@@ -79,8 +79,8 @@ export function registerPipeline(program: Command): void {
         // --json keeps stdout for the summary: the tables go to stderr.
         ...(o.json ? { print: (text: string) => void process.stderr.write(`${text}\n`) } : {}),
       });
-      // Unreadable corpus files were left out (listed on stderr): results written, exit code 2.
-      if (results.corpus.skipped.length) setExitCode(EXIT_PARTIAL);
+      // Unreadable corpus files or report figures were left out (listed on stderr): results written, exit code 2.
+      if (results.corpus.skipped.length || results.display?.omitted.length) setExitCode(EXIT_PARTIAL);
       if (o.json) {
         const { resolve, join } = await import('node:path');
         printJson('pipeline', {

@@ -1,29 +1,25 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
 
 /**
  * `ser report RESULTS_DIR`: re-renders RESULTS_DIR/report.html and RESULTS_DIR/figures/
- * (SVG + PNG of every figure) from RESULTS_DIR/results.json, as `ser pipeline` does at the end.
+ * (SVG + PNG of every figure) from RESULTS_DIR/results.json and the display.json beside it,
+ * as `ser pipeline` does at the end. Reads nothing else: the corpus may have moved.
+ * A damaged or missing results.json or display.json fails with exit 1 and the reason; a
+ * figure left out (an older results.json without display data) gives exit 2.
  */
 
 interface ReportCliOptions {
   json?: boolean;
-  backend: 'wasm' | 'js';
   quiet?: boolean;
-}
-
-function backendName(value: string): 'wasm' | 'js' {
-  if (value !== 'wasm' && value !== 'js') throw new InvalidArgumentError(`backend must be 'wasm' or 'js', got '${value}'`);
-  return value;
 }
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write report.html and figures/ (SVG + PNG) from a pipeline results directory')
-    .argument('<results-dir>', 'directory holding results.json (written by `ser pipeline`)')
-    .option('--backend <name>', "DSP for the spectrogram and augmentation figures: 'wasm' or 'js' (float64 reference)", backendName, 'wasm')
+    .description('write report.html and figures/ (SVG + PNG) from a pipeline results directory (results.json + display.json)')
+    .argument('<results-dir>', 'directory holding results.json and display.json (written by `ser pipeline`)')
     .option('-q, --quiet', 'no progress messages')
     .option('--json', 'print a JSON summary on stdout (report.html, figure files, notes, omitted figures)')
     .action(async (dir: string, opts: ReportCliOptions) => {
@@ -31,7 +27,7 @@ export function registerReport(program: Command): void {
       const { writeReport } = await import('../../report/index.js');
       const started = performance.now();
       const log = opts.quiet ? undefined : (m: string) => process.stderr.write(`report: ${m}\n`);
-      const result = await writeReport(dir, { backend: opts.backend, log });
+      const result = await writeReport(dir, { log });
       for (const note of result.notes) process.stderr.write(`report: note: ${note}\n`);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       if (opts.json) {
