@@ -135,7 +135,7 @@ async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
       detail:
         `tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, ${simd ? 'SIMD' : 'no SIMD'}, ` +
         `added ${WASM_KERNELS_ADDED.join(', ')}; faster ${WASM_KERNELS_REPLACED.join(', ')}; ${serWasm}; ` +
-        `large matrix products and Adam on ${kernelThreadCount()} kernel thread(s) (train.wasm)`,
+        `large matrix products, Conv1D and Adam on ${kernelThreadCount()} kernel thread(s) (train.wasm, started on first use)`,
     };
   } catch (e) {
     return `tfjs-backend-wasm unavailable (${(e as Error).message})`;

@@ -158,7 +158,7 @@ export function conv1dForwardConfig(stock: tf.KernelConfig): tf.KernelConfig {
     // fast or faster (measured: paper CNN epochs ~10 % slower through the GEMM); deep ones gain ~2.5×.
     const deepEnough = info.filterWidth * info.inChannels >= MIN_GEMM_DEPTH;
     if (!serWasm || !isConv1dInfo(info) || !deepEnough || x.dtype !== 'float32') return stock.kernelFunc(args as never) as tf.TensorInfo;
-    if (threadedConv1dApplies(info, MIN_GEMM_DEPTH)) return conv1dForwardThreaded(backend, x, filter, info);
+    if (threadedConv1dApplies(backend, info, MIN_GEMM_DEPTH)) return conv1dForwardThreaded(backend, x, filter, info);
     const y = conv1dForwardSimd(serWasm, backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(filter) as Float32Array, info);
     return writeOutput(backend, info.outShape, y);
   };
@@ -176,7 +176,7 @@ export function conv1dBackpropInputConfig(stock: tf.KernelConfig): tf.KernelConf
       a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, dataFormat,
     );
     if (!serWasm || !isConv1dInfo(info) || dy.dtype !== 'float32') return stock.kernelFunc(args as never) as tf.TensorInfo;
-    if (threadedConv1dApplies(info, MIN_GEMM_DEPTH)) return conv1dBackpropInputThreaded(backend, dy, filter, info);
+    if (threadedConv1dApplies(backend, info, MIN_GEMM_DEPTH)) return conv1dBackpropInputThreaded(backend, dy, filter, info);
     const dx = conv1dBackpropInputSimd(serWasm, backend.typedArrayFromHeap(dy) as Float32Array, backend.typedArrayFromHeap(filter) as Float32Array, info);
     return writeOutput(backend, info.inShape, dx);
   };

@@ -214,7 +214,7 @@ function conv2dBackpropFilterWasm(args: {
     false,
     dataFormat,
   );
-  if (serWasm !== null && threadedConv1dApplies(info, MIN_GEMM_DEPTH) && x.dtype === 'float32') return conv1dBackpropFilterThreaded(backend, x, dy, info);
+  if (serWasm !== null && threadedConv1dApplies(backend, info, MIN_GEMM_DEPTH) && x.dtype === 'float32') return conv1dBackpropFilterThreaded(backend, x, dy, info);
   let xVals = backend.typedArrayFromHeap(x) as Float32Array;
   let dyVals = backend.typedArrayFromHeap(dy) as Float32Array;
   if (info.dataFormat === 'channelsFirst') {

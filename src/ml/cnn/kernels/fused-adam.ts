@@ -21,7 +21,7 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { kernelPool, Staging } from '../threads/kernel-pool.js';
+import { kernelPool, kernelPoolAvailable, Staging } from '../threads/kernel-pool.js';
 import type { KernelThreads } from '../threads/kernel-threads.js';
 import type { ArenaBlock } from '../threads/shared-arena.js';
 
@@ -194,7 +194,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           oneMinusAccBeta1,
           oneMinusAccBeta2,
         };
-        if (value.size >= THREADED_ADAM_MIN_FLOATS && tf.getKernel(SHARED_ADAM_KERNEL, 'wasm')) {
+        if (value.size >= THREADED_ADAM_MIN_FLOATS && tf.getKernel(SHARED_ADAM_KERNEL, 'wasm') && kernelPoolAvailable(tf.backend() as BackendWasm)) {
           const moments = this.sharedMoments(i, m, v);
           const sharedAttrs: SharedAdamAttrs = { ...attrs, mPtr: moments.m.ptr, vPtr: moments.v.ptr };
           value.assign(tf.engine().runKernel(SHARED_ADAM_KERNEL, { x: value, g: gradient }, sharedAttrs as unknown as tf.NamedAttrMap) as tf.Tensor);

@@ -22,17 +22,18 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../../tfjs.js';
-import { kernelPool, Staging } from '../threads/kernel-pool.js';
+import { kernelPool, kernelPoolAvailable, Staging } from '../threads/kernel-pool.js';
 
-/** Whether the threaded path takes this Conv1D (NHWC one row high, stride 1, dilation 1, window depth ≥ minDepth). */
-export function threadedConv1dApplies(info: tf.backend_util.Conv2DInfo, minDepth: number): boolean {
-  return (
+/** Whether the threaded path takes this Conv1D (NHWC one row high, stride 1, dilation 1, window depth ≥ minDepth) on `backend`. */
+export function threadedConv1dApplies(backend: BackendWasm, info: tf.backend_util.Conv2DInfo, minDepth: number): boolean {
+  const shapeFits = (
     info.dataFormat === 'channelsLast' && info.inHeight === 1 && info.filterHeight === 1 && info.outHeight === 1 &&
     info.dilationWidth === 1 && info.dilationHeight === 1 && info.strideWidth === 1 &&
     info.padInfo.top === 0 && info.padInfo.bottom === 0 && info.filterWidth * info.inChannels >= minDepth &&
     // every input position's windows lie within dY padded by fw − 1 rows each side (valid and same padding)
     info.inWidth + info.padInfo.left < info.outWidth + info.filterWidth
   );
+  return shapeFits && kernelPoolAvailable(backend);
 }
 
 interface Geometry {

@@ -19,7 +19,7 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { kernelPool, Staging } from '../threads/kernel-pool.js';
+import { kernelPool, kernelPoolAvailable, Staging } from '../threads/kernel-pool.js';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -81,7 +81,7 @@ export function threadedBatchMatMulConfig(inner: tf.KernelConfig): tf.KernelConf
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
     const s = productShape(a, b, transposeA, transposeB);
-    if (!s || !worthThreads(s)) return inner.kernelFunc(args as never) as tf.TensorInfo;
+    if (!s || !worthThreads(s) || !kernelPoolAvailable(backend)) return inner.kernelFunc(args as never) as tf.TensorInfo;
     const out = backend.makeOutput(s.outShape, 'float32');
     const staging = new Staging(kernelPool(backend), backend);
     try {
@@ -112,7 +112,7 @@ export function threadedFusedMatMulConfig(stock: tf.KernelConfig): tf.KernelConf
     const s = productShape(a, b, transposeA, transposeB);
     const plain = activation === 'linear' || activation === 'relu';
     const columnBias = s ? biasPerColumn(backend, bias, s.n) : null;
-    if (!s || !worthThreads(s) || !plain || preluActivationWeights || columnBias === null) {
+    if (!s || !worthThreads(s) || !plain || preluActivationWeights || columnBias === null || !kernelPoolAvailable(backend)) {
       return stock.kernelFunc(args as never) as tf.TensorInfo;
     }
     const out = backend.makeOutput(s.outShape, 'float32');

@@ -14,6 +14,8 @@ import type { ArenaBlock } from './shared-arena.js';
 let requested: number | undefined;
 let pool: KernelThreads | null = null;
 let poolBackend: BackendWasm | null = null;
+/** Why the pool could not be created (then the kernels keep their single-threaded paths), once known. */
+let unavailable: string | undefined;
 
 /** Parses SER_KERNEL_THREADS (unset: undefined). */
 function fromEnvironment(): number | undefined {
@@ -42,7 +44,7 @@ export function kernelThreadCount(): number {
   return pool?.threads ?? requested ?? fromEnvironment() ?? defaultKernelThreads();
 }
 
-/** The pool serving `backend` (created on first use). */
+/** The pool serving `backend` (created on first use); throws when it cannot be created (see kernelPoolAvailable). */
 export function kernelPool(backend: BackendWasm): KernelThreads {
   if (pool && poolBackend !== backend) {
     // A new backend instance (tf.removeBackend + re-register): its dataIds are new objects.
@@ -51,10 +53,38 @@ export function kernelPool(backend: BackendWasm): KernelThreads {
   }
   if (!pool) {
     const dataIds = (backend as unknown as { dataIdMap: { has(id: object): boolean } }).dataIdMap;
-    pool = new KernelThreads(kernelThreadCount(), (id) => dataIds.has(id));
+    const isLive = (id: object) => dataIds.has(id);
+    const threads = kernelThreadCount();
+    try {
+      pool = new KernelThreads(threads, isLive);
+    } catch (e) {
+      if (threads === 1) throw e;
+      // Worker threads need the compiled worker (dist/); one thread needs only build/train.wasm.
+      // Results do not depend on the count, so say so once and carry on with one.
+      process.stderr.write(`[ser-wasm] kernel threads: ${(e as Error).message}; using 1 thread\n`);
+      pool = new KernelThreads(1, isLive);
+    }
     poolBackend = backend;
   }
   return pool;
+}
+
+/**
+ * Whether the threaded kernels can run (build/train.wasm present and
+ * instantiable). Checked once; when false the kernels keep their
+ * single-threaded paths and the reason is logged once on stderr.
+ */
+export function kernelPoolAvailable(backend: BackendWasm): boolean {
+  if (pool && poolBackend === backend) return true;
+  if (unavailable !== undefined) return false;
+  try {
+    kernelPool(backend);
+    return true;
+  } catch (e) {
+    unavailable = (e as Error).message;
+    process.stderr.write(`[ser-wasm] training kernels stay single-threaded: ${unavailable}\n`);
+    return false;
+  }
 }
 
 /** Closes the pool (tests; the threads also end with the process). */
