@@ -353,3 +353,33 @@ describe('ReLU gradient on wasm (SerReluGrad)', () => {
     expect(prof.kernelNames).not.toContain('Step');
   });
 });
+
+describe('trainCnn on the kernel threads', () => {
+  it('the same seed gives bit-identical weights on 1, 2 and 3 threads (paper CNN over 600 features: threaded Dense, Adam)', async () => {
+    await initBackend('wasm', { log: () => {} });
+    const { buildPaperCnn, disposeCnn } = await import('../src/ml/cnn/model.js');
+    const { trainCnn } = await import('../src/ml/cnn/train.js');
+    const rows = 96, dim = 600;
+    const X = gaussian(rows * dim, 70);
+    const y = Int32Array.from({ length: rows }, (_, i) => i % 7);
+    const weightsAfterTraining = async (threads: number): Promise<Float32Array[]> => {
+      configureKernelThreads(threads);
+      const model = buildPaperCnn(dim, 7, { seed: 3 });
+      await trainCnn(X, y, 7, { model, epochs: 2, validationSplit: 0, seed: 5 });
+      const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+      disposeCnn(model);
+      return weights;
+    };
+    const prof = await tf.profile(async () => {
+      await weightsAfterTraining(1);
+    });
+    // the threaded paths really ran
+    expect(prof.kernelNames).toEqual(expect.arrayContaining(['SerSharedAdam', 'BatchMatMul', 'SerReluGrad']));
+    const one = await weightsAfterTraining(1);
+    for (const threads of [2, 3]) {
+      const other = await weightsAfterTraining(threads);
+      other.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(one[i]!.buffer)), `${threads} threads, weight ${i}`).toBe(true));
+    }
+    expect(one.some((w, i) => i > 0 && w.some((v) => v !== 0))).toBe(true);
+  }, 120_000);
+});
