@@ -85,6 +85,7 @@ export {
   type PipelineResults, type ProtocolName, type ModelName, type ProtocolResult, type ModelResult, type FoldScores,
   type MeanSd, type AveragedMetrics, type ClassMetrics,
 } from './pipeline/results.js';
+export type { DisplayRef } from './pipeline/display-format.js';
 
 // Misc.
 export { Random, hashString } from './util/random.js';

@@ -23,7 +23,8 @@ import { sharedIdentityConfig } from './kernels/identity.js';
 import { conv1dBackpropInputConfig, conv1dForwardConfig, useSerWasmForConv1d } from './kernels/conv1d.js';
 import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, sharedAdamWasmConfig } from './kernels/fused-adam.js';
 import { threadedBatchMatMulConfig, threadedFusedMatMulConfig } from './kernels/threaded-mat-mul.js';
-import { kernelThreadCount } from './threads/kernel-pool.js';
+import { kernelThreadCount, provideKernelThreads } from './threads/kernel-pool.js';
+import { defaultKernelThreads, KernelThreads } from './threads/kernel-threads.js';
 import { useKernelCore } from './kernels/kernel-core.js';
 import { fastTileConfig } from './kernels/tile.js';
 import { fastGatherConfig } from './kernels/gather.js';
@@ -55,6 +56,7 @@ let wasmPathsSet = false;
  */
 export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}): void {
   if (wasmKernelsRegistered) return;
+  provideKernelThreads({ create: (threads, isLive) => new KernelThreads(threads, isLive), defaultThreads: defaultKernelThreads });
   if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) tf.registerKernel(conv2dBackpropFilterWasmConfig);
   if (opts.onlyMissing) {
     // Baseline for benchmarks: just enough to train, every other kernel stock.

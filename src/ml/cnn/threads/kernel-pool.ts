@@ -5,11 +5,35 @@
  * tfjs registers kernels process-wide, so the thread count is process-wide
  * too: `configureKernelThreads(n)` before training (the CLI's --kernel-threads,
  * SER_KERNEL_THREADS, or every core by default). Results do not depend on it.
+ *
+ * Browser-safe: the kernels that call this module are bundled with the model
+ * code (the optimiser is part of a compiled model), but threads need Node's
+ * worker_threads and files, so the Node-only backend module
+ * (ml/cnn/backend.ts) supplies the constructor through
+ * `provideKernelThreads`. Without it (a browser) the kernels keep their
+ * single-threaded paths.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type * as tf from '../../tfjs.js';
-import { defaultKernelThreads, KernelThreads } from './kernel-threads.js';
+import type { KernelThreads } from './kernel-threads.js';
 import type { ArenaBlock } from './shared-arena.js';
+
+/** Creates a pool of `threads` (Node: kernel-threads.ts) and tells how many cores there are. */
+export interface KernelThreadsProvider {
+  create(threads: number, isLive: (dataId: object) => boolean): KernelThreads;
+  defaultThreads(): number;
+}
+
+let provider: KernelThreadsProvider | null = null;
+
+/** Installs the pool constructor (ml/cnn/backend.ts does, in Node). */
+export function provideKernelThreads(p: KernelThreadsProvider): void {
+  provider = p;
+}
+
+function log(message: string): void {
+  if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${message}\n`);
+}
 
 let requested: number | undefined;
 let pool: KernelThreads | null = null;
@@ -19,7 +43,7 @@ let unavailable: string | undefined;
 
 /** Parses SER_KERNEL_THREADS (unset: undefined). */
 function fromEnvironment(): number | undefined {
-  const raw = process.env['SER_KERNEL_THREADS'];
+  const raw = typeof process === 'undefined' ? undefined : process.env?.['SER_KERNEL_THREADS'];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`SER_KERNEL_THREADS must be an integer in 1..64, got '${raw}'`);
@@ -41,7 +65,7 @@ export function configureKernelThreads(threads: number): void {
 
 /** The thread count the next kernel call will use. */
 export function kernelThreadCount(): number {
-  return pool?.threads ?? requested ?? fromEnvironment() ?? defaultKernelThreads();
+  return pool?.threads ?? requested ?? fromEnvironment() ?? provider?.defaultThreads() ?? 1;
 }
 
 /** The pool serving `backend` (created on first use); throws when it cannot be created (see kernelPoolAvailable). */
@@ -52,17 +76,18 @@ export function kernelPool(backend: BackendWasm): KernelThreads {
     pool = null;
   }
   if (!pool) {
+    if (!provider) throw new Error('kernel threads are not available here (no worker threads; Node only)');
     const dataIds = (backend as unknown as { dataIdMap: { has(id: object): boolean } }).dataIdMap;
     const isLive = (id: object) => dataIds.has(id);
     const threads = kernelThreadCount();
     try {
-      pool = new KernelThreads(threads, isLive);
+      pool = provider.create(threads, isLive);
     } catch (e) {
       if (threads === 1) throw e;
       // Worker threads need the compiled worker (dist/); one thread needs only build/train.wasm.
       // Results do not depend on the count, so say so once and carry on with one.
-      process.stderr.write(`[ser-wasm] kernel threads: ${(e as Error).message}; using 1 thread\n`);
-      pool = new KernelThreads(1, isLive);
+      log(`[ser-wasm] kernel threads: ${(e as Error).message}; using 1 thread`);
+      pool = provider.create(1, isLive);
     }
     poolBackend = backend;
   }
@@ -77,12 +102,16 @@ export function kernelPool(backend: BackendWasm): KernelThreads {
 export function kernelPoolAvailable(backend: BackendWasm): boolean {
   if (pool && poolBackend === backend) return true;
   if (unavailable !== undefined) return false;
+  if (!provider) {
+    unavailable = 'no kernel threads here (Node only)'; // a browser: nothing to log
+    return false;
+  }
   try {
     kernelPool(backend);
     return true;
   } catch (e) {
     unavailable = (e as Error).message;
-    process.stderr.write(`[ser-wasm] training kernels stay single-threaded: ${unavailable}\n`);
+    log(`[ser-wasm] training kernels stay single-threaded: ${unavailable}`);
     return false;
   }
 }
