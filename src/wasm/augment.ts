@@ -30,7 +30,7 @@ const PAD_CONSTANT = 0;
 
 const AUGMENT_KERNELS: Array<keyof AugmentKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
-  'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize',
+  'istftWorkFloats', 'istftOverlapAddFloats', 'istftOverlapAdd', 'istftNormalize',
 ];
 
 function kernels(core: WasmCore): AugmentKernels {
@@ -107,7 +107,7 @@ function inverseInScratch(
   core: WasmCore, k: AugmentKernels, alloc: (bytes: number) => number, table: number, window: number,
   specRe: number, specIm: number, stride: number, g: { nFft: number; hopLength: number; nFrames: number; length: number; offset: number },
 ): number {
-  const total = g.nFft + g.hopLength * (g.nFrames - 1);
+  const total = k.istftOverlapAddFloats(g.nFft, g.hopLength, g.nFrames);
   const ola = alloc(total * 4);
   const env = alloc(total * 4);
   const work = alloc(k.istftWorkFloats(g.nFft) * 4);
