@@ -4,8 +4,9 @@
 //
 // Frames overlap (75% with the defaults), so both kernels first reduce y once into blocks
 // of g = gcd(frameLength, hop) padded positions, which tile every frame exactly; a frame
-// is then the sum of frameLength/g block values. `blocks` is per-call scratch with room
-// for ((nFrames - 1) * hop + frameLength) / g values (f64 for RMS, i32 for ZCR).
+// is then the sum of frameLength/g block values. `blocks` is per-call scratch of
+// rmsWorkBytes / zcrWorkBytes bytes: ((nFrames - 1) * hop + frameLength) / g values (f64 for
+// RMS, i32 for ZCR).
 
 /** librosa.zero_crossings threshold 1e-10, compared in float32 as numpy does for f32 input. */
 const ZERO_THRESHOLD: f32 = 1e-10;
@@ -17,6 +18,21 @@ function gcd(a: i32, b: i32): i32 {
     b = r;
   }
   return a;
+}
+
+/** Blocks of gcd(frameLength, hop) padded positions that tile nFrames frames. */
+function blockCount(frameLength: i32, hop: i32, nFrames: i32): i32 {
+  return ((nFrames - 1) * hop + frameLength) / gcd(frameLength, hop);
+}
+
+/** Bytes of the `blocks` scratch rmsFrames needs (one f64 per block). */
+export function rmsWorkBytes(frameLength: i32, hop: i32, nFrames: i32): i32 {
+  return blockCount(frameLength, hop, nFrames) << 3;
+}
+
+/** Bytes of the `blocks` scratch zcrFrames needs (one i32 per block). */
+export function zcrWorkBytes(frameLength: i32, hop: i32, nFrames: i32): i32 {
+  return blockCount(frameLength, hop, nFrames) << 2;
 }
 
 /** Sum of y[i]^2 for i in [lo, hi), accumulated in f64 (two f64x2 lanes pairs). */
@@ -46,7 +62,7 @@ function sumSquares(y: usize, lo: i32, hi: i32): f64 {
  */
 export function rmsFrames(y: usize, n: i32, frameLength: i32, hop: i32, nFrames: i32, padLeft: i32, blocks: usize, out: usize): void {
   const g = gcd(frameLength, hop);
-  const nBlocks = ((nFrames - 1) * hop + frameLength) / g;
+  const nBlocks = blockCount(frameLength, hop, nFrames);
   for (let b = 0; b < nBlocks; b++) {
     const lo = max(b * g - padLeft, 0);
     const hi = min(b * g + g - padLeft, n);
@@ -90,7 +106,7 @@ function countCrossings(y: usize, lo: i32, hi: i32): i32 {
  */
 export function zcrFrames(y: usize, n: i32, frameLength: i32, hop: i32, nFrames: i32, padLeft: i32, blocks: usize, out: usize): void {
   const g = gcd(frameLength, hop);
-  const nBlocks = ((nFrames - 1) * hop + frameLength) / g;
+  const nBlocks = blockCount(frameLength, hop, nFrames);
   for (let b = 0; b < nBlocks; b++) {
     const lo = max(b * g - padLeft, 1);
     const hi = min(b * g + g - padLeft, n);

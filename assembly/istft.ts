@@ -9,7 +9,8 @@
 //
 // Buffers (f32, pointers from JS): spectra frame-major, frame t's bins at
 // specRe/specIm + 4 * t * frameStride (contiguous bins, as rfftInverse wants them);
-// ola and env [nFft + hop * (nFrames - 1)]; work [istftWorkFloats(nFft)].
+// ola and env [istftOverlapAddFloats(nFft, hop, nFrames) = nFft + hop * (nFrames - 1)];
+// work [istftWorkFloats(nFft)].
 
 import { rfftInverse } from "./fft";
 
@@ -21,13 +22,18 @@ export function istftWorkFloats(nFft: i32): i32 {
   return 2 * nFft;
 }
 
+/** f32 slots of `ola` and of `env`: the span nFrames frames of nFft, hop apart, cover. */
+export function istftOverlapAddFloats(nFft: i32, hop: i32, nFrames: i32): i32 {
+  return nFft + hop * (nFrames - 1);
+}
+
 /** Steps 1 and 2 above; `ola` and `env` are cleared first. */
 export function istftOverlapAdd(
   nFft: i32, hop: i32, nFrames: i32, table: usize, window: usize,
   specRe: usize, specIm: usize, frameStride: i32,
   ola: usize, env: usize, work: usize,
 ): void {
-  const total = nFft + hop * (nFrames - 1);
+  const total = istftOverlapAddFloats(nFft, hop, nFrames);
   memory.fill(ola, 0, <usize>total << 2);
   memory.fill(env, 0, <usize>total << 2);
   const frame = work;

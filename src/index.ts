@@ -36,8 +36,8 @@ export { computeFrameFeatures, type FrameFeatures, type FrameFeatureOptions } fr
 // Augmentation (seeded), with the WASM backend for stretch and pitch shift.
 export * from './augment/index.js';
 export { createWasmAugmentBackend, timeStretch, pitchShift, phaseVocoder, istft } from './wasm/augment.js';
-export type { IstftOptions } from './reference/istft.js';
-export type { PhaseVocoderOptions, PhaseVocoderPrecision } from './reference/phase-vocoder.js';
+export type { IstftOptions } from './dsp/istft-geometry.js';
+export type { PhaseVocoderOptions, PhaseVocoderPrecision } from './dsp/phase-vocoder-plan.js';
 
 // Corpora and the synthetic corpus.
 export * from './corpus/index.js';

@@ -7,9 +7,9 @@ import {
 import { DspError } from '../src/dsp/errors.js';
 import type { ComplexMatrix } from '../src/dsp/types.js';
 import { istftReference } from '../src/reference/istft.js';
-import {
-  phaseVocoderReference, pitchShiftReference, planPitchShift, roundHalfEven, timeStretchReference,
-} from '../src/reference/phase-vocoder.js';
+import { planPitchShift } from '../src/dsp/phase-vocoder-plan.js';
+import { roundHalfEven } from '../src/dsp/round-half-even.js';
+import { phaseVocoderReference, pitchShiftReference, timeStretchReference } from '../src/reference/phase-vocoder.js';
 import { stft } from '../src/reference/stft.js';
 import { Random } from '../src/util/random.js';
 import { createWasmAugmentBackend, istft, phaseVocoder, pitchShift, timeStretch } from '../src/wasm/augment.js';

@@ -2,7 +2,7 @@
 // same float32 arithmetic: blocked polyphase resampling must give exactly the lone dot products,
 // and the polar step must give float32-rounded hypot / atan2.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { designResampler, resamplerBank } from '../src/reference/resample.js';
+import { designResampler, resamplerBank } from '../src/dsp/resample-design.js';
 import { Random } from '../src/util/random.js';
 import type { WasmCore } from '../src/wasm/core.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';

@@ -7,8 +7,9 @@ import type { DspBackend } from '../src/dsp/types.js';
 import { fftInPlace } from '../src/reference/fft.js';
 import {
   PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, besselI0, designRatio, designResampler, lowpassResponse,
-  prototypeTable, resampledLength, resampleRatioReference, resampleReference, type FilterShape,
-} from '../src/reference/resample.js';
+  prototypeTable, resampledLength, type FilterShape,
+} from '../src/dsp/resample-design.js';
+import { resampleRatioReference, resampleReference } from '../src/reference/resample.js';
 import type { WasmCore } from '../src/wasm/core.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
 import { resample, resampleRatio } from '../src/wasm/resample.js';

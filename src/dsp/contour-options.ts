@@ -1,4 +1,5 @@
 import { DspError } from './errors.js';
+import { roundHalfEven } from './round-half-even.js';
 import {
   DEFAULTS, frameCount, type DeltaOptions, type Matrix, type PyinOptions, type Real, type TrimOptions, type YinOptions,
 } from './types.js';
@@ -127,7 +128,7 @@ export function resolvePyinOptions(y: Real, opts: PyinOptions): ResolvedPyin {
   const binsPerSemitone = 10;
   const nPitchBins = Math.floor(12 * binsPerSemitone * Math.log2(base.fmax / base.fmin)) + 1;
   if (nPitchBins > MAX_PITCH_BINS) throw new DspError(`fmax / fmin spans ${nPitchBins} pitch bins; at most ${MAX_PITCH_BINS}`);
-  const transitionWidth = pythonRound((maxTransitionRate * 12 * base.hopLength) / base.sr) * binsPerSemitone + 1;
+  const transitionWidth = roundHalfEven((maxTransitionRate * 12 * base.hopLength) / base.sr) * binsPerSemitone + 1;
   if (nPitchBins < 2 || transitionWidth > nPitchBins) {
     throw new DspError(
       `the pitch range fmin=${base.fmin}..fmax=${base.fmax} (${nPitchBins} bins of 0.1 semitone) is narrower than one ` +
@@ -138,12 +139,6 @@ export function resolvePyinOptions(y: Real, opts: PyinOptions): ResolvedPyin {
     ...base, nThresholds, betaParameters: [betaParameters[0], betaParameters[1]], boltzmannParameter, switchProb, noTroughProb,
     fillNa, binsPerSemitone, nPitchBins, transitionWidth,
   };
-}
-
-/** Python's round(): half to even. */
-function pythonRound(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export interface ResolvedTrim {

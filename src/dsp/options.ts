@@ -61,6 +61,24 @@ export function resolveStftOptions(opts: StftOptions = {}): ResolvedStftOptions 
   return { nFft, hopLength, center: opts.center ?? true, padMode };
 }
 
+/** A validated STFT of a signal: the resolved options and the output shape [bins, frames]. */
+export interface StftPlan extends ResolvedStftOptions {
+  frames: number;
+  bins: number;
+  /** Samples of padding before y[0]: nFft / 2 when centred, else 0. */
+  padLeft: number;
+}
+
+/**
+ * The STFT of n samples with these options (librosa.stft): options resolved, the signal checked
+ * to hold a frame, and the frame and bin counts; the one place both backends work them out.
+ */
+export function planStft(n: number, opts: StftOptions = {}): StftPlan {
+  const o = resolveStftOptions(opts);
+  assertFrameable(n, o.nFft, o.center);
+  return { ...o, frames: frameCount(n, o.nFft, o.hopLength, o.center), bins: (o.nFft >> 1) + 1, padLeft: o.center ? o.nFft >> 1 : 0 };
+}
+
 export interface ResolvedMelOptions {
   sr: number;
   nFft: number;

@@ -7,5 +7,5 @@
  */
 export * from '../augment/index.js';
 export { createWasmAugmentBackend, timeStretch, pitchShift, phaseVocoder, istft } from '../wasm/augment.js';
-export type { IstftOptions } from '../reference/istft.js';
-export type { PhaseVocoderOptions, PhaseVocoderPrecision } from '../reference/phase-vocoder.js';
+export type { IstftOptions } from '../dsp/istft-geometry.js';
+export type { PhaseVocoderOptions, PhaseVocoderPrecision } from '../dsp/phase-vocoder-plan.js';

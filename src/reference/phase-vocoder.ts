@@ -15,58 +15,20 @@
  * which is visible when comparing outputs. `precision: 'float32'` (the default) rounds exactly
  * where librosa's complex64 path rounds (accumulator, angle difference, output), so results
  * can be compared with librosa's closely; 'float64' is the unrounded algorithm.
+ *
+ * Options, geometry, lengths and the pitch-shift plan are shared with the WASM binding:
+ * src/dsp/phase-vocoder-plan.ts.
  */
-import { DspError } from '../dsp/errors.js';
+import {
+  TIME_STRETCH_HOP, TIME_STRETCH_N_FFT, assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
+  type PhaseVocoderPrecision,
+} from '../dsp/phase-vocoder-plan.js';
+import { roundHalfEven } from '../dsp/round-half-even.js';
 import type { ComplexMatrix, Real } from '../dsp/types.js';
 import { assertSignal } from '../dsp/validate.js';
 import { assertComplexMatrix, istftReference } from './istft.js';
 import { resampleRatioReference } from './resample.js';
 import { stft } from './stft.js';
-
-export type PhaseVocoderPrecision = 'float32' | 'float64';
-
-export interface PhaseVocoderOptions {
-  /** Hop of the STFT; default nFft / 4 (librosa's default, also used by time_stretch). */
-  hopLength?: number;
-  /** FFT size; default 2 * (rows - 1). */
-  nFft?: number;
-  /** See the file comment; default 'float32' (librosa on complex64). */
-  precision?: PhaseVocoderPrecision;
-}
-
-/** More output frames than this is a mistake (a rate near zero), not a request. */
-export const MAX_STRETCH_FRAMES = 1 << 20;
-
-export interface PhaseVocoderGeometry {
-  nFft: number;
-  hopLength: number;
-  /** Output frames: len(np.arange(0, nFrames, rate)) = ceil(nFrames / rate). */
-  outFrames: number;
-}
-
-/** Validates rate and sizes (shared by the WASM binding so both reject the same input). */
-export function phaseVocoderGeometry(rows: number, cols: number, rate: number, opts: PhaseVocoderOptions = {}): PhaseVocoderGeometry {
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-    throw new DspError(`phase vocoder: rate must be a finite number > 0, got ${rate}`);
-  }
-  if (!Number.isInteger(rows) || rows < 2) throw new DspError(`phase vocoder: the STFT needs at least 2 frequency bins, got ${rows}`);
-  if (!Number.isInteger(cols) || cols < 1) throw new DspError('phase vocoder: the STFT has no frames');
-  const nFft = opts.nFft ?? 2 * (rows - 1);
-  if (!Number.isInteger(nFft) || nFft < 2) throw new DspError(`phase vocoder: nFft must be an integer >= 2, got ${nFft}`);
-  const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
-  if (!Number.isInteger(hopLength) || hopLength <= 0) throw new DspError(`phase vocoder: hopLength must be a positive integer, got ${hopLength}`);
-  const outFrames = Math.ceil(cols / rate);
-  if (outFrames > MAX_STRETCH_FRAMES) {
-    throw new DspError(`phase vocoder: rate ${rate} on ${cols} frames would produce ${outFrames} frames (limit ${MAX_STRETCH_FRAMES})`);
-  }
-  return { nFft, hopLength, outFrames };
-}
-
-/** np.round: round half to even. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 const TWO_PI = 2 * Math.PI;
 
@@ -114,21 +76,6 @@ export function phaseVocoderReference(D: ComplexMatrix, rate: number, opts: Phas
   return { re: outRe, im: outIm, rows: bins, cols: outFrames };
 }
 
-/** Output length of librosa.effects.time_stretch: int(round(len / rate)), Python's round (half to even). */
-export function stretchedLength(n: number, rate: number): number {
-  return roundHalfEven(n / rate);
-}
-
-/** Time-stretch parameters shared by both backends: validates and returns the output length. */
-export function assertStretch(n: number, rate: number): number {
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-    throw new DspError(`time stretch: rate must be a finite number > 0, got ${rate}`);
-  }
-  const length = stretchedLength(n, rate);
-  if (length < 1) throw new DspError(`time stretch: rate ${rate} on ${n} samples leaves no samples`);
-  return length;
-}
-
 /**
  * librosa.effects.time_stretch(y, rate=rate): stft (n_fft 2048, hop 512, centred, zero
  * padding) -> phase vocoder (hop 512) -> istft with length round(len(y) / rate).
@@ -137,44 +84,9 @@ export function assertStretch(n: number, rate: number): number {
 export function timeStretchReference(y: Real, rate: number, opts: { precision?: PhaseVocoderPrecision } = {}): Float64Array {
   assertSignal(y);
   const length = assertStretch(y.length, rate);
-  const D = stft(y);
-  const stretched = phaseVocoderReference(D, rate, { precision: opts.precision });
+  const D = stft(y, { nFft: TIME_STRETCH_N_FFT, hopLength: TIME_STRETCH_HOP });
+  const stretched = phaseVocoderReference(D, rate, { hopLength: TIME_STRETCH_HOP, precision: opts.precision });
   return istftReference(stretched, { length });
-}
-
-export interface PitchShiftPlan {
-  /** Time-stretch rate 2^(-nSteps / binsPerOctave). */
-  rate: number;
-  /**
-   * Resampling ratio of the second stage: librosa resamples from orig_sr = sr / rate (not an
-   * integer) to sr, i.e. by sr / orig_sr computed in float64, which is what this holds.
-   */
-  ratio: number;
-  /** librosa.resample's output length for the stretched clip: ceil(n_st * (sr / (sr / rate))). */
-  resampledLength: number;
-  /** Length of the stretched clip. */
-  stretchedLength: number;
-}
-
-/** Validates a pitch-shift request and derives the stretch rate and resampling rates. */
-export function planPitchShift(n: number, sr: number, nSteps: number, binsPerOctave = 12): PitchShiftPlan {
-  if (!Number.isSafeInteger(sr) || sr <= 0) throw new DspError(`pitch shift: sr must be a positive integer sample rate, got ${sr}`);
-  if (typeof nSteps !== 'number' || !Number.isFinite(nSteps)) throw new DspError(`pitch shift: nSteps must be a finite number, got ${nSteps}`);
-  if (!Number.isInteger(binsPerOctave) || binsPerOctave <= 0) {
-    throw new DspError(`pitch shift: binsPerOctave must be a positive integer, got ${binsPerOctave}`);
-  }
-  if (Math.abs(nSteps / binsPerOctave) > 4) {
-    throw new DspError(`pitch shift: ${nSteps} steps of 1/${binsPerOctave} octave is beyond ±4 octaves`);
-  }
-  const rate = 2 ** (-nSteps / binsPerOctave);
-  const stretched = assertStretch(n, rate);
-  const origSr = sr / rate;
-  return {
-    rate,
-    ratio: sr / origSr,
-    resampledLength: Math.ceil(stretched * (sr / origSr)),
-    stretchedLength: stretched,
-  };
 }
 
 /** librosa.util.fix_length for 1-D: truncate or zero-pad at the end. */

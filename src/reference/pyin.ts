@@ -1,5 +1,6 @@
 import type { PyinOptions, PyinResult, Real } from '../dsp/types.js';
 import { resolvePyinOptions, type ResolvedPyin } from '../dsp/contour-options.js';
+import { roundHalfEven } from '../dsp/round-half-even.js';
 import { assertSignal } from '../dsp/validate.js';
 import { cmndfFrame, parabolicShift, yinFramesSource } from './yin.js';
 
@@ -7,12 +8,6 @@ import { cmndfFrame, parabolicShift, yinFramesSource } from './yin.js';
 // src/dsp/pyin-plan.ts (re-exported here for existing imports).
 export { TINY64, betaCdf, boltzmannPmf, numpyPairwiseSum, pyinThresholdPrior, pyinTransitionBand } from '../dsp/pyin-plan.js';
 import { TINY64, boltzmannPmf, pyinThresholdPrior, pyinTransitionBand } from '../dsp/pyin-plan.js';
-
-/** Python's round() (half to even), as librosa's max_semitones_per_frame uses. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 // ---- per frame: trough probabilities (librosa's __pyin_helper) ----
 

@@ -1,7 +1,6 @@
 import type { ComplexMatrix, Matrix, Real, StftOptions } from '../dsp/types.js';
-import { frameCount } from '../dsp/types.js';
-import { resolveStftOptions } from '../dsp/options.js';
-import { assertFrameable, assertPositive, assertSignal } from '../dsp/validate.js';
+import { planStft } from '../dsp/options.js';
+import { assertPositive, assertSignal } from '../dsp/validate.js';
 import { rfft } from './fft.js';
 import { padBothSides } from './pad.js';
 import { hannPeriodic } from './window.js';
@@ -16,11 +15,8 @@ export { resolveStftOptions, type ResolvedStftOptions } from '../dsp/options.js'
  */
 export function stft(y: Real, opts: StftOptions = {}): ComplexMatrix<Float64Array> {
   assertSignal(y);
-  const { nFft, hopLength, center, padMode } = resolveStftOptions(opts);
-  assertFrameable(y.length, nFft, center);
+  const { nFft, hopLength, center, padMode, frames, bins } = planStft(y.length, opts);
   const padded = center ? padBothSides(y, nFft >> 1, padMode) : Float64Array.from(y);
-  const frames = frameCount(y.length, nFft, hopLength, center);
-  const bins = (nFft >> 1) + 1;
   const window = hannPeriodic(nFft);
   const re = new Float64Array(bins * frames);
   const im = new Float64Array(bins * frames);

@@ -2,8 +2,8 @@
  * WASM time stretch and pitch shift (librosa.effects.time_stretch / pitch_shift, librosa 0.10.2),
  * plus the phase vocoder and inverse STFT on their own. Kernels: assembly/phase_vocoder.ts,
  * assembly/istft.ts, with the STFT and real FFT of assembly/stft.ts and assembly/fft.ts.
- * Validation and geometry are shared with the float64 reference (src/reference/phase-vocoder.ts,
- * src/reference/istft.ts), so both paths reject the same input with the same DspError.
+ * Validation and geometry are shared with the float64 reference (src/dsp/phase-vocoder-plan.ts,
+ * src/dsp/istft-geometry.ts), so both paths reject the same input with the same DspError.
  *
  * Memory: the FFT twiddle table and the Hann window are cached tables (core.persistent, keys
  * `rfft:<n>` and `hann:<n>`, the same tables the feature kernels use); everything else lives in
@@ -19,21 +19,18 @@ import { frameCount } from '../dsp/types.js';
 import { assertSignal } from '../dsp/validate.js';
 import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../dsp/istft-geometry.js';
 import {
-  assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
-} from '../reference/phase-vocoder.js';
+  TIME_STRETCH_HOP, TIME_STRETCH_N_FFT, assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
+} from '../dsp/phase-vocoder-plan.js';
 import type { WasmCore } from './core.js';
 import { hannTable, requireKernels, rfftTable, type AugmentKernels } from './kernels.js';
 import { ratioTables, resampleRatioInScratch } from './resample.js';
 
-/** librosa.effects.time_stretch's STFT: librosa.stft defaults. */
-const STRETCH_N_FFT = 2048;
-const STRETCH_HOP = 512;
 /** assembly/stft.ts PAD_CONSTANT: zero padding, librosa >= 0.10's default. */
 const PAD_CONSTANT = 0;
 
 const AUGMENT_KERNELS: Array<keyof AugmentKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
-  'istftWorkFloats', 'istftOverlapAdd', 'istftNormalize',
+  'istftWorkFloats', 'istftOverlapAddFloats', 'istftOverlapAdd', 'istftNormalize',
 ];
 
 function kernels(core: WasmCore): AugmentKernels {
@@ -110,7 +107,7 @@ function inverseInScratch(
   core: WasmCore, k: AugmentKernels, alloc: (bytes: number) => number, table: number, window: number,
   specRe: number, specIm: number, stride: number, g: { nFft: number; hopLength: number; nFrames: number; length: number; offset: number },
 ): number {
-  const total = g.nFft + g.hopLength * (g.nFrames - 1);
+  const total = k.istftOverlapAddFloats(g.nFft, g.hopLength, g.nFrames);
   const ola = alloc(total * 4);
   const env = alloc(total * 4);
   const work = alloc(k.istftWorkFloats(g.nFft) * 4);
@@ -150,8 +147,8 @@ export function istft(core: WasmCore, D: ComplexMatrix, opts: IstftOptions = {})
  */
 export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]): Float32Array[] {
   assertSignal(y);
-  const nFft = STRETCH_N_FFT;
-  const hop = STRETCH_HOP;
+  const nFft = TIME_STRETCH_N_FFT;
+  const hop = TIME_STRETCH_HOP;
   const bins = (nFft >> 1) + 1;
   const cols = frameCount(y.length, nFft, hop, true);
   const plans = jobs.map((job) => {

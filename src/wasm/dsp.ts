@@ -25,16 +25,17 @@ import type {
 } from '../dsp/types.js';
 import { DEFAULTS, frameCount } from '../dsp/types.js';
 import { DspError } from '../dsp/errors.js';
-import { resolveDbOptions, resolveFrameOptions } from '../dsp/options.js';
+import {
+  planStft, resolveDbOptions, resolveFrameOptions, resolveMelOptions, type ResolvedMelOptions, type StftPlan,
+} from '../dsp/options.js';
 import {
   resolveDeltaOptions, resolvePyinOptions, resolveTrimOptions, resolveYinOptions, type ResolvedYin,
 } from '../dsp/contour-options.js';
 import { pyinThresholdPrior, pyinTransitionBand, TINY64 } from '../dsp/pyin-plan.js';
 import {
-  assertFrameable, assertMatrix, assertMfccCount, assertNonNegative, assertPositive,
+  assertMatrix, assertMfccCount, assertNonNegative, assertPositive,
   assertPowerOfTwo, assertSignal,
 } from '../dsp/validate.js';
-import { resolveMelOptions, resolveStftOptions, type ResolvedMelOptions, type ResolvedStftOptions } from '../dsp/options.js';
 import type { WasmCore } from './core.js';
 import { CONTOUR_KERNELS, hannTable, requireKernels, rfftTable, type ContourKernels, type DspKernels } from './kernels.js';
 // Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
@@ -44,7 +45,7 @@ const NODE_CORE_LOADER = './load-node.js';
 const REQUIRED_KERNELS: Array<keyof DspKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'hannInit', 'stftWorkFloats', 'stftComplex',
   'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'powerToDbInPlace', 'dctTableBytes',
-  'dctInitBasis', 'dctFrames', 'rmsFrames', 'zcrFrames', 'firstNonFinite',
+  'dctInitBasis', 'dctFrames', 'rmsWorkBytes', 'rmsFrames', 'zcrWorkBytes', 'zcrFrames', 'firstNonFinite',
 ];
 
 // Pad modes as assembly/stft.ts numbers them.
@@ -71,11 +72,6 @@ interface DbParams {
   refDb: number;
   amin: number;
   topDb: number; // < 0: no floor
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
 }
 
 /** librosa.power_to_db options, validated as the reference does. */
@@ -184,36 +180,37 @@ export class WasmDsp implements DspBackend {
     });
   }
 
-  /** Validated options, cached tables and output shape shared by stft() and spectrogram(). */
-  private stftPlan(y: Real, opts: StftOptions) {
+  /** The validated request (src/dsp/options.ts planStft) and its cached tables, for stft() and spectrogram(). */
+  private stftRequest(y: Real, opts: StftOptions): { o: StftPlan; table: number; window: number } {
     checkSignalShape(y);
-    const o = this.checkStft(y, opts);
-    const { table, window } = this.stftTables(o.nFft);
-    return { o, table, window, frames: frameCount(y.length, o.nFft, o.hopLength, o.center), bins: o.nFft / 2 + 1 };
+    const o = planStft(y.length, opts);
+    return { o, ...this.stftTables(o.nFft) };
   }
 
   // ---- DspBackend ----
 
   stft(y: Real, opts: StftOptions = {}): ComplexMatrix<Float32Array> {
-    const { o, table, window, frames, bins } = this.stftPlan(y, opts);
+    const { o, table, window } = this.stftRequest(y, opts);
+    const { frames, bins } = o;
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
       const re = alloc(bins * frames * 4);
       const im = alloc(bins * frames * 4);
-      this.k.stftComplex(yp, y.length, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], window, table, work, re, im, frames, 1);
+      this.k.stftComplex(yp, y.length, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], window, table, work, re, im, frames, 1);
       return { re: this.core.readF32(re, bins * frames), im: this.core.readF32(im, bins * frames), rows: bins, cols: frames };
     });
   }
 
   spectrogram(y: Real, opts: StftOptions & { power?: number } = {}): Matrix<Float32Array> {
-    const { o, table, window, frames, bins } = this.stftPlan(y, opts);
+    const { o, table, window } = this.stftRequest(y, opts);
+    const { frames, bins } = o;
     const power = resolvePower(opts.power, 1);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
       const out = alloc(bins * frames * 4);
-      this.k.stftPower(yp, y.length, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], window, table, work, power, out, frames, 1);
+      this.k.stftPower(yp, y.length, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], window, table, work, power, out, frames, 1);
       return { data: this.core.readF32(out, bins * frames), rows: bins, cols: frames };
     });
   }
@@ -229,16 +226,16 @@ export class WasmDsp implements DspBackend {
     checkSignalShape(y);
     const power = resolvePower(opts.power, 2);
     const mel = resolveMelOptions(opts);
-    const o = this.checkStft(y, opts);
+    const o = planStft(y.length, opts);
     const { table, window } = this.stftTables(o.nFft);
     const fb = this.melBank(mel);
-    const frames = frameCount(y.length, o.nFft, o.hopLength, o.center);
+    const frames = o.frames;
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
       const out = alloc(mel.nMels * frames * 4);
       this.k.melSpectrogramFrames(
-        yp, y.length, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], window, table, work, power,
+        yp, y.length, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], window, table, work, power,
         fb, mel.nMels, out, frames, 1,
       );
       return { data: this.core.readF32(out, mel.nMels * frames), rows: mel.nMels, cols: frames };
@@ -518,12 +515,6 @@ export class WasmDsp implements DspBackend {
 
   // ---- helpers ----
 
-  private checkStft(y: Real, opts: StftOptions): ResolvedStftOptions {
-    const o = resolveStftOptions(opts);
-    assertFrameable(y.length, o.nFft, o.center);
-    return o;
-  }
-
   private stftTables(nFft: number): { table: number; window: number } {
     return { table: this.rfftTable(nFft), window: this.hann(nFft) };
   }
@@ -537,14 +528,14 @@ export class WasmDsp implements DspBackend {
     assertNonNegative(lifter, 'lifter');
     const power = resolvePower(opts.power, 2);
     const mel = resolveMelOptions(opts);
-    const stft = this.checkStft(y, opts);
+    const stft = planStft(y.length, opts);
     const db = resolveDb(opts);
     const { table, window } = this.stftTables(stft.nFft);
     return {
       nMfcc, nMels, power, stft, db, table, window,
       fb: this.melBank(mel),
       dct: this.dctBasis(nMels, nMfcc, lifter),
-      frames: frameCount(y.length, stft.nFft, stft.hopLength, stft.center),
+      frames: stft.frames,
     };
   }
 
@@ -554,7 +545,7 @@ export class WasmDsp implements DspBackend {
     const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
     const mel = alloc(nMels * frames * 4);
     this.k.melSpectrogramFrames(
-      yp, n, o.nFft, o.hopLength, frames, padLeft(o), PAD_CODE[o.padMode], c.window, c.table, work, c.power,
+      yp, n, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], c.window, c.table, work, c.power,
       c.fb, nMels, mel, 1, nMels,
     );
     this.k.powerToDbInPlace(mel, nMels * frames, c.db.refDb, c.db.amin, c.db.topDb);
@@ -567,13 +558,15 @@ export class WasmDsp implements DspBackend {
     alloc: (bytes: number) => number, kind: 'zcr' | 'rms', yp: number, n: number,
     frameLength: number, hop: number, frames: number, center: boolean,
   ): number {
-    const g = gcd(frameLength, hop);
-    const nBlocks = ((frames - 1) * hop + frameLength) / g;
-    const blocks = alloc(nBlocks * 8);
     const out = alloc(frames * 4);
     const left = center ? Math.floor(frameLength / 2) : 0;
-    if (kind === 'zcr') this.k.zcrFrames(yp, n, frameLength, hop, frames, left, blocks, out);
-    else this.k.rmsFrames(yp, n, frameLength, hop, frames, left, blocks, out);
+    if (kind === 'zcr') {
+      const blocks = alloc(this.k.zcrWorkBytes(frameLength, hop, frames));
+      this.k.zcrFrames(yp, n, frameLength, hop, frames, left, blocks, out);
+    } else {
+      const blocks = alloc(this.k.rmsWorkBytes(frameLength, hop, frames));
+      this.k.rmsFrames(yp, n, frameLength, hop, frames, left, blocks, out);
+    }
     return out;
   }
 
@@ -598,10 +591,6 @@ export class WasmDsp implements DspBackend {
     }
     return p;
   }
-}
-
-function padLeft(o: ResolvedStftOptions): number {
-  return o.center ? o.nFft / 2 : 0;
 }
 
 /** The WASM backend on the given core (default: this thread's shared instance of build/ser.wasm). */

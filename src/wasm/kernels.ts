@@ -37,7 +37,9 @@ export interface DspKernels extends SpectralKernels {
   dctTableBytes(nIn: number, nOut: number): number;
   dctInitBasis(nIn: number, nOut: number, lifter: number, basis: number): void;
   dctFrames(src: number, nFrames: number, nIn: number, basis: number, nOut: number, out: number, coefStride: number, frameStride: number): void;
+  rmsWorkBytes(frameLength: number, hop: number, nFrames: number): number;
   rmsFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
+  zcrWorkBytes(frameLength: number, hop: number, nFrames: number): number;
   zcrFrames(y: number, n: number, frameLength: number, hop: number, nFrames: number, padLeft: number, blocks: number, out: number): void;
   firstNonFinite(ptr: number, n: number): number;
 }
@@ -83,6 +85,7 @@ export interface AugmentKernels extends SpectralKernels {
     acc: number, outRe: number, outIm: number, outFrames: number,
   ): void;
   istftWorkFloats(nFft: number): number;
+  istftOverlapAddFloats(nFft: number, hop: number, nFrames: number): number;
   istftOverlapAdd(
     nFft: number, hop: number, nFrames: number, table: number, window: number,
     specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,

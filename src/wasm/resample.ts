@@ -1,6 +1,6 @@
 /**
  * Band-limited resampling in WASM (soxr-HQ class; librosa 0.10's default resampler is soxr HQ).
- * Filter design and validation are shared with the float64 reference (src/reference/resample.ts);
+ * Filter design and validation are shared with the float64 reference (src/dsp/resample-design.ts);
  * the kernels are in assembly/resample.ts.
  *
  * Cached tables (core.persistent, bounded):
@@ -19,7 +19,7 @@
 import {
   PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, assertResampleArgs, assertResampleRatioArgs, designRatio,
   designResampler, prototypeTable, resampledLength, resamplerBank, type FilterShape, type ResamplerDesign,
-} from '../reference/resample.js';
+} from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
 
 type PolyphaseKernel = (
@@ -32,12 +32,14 @@ type InterpolatedKernel = (
   xPtr: number, outPtr: number, outLen: number, gridPtr: number, taps: number, phases: number, step: number,
 ) => void;
 
-function polyphaseBank(core: WasmCore, design: ResamplerDesign): number {
+/** The exact polyphase bank of an integer rate pair, cached per reduced ratio (shared with the streaming resampler). */
+export function polyphaseBank(core: WasmCore, design: ResamplerDesign): number {
   const key = `resample:${RESAMPLE_QUALITY}:${design.up}:${design.down}`;
   return core.persistent(key, design.rows * design.taps * 4, (ptr) => core.writeF32(ptr, resamplerBank(design)));
 }
 
-function prototype(core: WasmCore): number {
+/** The one cached prototype every interpolated-mode ratio builds its grid from (shared with the streaming resampler). */
+export function prototype(core: WasmCore): number {
   const key = `resample:${RESAMPLE_QUALITY}:prototype:${PROTOTYPE_SAMPLES_PER_UNIT}`;
   return core.persistent(key, PROTOTYPE_TABLE_LENGTH * 4, (at) => core.writeF32(at, prototypeTable()));
 }

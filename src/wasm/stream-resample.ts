@@ -4,7 +4,7 @@
  * in bounded memory: JS keeps only the input the next outputs still need (about one filter length,
  * plus the newest chunk).
  *
- * Output k is the band-limited input at time k / srOut (src/reference/resample.ts); it needs the
+ * Output k is the band-limited input at time k / srOut (src/dsp/resample-design.ts); it needs the
  * input samples around k · srIn / srOut up to half the filter length later, so outputs trail the
  * input by that much (~6.5 ms for 48 kHz → 16 kHz) until end() zero-pads the tail, as the one-shot
  * resampler does.
@@ -16,11 +16,12 @@
  */
 import { DspError } from '../dsp/errors.js';
 import {
-  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, designResampler, prototypeTable, resampledLength, resamplerBank,
+  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, assertResampleRates, designResampler, resampledLength,
   type ResamplerDesign,
-} from '../reference/resample.js';
+} from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
 import { requireKernels } from './kernels.js';
+import { polyphaseBank, prototype } from './resample.js';
 
 interface StreamResampleKernels {
   resamplePolyphase(xPtr: number, outPtr: number, outLen: number, bankPtr: number, taps: number, up: number, down: number): void;
@@ -48,9 +49,7 @@ export class StreamResampler {
   private ended = false;
 
   constructor(private readonly core: WasmCore, srIn: number, srOut: number) {
-    for (const [name, v] of [['srIn', srIn], ['srOut', srOut]] as const) {
-      if (!Number.isSafeInteger(v) || v <= 0) throw new DspError(`${name} must be a positive integer sample rate in Hz, got ${v}`);
-    }
+    assertResampleRates(srIn, srOut);
     this.srIn = srIn;
     this.srOut = srOut;
     if (srIn === srOut) {
@@ -59,17 +58,13 @@ export class StreamResampler {
       this.table = 0;
       return;
     }
-    const ratio = srOut / srIn;
-    if (ratio > 256 || ratio < 1 / 256) throw new DspError(`resampling ${srIn} Hz -> ${srOut} Hz is a factor of ${ratio >= 1 ? ratio : 1 / ratio}; at most 256 is supported`);
     const design = designResampler(srIn, srOut);
     this.design = design;
     this.k = requireKernels<StreamResampleKernels>(core, KERNELS, 'streaming resampler');
     if (design.mode === 'polyphase') {
-      const key = `resample:${RESAMPLE_QUALITY}:${design.up}:${design.down}`;
-      this.table = core.persistent(key, design.rows * design.taps * 4, (ptr) => core.writeF32(ptr, resamplerBank(design)));
+      this.table = polyphaseBank(core, design);
     } else {
-      const proto = core.persistent(`resample:${RESAMPLE_QUALITY}:prototype:${PROTOTYPE_SAMPLES_PER_UNIT}`, PROTOTYPE_TABLE_LENGTH * 4, (at) =>
-        core.writeF32(at, prototypeF32()));
+      const proto = prototype(core);
       const k = this.k;
       this.table = core.persistent(`resample:${RESAMPLE_QUALITY}:grid:${srIn}:${srOut}`, design.rows * design.taps * 4, (grid) =>
         k.resampleFillGrid(proto, PROTOTYPE_TABLE_LENGTH, design.bandScale * PROTOTYPE_SAMPLES_PER_UNIT, design.phases, design.taps, design.firstTap, grid));
@@ -188,7 +183,3 @@ export class StreamResampler {
   }
 }
 
-/** The prototype as the one-shot resampler caches it (src/wasm/resample.ts writes prototypeTable() as float32). */
-function prototypeF32(): Float32Array {
-  return Float32Array.from(prototypeTable());
-}
