@@ -4,8 +4,10 @@ import { InvalidArgumentError } from 'commander';
 /** The one BullMQ queue every producer and `ser worker` shares on a Redis server. */
 export const QUEUE_NAME = 'ser-extract';
 
-/** How long a command waits for Redis at start-up before it gives up with an error (later outages are waited out). */
+/** How long a worker or producer waits for Redis at start-up before it gives up with an error (later outages are waited out). */
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** The same for a look at the queue (`ser queue status|clean`), which someone is waiting for. */
+export const INSPECT_TIMEOUT_MS = 3_000;
 
 /**
  * Commander parser for `--queue` / `ser queue status URL`: a redis:// or rediss:// URL with a host
@@ -93,14 +95,14 @@ export function watchConnection(conn: ConnectionEvents, events: { lost(reason: s
   return { lastError: () => last };
 }
 
-/** Waits for `ready`, or fails after {@link CONNECT_TIMEOUT_MS} with a message naming the URL and the last error. */
-export async function waitForRedis(ready: Promise<unknown>, url: string, lastError: () => string | undefined): Promise<void> {
+/** Waits for `ready`, or fails after `timeoutMs` with a message naming the URL and the last error. */
+export async function waitForRedis(ready: Promise<unknown>, url: string, lastError: () => string | undefined, timeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const why = lastError();
-      reject(new Error(`cannot reach Redis at ${redactUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s${why ? ` (${why})` : ''}`));
-    }, CONNECT_TIMEOUT_MS);
+      reject(new Error(`cannot reach Redis at ${redactUrl(url)} within ${timeoutMs / 1000} s${why ? ` (${why})` : ''}`));
+    }, timeoutMs);
   });
   try {
     await Promise.race([ready, timeout]);

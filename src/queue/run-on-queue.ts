@@ -91,6 +91,7 @@ export async function runOnQueue(tasks: ExtractTask[], opts: QueueRunOptions): P
   const progress = createProgress(opts.label ?? 'extract', tasks.length, { quiet: opts.quiet });
   let wake: () => void = () => undefined;
   let stopped = false; // set when the run ends, interrupted or not: the wait loop stops sweeping
+  let connected = false;
 
   const settle = (index: number, outcome: Outcome) => {
     if (outcomes[index]) return;
@@ -238,6 +239,7 @@ export async function runOnQueue(tasks: ExtractTask[], opts: QueueRunOptions): P
     });
     watchConnection(events.getBackend(), { lost: () => undefined, restored: () => { sweepWanted = true; wake(); } });
     await waitForRedis(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), opts.url, conn.lastError);
+    connected = true;
     await submit();
     await sweep(true);
     let sweepEvery = SWEEP_FIRST_MS;
@@ -274,7 +276,9 @@ export async function runOnQueue(tasks: ExtractTask[], opts: QueueRunOptions): P
     stopped = true;
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     progress.stop();
-    await closeAll([queue, events]);
+    // QueueEvents.close() first waits for its connection, which never comes when Redis was not reachable.
+    if (connected) await closeAll([queue, events]);
+    else await Promise.allSettled([queue.close(), events.getBackend().close()]);
   }
 
   const results: OkResult[] = [];
@@ -300,6 +304,7 @@ async function closeAll(parts: Array<{ close(): Promise<void>; disconnect(): Pro
   let timer: NodeJS.Timeout | undefined;
   const closed = Promise.allSettled(parts.map((p) => p.close()));
   const late = new Promise<'late'>((res) => (timer = setTimeout(() => res('late'), 3000)));
-  if ((await Promise.race([closed, late])) === 'late') await Promise.allSettled(parts.map((p) => p.disconnect()));
+  const outcome = await Promise.race([closed, late]);
   clearTimeout(timer);
+  if (outcome === 'late') for (const p of parts) p.disconnect().catch(() => undefined);
 }

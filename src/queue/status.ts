@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { connectionOptions, QUEUE_NAME, redactUrl, waitForRedis, watchConnection } from './connection.js';
+import { connectionOptions, INSPECT_TIMEOUT_MS, QUEUE_NAME, redactUrl, waitForRedis, watchConnection } from './connection.js';
 import { parseFailure, type QueueJobData } from './job-data.js';
 
 export interface QueueStatus {
@@ -19,9 +19,9 @@ async function openQueue(url: string): Promise<Queue<QueueJobData>> {
   queue.on('error', () => undefined);
   const conn = watchConnection(queue.getBackend(), { lost: () => undefined, restored: () => undefined });
   try {
-    await waitForRedis(queue.waitUntilReady(), url, conn.lastError);
+    await waitForRedis(queue.waitUntilReady(), url, conn.lastError, INSPECT_TIMEOUT_MS);
   } catch (err) {
-    await queue.disconnect();
+    await queue.close(); // never connected: close() drops the connection attempt (disconnect() would wait for it)
     throw err;
   }
   return queue;
