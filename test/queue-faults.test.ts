@@ -4,62 +4,31 @@
  * (without persistence, so every key is lost) in the middle of a run. Either way the table must be
  * the local `ser extract` table byte for byte: no row lost, none twice.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectionOptions, QUEUE_NAME } from '../src/queue/connection.js';
-import {
-  doneKeys, killLeftovers, localExtract, queueTestsRunnable, RedisServer, SerProcess, startWorker, stopAll, waitUntil, writeSynthCorpus,
-} from './helpers/queue.js';
+import { describe, expect, it } from 'vitest';
+import { doneKeys, queueTestsRunnable, SerProcess, startWorker, stopAll, useQueueFixture, waitUntil } from './helpers/queue.js';
 
 const RUN = queueTestsRunnable();
 const FILES = 15;
 const VERSIONS = 5; // the default 'paper' augmentation: original + 4 augmented copies
 
 describe.skipIf(!RUN)('queue faults (issue 17)', () => {
-  let redis: RedisServer;
-  let queue: Queue;
-  let dir: string;
-  let data: string;
-  const local = (ext: string) => readFileSync(join(dir, 'local', `f.${ext}`));
+  const fx = useQueueFixture(FILES);
   const paths = (base: string) => (JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { path: string[] }).path;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ser-queue-faults-'));
-    data = join(dir, 'corpus');
-    writeSynthCorpus(data, FILES);
-    const [server, reference] = await Promise.all([RedisServer.start(), localExtract(data, join(dir, 'local', 'f'))]);
-    redis = server;
-    expect(await reference.exited, reference.stderr).toBe(0);
-    queue = new Queue(QUEUE_NAME, { connection: connectionOptions(redis.url) });
-    queue.on('error', () => undefined); // the restart test takes Redis away on purpose
-  });
-
-  afterEach(async () => {
-    await killLeftovers();
-    await queue.obliterate({ force: true });
-  });
-
-  afterAll(async () => {
-    await killLeftovers();
-    await queue?.close();
-    await redis?.stop();
-  });
-
   it('3 workers, one SIGKILLed mid-job: the job is redelivered, done once, and the table equals the local one byte for byte', async () => {
-    const workers = await Promise.all([0, 1, 2].map(() => startWorker(redis.url)));
-    const out = join(dir, 'killed', 'f');
-    const producer = new SerProcess(['extract', '--data', data, '--out', out, '--queue', redis.url, '--json']);
+    const workers = await Promise.all([0, 1, 2].map(() => startWorker(fx.redis.url)));
+    const out = join(fx.dir, 'killed', 'f');
+    const producer = new SerProcess(['extract', '--data', fx.data, '--out', out, '--queue', fx.redis.url, '--json']);
     // Its first job includes the pool thread's WASM start-up: killed now, it is mid-job.
     const [, killedKey] = await workers[0]!.waitForStderr(/ start (\S+) \(job /);
     workers[0]!.kill('SIGKILL');
 
     expect(await producer.exited, producer.stderr).toBe(0);
-    expect(readFileSync(`${out}.bin`).equals(local('bin'))).toBe(true);
-    expect(readFileSync(`${out}.csv`).equals(local('csv'))).toBe(true);
-    expect(paths(out)).toEqual(paths(join(dir, 'local', 'f')));
+    expect(readFileSync(`${out}.bin`).equals(fx.local('bin'))).toBe(true);
+    expect(readFileSync(`${out}.csv`).equals(fx.local('csv'))).toBe(true);
+    expect(paths(out)).toEqual(paths(join(fx.dir, 'local', 'f')));
     const summary = JSON.parse(producer.stdout) as { rows: number; queue: { jobs: number; redelivered: number } };
     expect(summary.rows).toBe(FILES * VERSIONS);
     expect(summary.queue.jobs).toBe(FILES);
@@ -74,19 +43,19 @@ describe.skipIf(!RUN)('queue faults (issue 17)', () => {
   });
 
   it('Redis restarted mid-run, losing every key: workers and producer reconnect, lost jobs are resubmitted, the run completes', async () => {
-    const workers = await Promise.all([0, 1].map(() => startWorker(redis.url)));
-    await queue.pause(); // hold the jobs so the restart surely lands mid-run
-    const out = join(dir, 'restarted', 'f');
-    const producer = new SerProcess(['extract', '--data', data, '--out', out, '--queue', redis.url, '--json']);
-    await waitUntil(async () => (await queue.getJobCountByTypes('waiting')) === FILES, 'every job is queued');
-    await queue.resume();
+    const workers = await Promise.all([0, 1].map(() => startWorker(fx.redis.url)));
+    await fx.queue.pause(); // hold the jobs so the restart surely lands mid-run
+    const out = join(fx.dir, 'restarted', 'f');
+    const producer = new SerProcess(['extract', '--data', fx.data, '--out', out, '--queue', fx.redis.url, '--json']);
+    await waitUntil(async () => (await fx.queue.getJobCountByTypes('waiting')) === FILES, 'every job is queued');
+    await fx.queue.resume();
     await producer.waitForStderr(/extract: \d+\/15 files/); // some results collected
-    await queue.pause();
-    await redis.restart();
+    await fx.queue.pause();
+    await fx.redis.restart();
 
     expect(await producer.exited, producer.stderr).toBe(0);
-    expect(readFileSync(`${out}.bin`).equals(local('bin'))).toBe(true);
-    expect(paths(out)).toEqual(paths(join(dir, 'local', 'f')));
+    expect(readFileSync(`${out}.bin`).equals(fx.local('bin'))).toBe(true);
+    expect(paths(out)).toEqual(paths(join(fx.dir, 'local', 'f')));
     const summary = JSON.parse(producer.stdout) as { queue: { resubmitted: number } };
     expect(summary.queue.resubmitted).toBeGreaterThanOrEqual(1);
     expect(summary.queue.resubmitted).toBeLessThan(FILES);

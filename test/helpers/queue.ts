@@ -3,10 +3,14 @@
  * processes whose stderr is kept line by line, and `ser` producer processes that can be interrupted
  * (bench/ser-process.ts). Everything runs the build (dist/): the pool threads need compiled JavaScript.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REDIS_SERVER } from '../../bench/redis-server.js';
-import { SerProcess } from '../../bench/ser-process.js';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { RedisServer, REDIS_SERVER } from '../../bench/redis-server.js';
+import { killLeftovers, SerProcess } from '../../bench/ser-process.js';
+import { connectionOptions, QUEUE_NAME } from '../../src/queue/connection.js';
 import { encodeWav } from '../../src/audio/wav-encode.js';
 import { synthCorpusFiles, synthesizeCorpusFile } from '../../src/synth/index.js';
 import { ROOT } from './cli.js';
@@ -72,3 +76,46 @@ export async function localExtract(data: string, out: string): Promise<SerProces
 
 export { RedisServer } from '../../bench/redis-server.js';
 export { killLeftovers, SerProcess } from '../../bench/ser-process.js';
+
+/** What a queue test file shares: a redis-server, a BullMQ handle on the queue, a synthetic corpus and its local table. */
+export interface QueueFixture {
+  redis: RedisServer;
+  /** For pausing, counting and emptying the queue between tests (its errors are ignored: tests restart Redis). */
+  queue: Queue;
+  dir: string;
+  /** The corpus folder and its files. */
+  data: string;
+  files: string[];
+  /** Bytes of the local `ser extract` table (ext: bin, csv, json). */
+  local(ext: string): Buffer;
+}
+
+/**
+ * Registers the hooks of a queue test file: before all, `files` clips, their local table and a
+ * redis-server; after each test, leftover processes killed and the queue emptied; after all, stopped.
+ * The returned object is filled in by the beforeAll hook.
+ */
+export function useQueueFixture(files: number): QueueFixture {
+  const fx = {} as QueueFixture;
+  beforeAll(async () => {
+    fx.dir = mkdtempSync(join(tmpdir(), 'ser-queue-'));
+    fx.data = join(fx.dir, 'corpus');
+    fx.files = writeSynthCorpus(fx.data, files);
+    const [server, reference] = await Promise.all([RedisServer.start(), localExtract(fx.data, join(fx.dir, 'local', 'f'))]);
+    fx.redis = server;
+    expect(await reference.exited, reference.stderr).toBe(0);
+    fx.local = (ext) => readFileSync(join(fx.dir, 'local', `f.${ext}`));
+    fx.queue = new Queue(QUEUE_NAME, { connection: connectionOptions(fx.redis.url) });
+    fx.queue.on('error', () => undefined);
+  });
+  afterEach(async () => {
+    await killLeftovers();
+    await fx.queue.obliterate({ force: true });
+  });
+  afterAll(async () => {
+    await killLeftovers();
+    await fx.queue?.close();
+    await fx.redis?.stop();
+  });
+  return fx;
+}
