@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseQueueUrl } from '../../queue/connection.js';
-import { parseWorkersOption } from '../options.js';
+import { MAX_WORKERS_PER_CORE, maxWorkers } from '../../extract/pool.js';
 
 /** A duration option in milliseconds, at least `min`. */
 function parseMillis(name: string, min: number) {
@@ -18,9 +18,11 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('Run extraction jobs from a Redis queue (BullMQ) until stopped: start one per machine, then `ser extract --queue` or `ser predict --queue` anywhere')
     .requiredOption('--queue <url>', 'Redis URL, redis://HOST:PORT (rediss:// for TLS, redis://:PASSWORD@HOST:PORT/DB)', parseQueueUrl)
-    .option('--concurrency <n>', 'jobs at once, one pool thread each (default: available cores)', (v) => {
-      const n = parseWorkersOption(v);
-      if (n === 0) throw new InvalidArgumentError('--concurrency must be at least 1');
+    .option('--concurrency <n>', 'jobs at once, one pool thread each, 1 to 4 × available cores (default: available cores)', (v) => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isInteger(n) || n < 1 || n > maxWorkers()) {
+        throw new InvalidArgumentError(`--concurrency must be an integer from 1 to ${maxWorkers()} (${MAX_WORKERS_PER_CORE} × the available cores), got '${v}'`);
+      }
       return n;
     })
     .option('--cache <dir>', 'per-clip cache directory on this machine (a re-delivered or re-submitted file is then not recomputed)', '.ser-cache')
