@@ -16,6 +16,11 @@ export interface ExtractCorpusOptions extends PoolOptions {
   /** Overrides the versions of the preset (e.g. ['original', 'noise']). */
   versions?: AugmentVersion[];
   seed?: number;
+  /**
+   * Runs the tasks in place of the local worker pool (`ser extract --queue`: src/queue/run-on-queue.ts);
+   * it must return the results in task order, as the pool does.
+   */
+  runner?: (tasks: ExtractTask[]) => Promise<PoolRun>;
 }
 
 /**
@@ -55,7 +60,7 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
     augmentParams: preset.params,
     seed,
   }));
-  const run = await runExtractionPool(tasks, opts);
+  const run = await (opts.runner ? opts.runner(tasks) : runExtractionPool(tasks, opts));
 
   const byKey = new Map(corpus.items.map((item, i) => [tasks[i]!.key, item]));
   const rows = run.results.length * versions.length;

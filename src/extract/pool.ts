@@ -5,6 +5,7 @@ import { Piscina } from 'piscina';
 import { takeDamagedEntryCount } from './cache.js';
 import { createProgress } from './progress.js';
 import type { ExtractResult, ExtractTask } from './types.js';
+import type { QueueRunStats } from '../queue/run-on-queue.js';
 
 // The per-clip work (audio, augmentation, features, WASM) runs on this thread only with
 // workers 0; with workers, only they load it, so the main thread starts faster.
@@ -56,6 +57,8 @@ export interface PoolRun {
     cacheRecomputed: number;
     retried: number; seconds: number; filesPerSecond: number; workers: number;
   };
+  /** Present when the tasks ran on a Redis queue (`--queue`) instead of this pool. */
+  queue?: QueueRunStats;
 }
 
 /**

@@ -41,13 +41,18 @@ function threadContext(): Promise<ThreadContext> {
  * One clip → one feature vector per requested version. Per-file problems
  * (unreadable, malformed, too short, NaN samples…) come back as `ok: false`
  * with a code and a reason rather than as exceptions, so the batch goes on.
+ * `audio`, when given, is the file's bytes (a queue job that carries them), read instead of task.path.
  */
-export async function processTask(task: ExtractTask, cacheDir: string | null): Promise<ExtractResult & { cacheHit?: boolean }> {
+export async function processTask(task: ExtractTask, cacheDir: string | null, audio?: Uint8Array): Promise<ExtractResult & { cacheHit?: boolean }> {
   let bytes: Uint8Array;
-  try {
-    bytes = await readFile(task.path);
-  } catch (err) {
-    return { ok: false, key: task.key, code: 'READ_FAILED', reason: `${task.path}: ${(err as Error).message}` };
+  if (audio) {
+    bytes = audio; // shipped with the job (`--send-audio`): this machine may not see task.path
+  } else {
+    try {
+      bytes = await readFile(task.path);
+    } catch (err) {
+      return { ok: false, key: task.key, code: 'READ_FAILED', reason: `${task.path}: ${(err as Error).message}` };
+    }
   }
   const cache = cacheDir ? cacheFor(cacheDir) : null;
   const hash = cache ? cacheKey(task, bytes, codeVersion(wasmPath(), TOOL_VERSION)) : '';

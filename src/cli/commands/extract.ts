@@ -7,6 +7,7 @@ import { makeRecipe } from '../../features/recipe.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
 import { featureTableBase, parseIntOption, parsePathOption, parseSeedOption, parseWorkersOption } from '../options.js';
+import { queueRunner, withQueueOptions } from '../queue-producer.js';
 import { AUGMENT_VERSIONS, type AugmentVersion } from '../../augment/index.js';
 
 function parseVersions(list: string): AugmentVersion[] {
@@ -32,7 +33,7 @@ function parseFormats(list: string): TableFormat[] {
 }
 
 export function registerExtract(program: Command): void {
-  program
+  withQueueOptions(program // --queue URL, --send-audio: the files go to `ser worker` processes (queue-producer.ts)
     .command('extract')
     .description("Extract the paper's per-clip feature vectors (ZCR, RMS, MFCC per frame) from a corpus, with augmentation, on a worker pool")
     .requiredOption('--data <dir>', "corpus folder (RAVDESS layout, one folder per label, or a CSV manifest), or 'ravdess' (the `ser download ravdess` folder)", parsePathOption('--data'))
@@ -49,7 +50,7 @@ export function registerExtract(program: Command): void {
     .option('--format <list>', 'comma-separated table forms: bin (X.bin + X.json), csv, parquet (X.parquet, for pandas/DuckDB/Polars)', parseFormats, ['bin', 'csv'])
     .option('--no-csv', 'leave csv out of --format')
     .option('--json', 'print a JSON summary on stdout (files, rows, skipped files, outputs)')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output'))
     .addHelpText('after', '\nExit code 2: the table was written but some files were skipped (listed on stderr); 1: nothing usable, no table written.')
     .action(async (o) => {
       o.data = await resolveDataOption(o.data, o); // 'ravdess': the download folder
@@ -58,8 +59,13 @@ export function registerExtract(program: Command): void {
       const formats = (o.format as TableFormat[]).filter((f) => f !== 'csv' || o.csv !== false);
       if (formats.length === 0) throw new InvalidArgumentError('--no-csv leaves no table form to write (add --format bin or parquet)');
       const base = resolve(featureTableBase(o.out));
+      const runner = queueRunner(o, 'extract');
+      if (runner && o.workers !== undefined) {
+        throw new InvalidArgumentError('--workers sizes the local pool; with --queue the work runs on `ser worker` processes (their --concurrency)');
+      }
       const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
       const { table, run } = await extractCorpus(corpus, o.data, {
+        runner,
         workers: o.workers,
         augment: o.augment as AugmentPreset,
         versions: o.versions ? parseVersions(o.versions) : undefined,
@@ -112,6 +118,7 @@ export function registerExtract(program: Command): void {
           filesPerSecond: s.filesPerSecond,
           workers: s.workers,
           cacheHits: s.cacheHits,
+          queue: run.queue ?? null,
           outputs: { bin: outputs.bin ?? null, json: outputs.json ?? null, csv: outputs.csv ?? null, parquet: outputs.parquet ?? null },
           skipped: table.meta.skipped.map((k) => ({ path: k.path, code: k.code, reason: k.reason })),
         });

@@ -1,13 +1,14 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { dirname } from 'node:path';
 import { isAudioError } from '../../audio/errors.js';
 import { DspError } from '../../dsp/errors.js';
 import { modelTitle } from '../../models/model-spec.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
+import { queueFeatureRows, queueRunner, withQueueOptions } from '../queue-producer.js';
 import { predictTimelineHook, withTimeline } from './predict-timeline.js';
 
 export function registerPredict(program: Command): void {
-  withTimeline(program // emotion over time (--timeline, --hop, --smooth, --csv, --plot …): predict-timeline.ts
+  withQueueOptions(withTimeline(program // emotion over time (--timeline, --hop, --smooth, --csv, --plot …): predict-timeline.ts
     .command('predict <modelDir> <files...>')
     .description('Emotion and class probabilities for each WAV file, with a saved model of any kind')
     .option('--json', 'print one JSON object with every file')
@@ -16,8 +17,10 @@ export function registerPredict(program: Command): void {
         .choices(['one', 'folder'])
         .default('one'),
     )
-    .option('--backend <name>', 'tfjs backend: node | wasm | cpu'))
+    .option('--backend <name>', 'tfjs backend: node | wasm | cpu')))
     .action(async (modelDir: string, files: string[], o) => {
+      const runner = queueRunner(o, 'predict'); // --queue: features from `ser worker` processes
+      if (runner && o.timeline) throw new InvalidArgumentError('--timeline runs on this machine; it does not take --queue');
       if (await predictTimelineHook(modelDir, files, o)) return; // --timeline: predict-timeline.ts
       // Heavy modules (TensorFlow.js, the extraction pool, the figures) load only when the command runs: `ser --help` stays instant.
       const { loadAudio } = await import('../../audio/load.js');
@@ -37,7 +40,16 @@ export function registerPredict(program: Command): void {
       let failed = 0;
       // Features of every readable file first: a transductive model normalises a speaker with all of its clips at once.
       const rows: Array<{ file: string; x: Float32Array }> = [];
-      for (const file of files) {
+      if (runner) {
+        const fromQueue = await queueFeatureRows(files, recipe, runner);
+        rows.push(...fromQueue.rows);
+        for (const f of fromQueue.failed) {
+          failed++;
+          out.push({ file: f.file, error: f.reason, code: f.code });
+          process.stderr.write(`${f.file}: [${f.code}] ${f.reason}\n`);
+        }
+      }
+      for (const file of runner ? [] : files) {
         try {
           const { y, warnings } = await loadAudio(file, recipeLoadOptions(recipe));
           for (const w of warnings ?? []) process.stderr.write(`warning: ${file}: ${w}\n`);
