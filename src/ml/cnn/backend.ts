@@ -28,7 +28,6 @@ import { defaultKernelThreads, KernelThreads } from './threads/kernel-threads.js
 import { useKernelCore } from './kernels/kernel-core.js';
 import { fastTileConfig } from './kernels/tile.js';
 import { fastGatherConfig } from './kernels/gather.js';
-import { RELU_GRAD_KERNEL, registerReluGradient, reluGradWasmConfig } from './kernels/relu-grad.js';
 
 export type BackendPreference = 'node' | 'wasm' | 'cpu';
 
@@ -42,7 +41,7 @@ export interface BackendInfo {
 const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
-export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, RELU_GRAD_KERNEL] as const;
+export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL] as const;
 export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Tile', 'GatherV2', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 let wasmKernelsRegistered = false;
@@ -66,8 +65,6 @@ export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}
   }
   if (!tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) tf.registerKernel(fusedAdamWasmConfig); // used by FusedAdamOptimizer
   if (!tf.getKernel(SHARED_ADAM_KERNEL, 'wasm')) tf.registerKernel(sharedAdamWasmConfig); // its large variables
-  if (!tf.getKernel(RELU_GRAD_KERNEL, 'wasm')) tf.registerKernel(reluGradWasmConfig);
-  registerReluGradient(); // Relu's gradient through SerReluGrad on wasm
   const replace = (name: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void => {
     const stock = tf.getKernel(name, 'wasm');
     if (!stock) throw new Error(`tfjs-backend-wasm has no stock '${name}' kernel to replace`);
