@@ -36,6 +36,7 @@ const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = 64;
 const NC: i32 = 512;
+const MC_MAX: i32 = 1024;
 
 const PACKED_A_BYTES: usize = <usize>(MC * KC) << 2;
 const PACKED_B_BYTES: usize = <usize>(KC * NC) << 2;
@@ -213,8 +214,12 @@ export function sgemm(
         if (transB) packLines(b + <usize>j * bLine + (<usize>pc << 2), bLine, n - j, NR, kc, dst);
         else packRows(b + <usize>pc * bLine + (<usize>j << 2), bLine, n - j, NR, kc, dst);
       }
-      for (let ic = i0; ic < i1; ic += MC) {
-        const mc = min(MC, i1 - ic);
+      // Shallow slices (a weight gradient's k is the batch size) take taller
+      // A blocks in the same packed-A buffer: longer contiguous runs when A is
+      // read transposed, fewer passes over packed B. Whole micro-tiles only.
+      const mcMax = max(MC, min(MC_MAX, (MC * KC / kc) & ~(MR - 1)));
+      for (let ic = i0; ic < i1; ic += mcMax) {
+        const mc = min(mcMax, i1 - ic);
         // op(A)[ic.., pc..] → MR-row panels.
         for (let ir = 0; ir < mc; ir += MR) {
           const i = ic + ir;
