@@ -59,8 +59,6 @@ export const NOTEBOOK_AUGMENT_PARAMS: AugmentParams = Object.freeze({
   pitch: { nSteps: 0.7, binsPerOctave: 12 },
 });
 
-export const PAPER_AUGMENTATIONS = Object.freeze({ versions: AUGMENT_VERSIONS, params: PAPER_AUGMENT_PARAMS });
-
 /** One STFT-based augmentation of a signal: a time stretch, or a pitch shift (a stretch then a resampling). */
 export type StretchJob =
   | { kind: 'stretch'; rate: number }
@@ -135,14 +133,18 @@ function seedOf(seed: number | Random): number {
 /**
  * Applies one version to a clip. `seed`: an integer seed, or a Random from which a fresh seed is
  * taken (one draw). Returns the new signal (always a new array) and what was applied.
+ * `params`: the recipe's draws (PAPER_AUGMENT_PARAMS or NOTEBOOK_AUGMENT_PARAMS). `backend`:
+ * which implementation runs the STFT-based versions, stated by the caller since the two differ
+ * ~20× in speed (the WASM one, `createWasmAugmentBackend(core)` in ser-wasm/augment, or the
+ * float64 reference, `referenceAugmentBackend`).
  */
 export function augmentClip(
   version: AugmentVersion,
   y: Real,
   sr: number,
   seed: number | Random,
-  params: AugmentParams = PAPER_AUGMENT_PARAMS,
-  backend: AugmentBackend = referenceAugmentBackend,
+  params: AugmentParams,
+  backend: AugmentBackend,
 ): { y: Float32Array; applied: AppliedAugmentation } {
   assertVersion(version);
   assertSignal(y);
@@ -197,8 +199,8 @@ export function augmentClipVersions(
   y: Real,
   sr: number,
   seeds: readonly number[],
-  params: AugmentParams = PAPER_AUGMENT_PARAMS,
-  backend: AugmentBackend = referenceAugmentBackend,
+  params: AugmentParams,
+  backend: AugmentBackend,
 ): Array<{ y: Real; applied: AppliedAugmentation }> {
   versions.forEach(assertVersion);
   if (seeds.length !== versions.length) throw new DspError(`augmentClipVersions: ${versions.length} versions but ${seeds.length} seeds`);
@@ -240,16 +242,4 @@ export function augmentClipVersions(
     signals.forEach((s, j) => (out[jobOf[j]!]!.y = s));
   }
   return out as Array<{ y: Real; applied: AppliedAugmentation }>;
-}
-
-/** {@link augmentClip} returning only the signal. */
-export function applyAugmentation(
-  version: AugmentVersion,
-  y: Real,
-  sr: number,
-  rng: number | Random,
-  params: AugmentParams = PAPER_AUGMENT_PARAMS,
-  backend: AugmentBackend = referenceAugmentBackend,
-): Float32Array {
-  return augmentClip(version, y, sr, rng, params, backend).y;
 }
