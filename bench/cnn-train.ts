@@ -36,6 +36,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { initBackend, type BackendPreference } from '../src/ml/cnn/backend.js';
 import { configureKernelThreads } from '../src/ml/cnn/threads/kernel-pool.js';
+import { initStockWasmBackend } from './stock-wasm-backend.js';
 import { defaultKernelThreads } from '../src/ml/cnn/threads/kernel-threads.js';
 import { buildPaperCnn, disposeCnn } from '../src/ml/cnn/model.js';
 import { buildSequenceCnn } from '../src/ml/cnn/sequence-model.js';
@@ -222,7 +223,7 @@ export async function benchCnnTraining(opts: CnnTrainBenchOptions = {}): Promise
   const result = emptyResult(archs);
 
   for (const want of opts.backends ?? (['wasm', 'cpu', 'node'] as BackendPreference[])) {
-    const info = await initBackend(want, { log, stockWasmKernels: opts.stockKernels });
+    const info = opts.stockKernels && want === 'wasm' ? await initStockWasmBackend(log) : await initBackend(want, { log });
     const expected = want === 'node' ? 'tensorflow' : want;
     if (info.name !== expected) {
       result.skipped.push({ backend: want, reason: info.detail });

@@ -44,27 +44,17 @@ const require = createRequire(import.meta.url);
 export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL] as const;
 export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Tile', 'GatherV2', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
-let wasmKernelsRegistered = false;
-let stockBaseline = false;
-let wasmPathsSet = false;
-
 /**
- * Registers the training kernels on the 'wasm' backend. Idempotent. Must run
- * before the wasm backend is first initialised so the stock setup functions
- * kept in the replacement configs run with it (initBackend takes care of this).
+ * Registers the training kernels on the 'wasm' backend. Idempotent (tfjs'
+ * kernel registry says whether they are there). Must run before the wasm
+ * backend is first initialised so the stock setup functions kept in the
+ * replacement configs run with it (initBackend takes care of this).
  */
-export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}): void {
-  if (wasmKernelsRegistered) return;
+export function registerWasmTrainingKernels(): void {
+  if (tf.getKernel(SHARED_ADAM_KERNEL, 'wasm')) return;
   provideKernelThreads({ create: (threads, isLive) => new KernelThreads(threads, isLive), defaultThreads: defaultKernelThreads });
   if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) tf.registerKernel(conv2dBackpropFilterWasmConfig);
-  if (opts.onlyMissing) {
-    // Baseline for benchmarks: just enough to train, every other kernel stock.
-    wasmKernelsRegistered = true;
-    stockBaseline = true;
-    return;
-  }
   if (!tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) tf.registerKernel(fusedAdamWasmConfig); // used by FusedAdamOptimizer
-  if (!tf.getKernel(SHARED_ADAM_KERNEL, 'wasm')) tf.registerKernel(sharedAdamWasmConfig); // its large variables
   const replace = (name: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void => {
     const stock = tf.getKernel(name, 'wasm');
     if (!stock) throw new Error(`tfjs-backend-wasm has no stock '${name}' kernel to replace`);
@@ -80,10 +70,11 @@ export function registerWasmTrainingKernels(opts: { onlyMissing?: boolean } = {}
   replace(tf.GatherV2, fastGatherConfig);
   replace(tf.Conv2D, conv1dForwardConfig);
   replace(tf.Conv2DBackpropInput, conv1dBackpropInputConfig);
-  wasmKernelsRegistered = true;
+  tf.registerKernel(sharedAdamWasmConfig); // last: its presence marks the whole set as registered
 }
 
-function packageVersion(pkg: string): string {
+/** The installed version of `pkg` ('?' when it cannot be read). */
+export function packageVersion(pkg: string): string {
   try {
     return (require(`${pkg}/package.json`) as { version: string }).version;
   } catch {
@@ -103,24 +94,23 @@ async function tryNode(): Promise<BackendInfo | string> {
   }
 }
 
-async function tryWasm(onlyMissing: boolean): Promise<BackendInfo | string> {
+/**
+ * Points tfjs-backend-wasm at its binaries in the installed package (never a
+ * CDN). Harmless to repeat; read when the backend initialises.
+ */
+export function useInstalledWasmBinaries(): void {
+  // Trailing separator: tfjs concatenates prefix + file name.
+  setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+}
+
+async function tryWasm(): Promise<BackendInfo | string> {
   try {
-    registerWasmTrainingKernels({ onlyMissing });
-    if (!wasmPathsSet) {
-      // Trailing separator: tfjs concatenates prefix + file name.
-      setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-      wasmPathsSet = true;
-    }
+    registerWasmTrainingKernels();
+    useInstalledWasmBinaries();
     if (!(await tf.setBackend('wasm'))) return 'tfjs-backend-wasm failed to initialise';
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     // Our own module (build/ser.wasm) runs the Conv1D filter gradient with SIMD when present.
     let serWasm = 'ser.wasm absent: Conv2DBackpropFilter in JS';
-    if (stockBaseline) {
-      return {
-        name: 'wasm',
-        detail: `tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, ${simd ? 'SIMD' : 'no SIMD'}, stock kernels + JS Conv2DBackpropFilter (baseline)`,
-      };
-    }
     try {
       const core = await loadWasmCore();
       if (useSerWasmForConvGrad(core)) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
@@ -158,8 +148,6 @@ export async function initBackend(
   preferred: BackendPreference = 'node',
   opts: {
     log?: (message: string) => void;
-    /** Register only the missing Conv2DBackpropFilter (JS) and keep every stock kernel: a benchmark baseline. Process-wide, first call wins. */
-    stockWasmKernels?: boolean;
   } = {},
 ): Promise<BackendInfo> {
   if (preferred !== 'node' && preferred !== 'wasm' && preferred !== 'cpu') {
@@ -175,7 +163,7 @@ export async function initBackend(
     else info = r;
   }
   if (!info && preferred !== 'cpu') {
-    const r = await tryWasm(opts.stockWasmKernels ?? false);
+    const r = await tryWasm();
     if (typeof r === 'string') reasons.push(r);
     else info = r;
   }
