@@ -14,13 +14,13 @@ import * as tf from '../tfjs.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { conv2dBackpropFilterWasmConfig, useSerWasmForConvGrad } from './kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter.js';
 import { loadWasmCore } from '../../wasm/load-node.js';
 import { fastBatchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { fastMaxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fastSumConfig } from './kernels/sum.js';
 import { sharedIdentityConfig } from './kernels/identity.js';
-import { conv1dBackpropInputConfig, conv1dForwardConfig, useSerWasmForConv1d } from './kernels/conv1d.js';
+import { conv1dBackpropInputConfig, conv1dForwardConfig } from './kernels/conv1d.js';
 import { fusedAdamWasmConfig, FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, sharedAdamWasmConfig } from './kernels/fused-adam.js';
 import { threadedBatchMatMulConfig, threadedFusedMatMulConfig } from './kernels/threaded-mat-mul.js';
 import { kernelThreadCount, provideKernelThreads } from './threads/kernel-pool.js';
@@ -109,18 +109,16 @@ async function tryWasm(): Promise<BackendInfo | string> {
     useInstalledWasmBinaries();
     if (!(await tf.setBackend('wasm'))) return 'tfjs-backend-wasm failed to initialise';
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    // Our own module (build/ser.wasm) runs the Conv1D filter gradient with SIMD when present.
-    let serWasm = 'ser.wasm absent: Conv2DBackpropFilter in JS';
+    // Our own module (build/ser.wasm) runs the single-threaded training kernels when present and current.
+    let serWasm = 'ser.wasm absent: Conv2DBackpropFilter, MaxPoolGrad and Sum in JS, Conv1D stock';
     try {
-      const core = await loadWasmCore();
-      if (useSerWasmForConvGrad(core)) serWasm = 'Conv2DBackpropFilter via ser.wasm SIMD';
-      else serWasm = 'ser.wasm lacks conv1dFilterGradK3 (rebuild): Conv2DBackpropFilter in JS';
-      if (useSerWasmForConv1d(core)) serWasm += '; Conv1D forward and input gradient via ser.wasm SIMD GEMM';
-      if (useKernelCore(core)) serWasm += '; MaxPoolGrad (1-D pools) and leading-axis Sum via ser.wasm SIMD';
+      if (useKernelCore(await loadWasmCore())) {
+        serWasm = 'Conv1D filter gradient, forward and input gradient (small shapes), MaxPoolGrad (1-D pools) and leading-axis Sum via ser.wasm SIMD';
+      } else {
+        serWasm = 'ser.wasm lacks training kernels (rebuild with npm run build:wasm): Conv2DBackpropFilter, MaxPoolGrad and Sum in JS, Conv1D stock';
+      }
     } catch {
       useKernelCore(null);
-      useSerWasmForConvGrad(null);
-      useSerWasmForConv1d(null);
     }
     return {
       name: 'wasm',

@@ -23,19 +23,13 @@
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmCore } from '../../../wasm/core.js';
+import { kernelCore } from './kernel-core.js';
 import { conv1dBackpropInputThreaded, conv1dForwardThreaded, threadedConv1dApplies } from './threaded-conv1d.js';
 
 type Gemm = (aPtr: number, aRowStride: number, bPtr: number, cPtr: number, m: number, depth: number, n: number, ldc: number) => void;
 type ScatterAddRows = (srcPtr: number, srcStride: number, dstPtr: number, dstStride: number, rows: number, cols: number) => void;
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-let serWasm: WasmCore | null = null;
-
-/** Routes Conv1D-shaped convolutions to ser.wasm (null: stock kernels only). Returns whether the module has the kernels. */
-export function useSerWasmForConv1d(core: WasmCore | null): boolean {
-  serWasm = core && typeof core.exports['gemmF32'] === 'function' && typeof core.exports['scatterAddRows'] === 'function' ? core : null;
-  return serWasm !== null;
-}
 
 /** A Conv1D as tfjs-layers lowers it: NHWC, one row high, dilation 1. */
 export function isConv1dInfo(info: tf.backend_util.Conv2DInfo): boolean {
@@ -157,6 +151,7 @@ export function conv1dForwardConfig(stock: tf.KernelConfig): tf.KernelConfig {
     // Shallow windows (the paper's 1 × 3 over one channel) are bound by writing Y, where XNNPACK is as
     // fast or faster (measured: paper CNN epochs ~10 % slower through the GEMM); deep ones gain ~2.5×.
     const deepEnough = info.filterWidth * info.inChannels >= MIN_GEMM_DEPTH;
+    const serWasm = kernelCore();
     if (!serWasm || !isConv1dInfo(info) || !deepEnough || x.dtype !== 'float32') return stock.kernelFunc(args as never) as tf.TensorInfo;
     if (threadedConv1dApplies(backend, info, MIN_GEMM_DEPTH)) return conv1dForwardThreaded(backend, x, filter, info);
     const y = conv1dForwardSimd(serWasm, backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(filter) as Float32Array, info);
@@ -175,6 +170,7 @@ export function conv1dBackpropInputConfig(stock: tf.KernelConfig): tf.KernelConf
     const info = tf.backend_util.computeConv2DInfo(
       a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, dataFormat,
     );
+    const serWasm = kernelCore();
     if (!serWasm || !isConv1dInfo(info) || dy.dtype !== 'float32') return stock.kernelFunc(args as never) as tf.TensorInfo;
     if (threadedConv1dApplies(backend, info, MIN_GEMM_DEPTH)) return conv1dBackpropInputThreaded(backend, dy, filter, info);
     const dx = conv1dBackpropInputSimd(serWasm, backend.typedArrayFromHeap(dy) as Float32Array, backend.typedArrayFromHeap(filter) as Float32Array, info);

@@ -22,6 +22,7 @@
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv1dBackpropFilterThreaded, threadedConv1dApplies } from './threaded-conv1d.js';
+import { kernelCore } from './kernel-core.js';
 import { MIN_GEMM_DEPTH } from './conv1d.js';
 import type { WasmCore } from '../../../wasm/core.js';
 
@@ -30,16 +31,6 @@ type Conv1dGradK3 = (
   batch: number, inWidth: number, outWidth: number, outChannels: number,
 ) => void;
 
-let serWasm: WasmCore | null = null;
-
-/**
- * Routes the paper-shaped case to build/ser.wasm's SIMD kernel (null: JS loop
- * only). Returns whether the module has the kernel (an older build may not).
- */
-export function useSerWasmForConvGrad(core: WasmCore | null): boolean {
-  serWasm = core && typeof core.exports['conv1dFilterGradK3'] === 'function' ? core : null;
-  return serWasm !== null;
-}
 
 /** Whether the paper's Conv1D fast path applies (1×3 filter, 1 input channel, stride 1, no padding). */
 function isPaperConv1d(info: tf.backend_util.Conv2DInfo): boolean {
@@ -214,6 +205,7 @@ function conv2dBackpropFilterWasm(args: {
     false,
     dataFormat,
   );
+  const serWasm = kernelCore();
   if (serWasm !== null && threadedConv1dApplies(backend, info, MIN_GEMM_DEPTH) && x.dtype === 'float32') return conv1dBackpropFilterThreaded(backend, x, dy, info);
   let xVals = backend.typedArrayFromHeap(x) as Float32Array;
   let dyVals = backend.typedArrayFromHeap(dy) as Float32Array;
@@ -222,7 +214,7 @@ function conv2dBackpropFilterWasm(args: {
     dyVals = toNhwc(dyVals, dy.shape);
   }
   const paperSimd = serWasm !== null && isPaperConv1d(info) && info.strideHeight === 1 && info.outChannels % 4 === 0;
-  const conv1dSimd = serWasm !== null && !paperSimd && isConv1dShape(info) && typeof serWasm.exports['convFilterGrad1d'] === 'function';
+  const conv1dSimd = serWasm !== null && !paperSimd && isConv1dShape(info);
   const dW = paperSimd
     ? conv1dK3FilterGradSimd(serWasm!, xVals, dyVals, info)
     : conv1dSimd
