@@ -21,7 +21,7 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { kernelPool, kernelPoolAvailable, Staging } from '../threads/kernel-pool.js';
+import { kernelPool, kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
 import type { KernelThreads } from '../threads/kernel-threads.js';
 import type { ArenaBlock } from '../threads/shared-arena.js';
 
@@ -194,7 +194,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           oneMinusAccBeta1,
           oneMinusAccBeta2,
         };
-        if (value.size >= THREADED_ADAM_MIN_FLOATS && tf.getKernel(SHARED_ADAM_KERNEL, 'wasm') && kernelPoolAvailable(tf.backend() as BackendWasm)) {
+        // x, g and both moments in shared memory; moments of all variables within one budget
+        const threaded = value.size >= THREADED_ADAM_MIN_FLOATS && value.size * 16 <= MAX_STAGED_BYTES &&
+          (this.shared.has(i) || this.sharedMomentBytes() + value.size * 8 <= MAX_STAGED_BYTES);
+        if (threaded && tf.getKernel(SHARED_ADAM_KERNEL, 'wasm') && kernelPoolAvailable(tf.backend() as BackendWasm)) {
           const moments = this.sharedMoments(i, m, v);
           const sharedAttrs: SharedAdamAttrs = { ...attrs, mPtr: moments.m.ptr, vPtr: moments.v.ptr };
           value.assign(tf.engine().runKernel(SHARED_ADAM_KERNEL, { x: value, g: gradient }, sharedAttrs as unknown as tf.NamedAttrMap) as tf.Tensor);
@@ -249,6 +252,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       this.shared.set(index, state);
     }
     return state;
+  }
+
+  /** Bytes of moments this optimiser keeps in shared memory. */
+  private sharedMomentBytes(): number {
+    let bytes = 0;
+    for (const s of this.shared.values()) bytes += s.size * 8;
+    return bytes;
   }
 
   /** Copies shared-memory moments into the optimiser's tfjs variables. */

@@ -22,7 +22,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../../tfjs.js';
-import { kernelPool, kernelPoolAvailable, Staging } from '../threads/kernel-pool.js';
+import { kernelPool, kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
 
 /** Whether the threaded path takes this Conv1D (NHWC one row high, stride 1, dilation 1, window depth ≥ minDepth) on `backend`. */
 export function threadedConv1dApplies(backend: BackendWasm, info: tf.backend_util.Conv2DInfo, minDepth: number): boolean {
@@ -33,7 +33,10 @@ export function threadedConv1dApplies(backend: BackendWasm, info: tf.backend_uti
     // every input position's windows lie within dY padded by fw − 1 rows each side (valid and same padding)
     info.inWidth + info.padInfo.left < info.outWidth + info.filterWidth
   );
-  return shapeFits && kernelPoolAvailable(backend);
+  // padded input, dY (padded for the input gradient), output and filter, as staged
+  const g = geometry(info);
+  const bytes = 4 * (g.batch * (g.paddedWidth * g.channels + (g.outWidth + 2 * g.taps) * g.filters + g.inWidth * g.channels) + 2 * g.taps * g.channels * g.filters);
+  return shapeFits && bytes <= MAX_STAGED_BYTES && kernelPoolAvailable(backend);
 }
 
 interface Geometry {

@@ -19,7 +19,7 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { kernelPool, kernelPoolAvailable, Staging } from '../threads/kernel-pool.js';
+import { kernelPool, kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -53,7 +53,8 @@ function productShape(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, t
 }
 
 function worthThreads(s: ProductShape): boolean {
-  return s.m * s.n * s.k >= THREADED_MIN_MACS;
+  const bytes = 4 * (s.batchA * s.m * s.k + s.batchB * s.k * s.n + s.batch * s.m * s.n);
+  return s.m * s.n * s.k >= THREADED_MIN_MACS && bytes <= MAX_STAGED_BYTES;
 }
 
 /**

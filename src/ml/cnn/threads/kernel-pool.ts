@@ -116,6 +116,13 @@ export function kernelPoolAvailable(backend: BackendWasm): boolean {
   }
 }
 
+/**
+ * Largest call, in bytes of operands and results, that the threaded kernels
+ * stage into shared memory (1 GB at most, with the arena's 512 MB of cached
+ * blocks); larger calls keep the single-threaded kernels rather than fail.
+ */
+export const MAX_STAGED_BYTES = 256 * 1024 * 1024;
+
 /** Closes the pool (tests; the threads also end with the process). */
 export function closeKernelPool(): void {
   pool?.close();
