@@ -235,16 +235,17 @@ export async function benchCnnTraining(opts: CnnTrainBenchOptions = {}): Promise
       const dim = archDim(arch);
       const rows = rowsFor(want);
       const { X, y } = randomData(rows, dim, seed);
-      let model!: tf.LayersModel;
+      let model: tf.LayersModel | undefined;
       for (const threads of threadCounts) {
+        if (model) disposeCnn(model); // the previous thread count's
         if (kernels === 'ours') configureKernelThreads(threads);
         model = buildNet(arch, seed);
         await warmUp(model, X, y, dim);
         const t = await timed(() => trainCnn(X, y, PAPER_CLASSES, { model, epochs: 1, validationSplit: 0, seed }));
         result.results.push(row(info.name, kernels, arch, info.detail, 'trainCnn', rows, t, threads));
         log(`  ${info.name}${kernels ? ` (${kernels} kernels, ${threads} thread(s))` : ''} ${arch}: ${rows} rows in ${(t.wallMs / 1000).toFixed(1)} s (CPU ${(t.cpuMs / 1000).toFixed(1)} s)`);
-        if (threads !== threadCounts[threadCounts.length - 1]) disposeCnn(model);
       }
+      if (!model) continue;
 
       if (want === 'wasm' && opts.profile) result.profile = await profileWasm(model, X, y, dim);
 

@@ -22,7 +22,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../../tfjs.js';
-import { kernelPool, kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
+import { kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
 
 /** Whether the threaded path takes this Conv1D (NHWC one row high, stride 1, dilation 1, window depth ≥ minDepth) on `backend`. */
 export function threadedConv1dApplies(backend: BackendWasm, info: tf.backend_util.Conv2DInfo, minDepth: number): boolean {
@@ -59,21 +59,24 @@ function geometry(info: tf.backend_util.Conv2DInfo): Geometry {
   };
 }
 
-/** Zero-padded copy of the images [batch, inWidth, C] into a fresh block: [batch, paddedWidth, C]. */
-function stagePadded(staging: Staging, x: Float32Array, g: Geometry): number {
-  const rowFloats = g.paddedWidth * g.channels;
-  const block = staging.output(g.batch * rowFloats);
-  const view = new Float32Array(staging.pool.memory.buffer, block.ptr, g.batch * rowFloats);
+/**
+ * Copies `batch` images of `rows` rows × `cols` floats (contiguous in `src`)
+ * into a fresh zeroed block where each image has `paddedRows` rows and starts
+ * `lead` rows in: the zero-padded layout every product here reads its
+ * windows from. Returns the block's address.
+ */
+function stagePaddedImages(staging: Staging, src: Float32Array, batch: number, rows: number, paddedRows: number, lead: number, cols: number): number {
+  const block = staging.output(batch * paddedRows * cols);
+  const view = new Float32Array(staging.pool.memory.buffer, block.ptr, batch * paddedRows * cols);
   view.fill(0);
-  const image = g.inWidth * g.channels;
-  for (let b = 0; b < g.batch; b++) view.set(x.subarray(b * image, (b + 1) * image), b * rowFloats + g.padLeft * g.channels);
+  const image = rows * cols;
+  for (let b = 0; b < batch; b++) view.set(src.subarray(b * image, (b + 1) * image), (b * paddedRows + lead) * cols);
   return block.ptr;
 }
 
-function stageArray(staging: Staging, values: Float32Array): number {
-  const block = staging.output(values.length);
-  new Float32Array(staging.pool.memory.buffer, block.ptr, values.length).set(values);
-  return block.ptr;
+/** The input images, padded as the convolution pads them: [batch, paddedWidth, C]. */
+function stagePaddedInput(staging: Staging, backend: BackendWasm, x: tf.TensorInfo, g: Geometry): number {
+  return stagePaddedImages(staging, backend.typedArrayFromHeap(x) as Float32Array, g.batch, g.inWidth, g.paddedWidth, g.padLeft, g.channels);
 }
 
 function readBack(staging: Staging, ptr: number, floats: number, backend: BackendWasm, shape: number[]): tf.TensorInfo {
@@ -85,67 +88,54 @@ function readBack(staging: Staging, ptr: number, floats: number, backend: Backen
 /** Y [batch, 1, outWidth, O]. */
 export function conv1dForwardThreaded(backend: BackendWasm, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
-  const staging = new Staging(kernelPool(backend), backend);
-  try {
-    const xPtr = stagePadded(staging, backend.typedArrayFromHeap(x) as Float32Array, g);
+  return Staging.run(backend, (staging) => {
+    const xPtr = stagePaddedInput(staging, backend, x, g);
     const wPtr = staging.input(filter);
     const yFloats = g.batch * g.outWidth * g.filters;
     const y = staging.output(yFloats).ptr;
-    const depth = g.taps * g.channels;
     staging.pool.sgemmBatch(
-      false, false, g.outWidth, g.filters, depth,
+      false, false, g.outWidth, g.filters, g.taps * g.channels,
       xPtr, g.channels, g.paddedWidth * g.channels, wPtr, g.filters, 0, y, g.filters, g.outWidth * g.filters,
       g.batch, false,
     );
     return readBack(staging, y, yFloats, backend, info.outShape);
-  } finally {
-    staging.done();
-  }
+  });
 }
 
 /** dX [batch, 1, inWidth, C] from dY [batch, 1, outWidth, O]. */
 export function conv1dBackpropInputThreaded(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
   const { taps, channels: C, filters: O } = g;
-  const staging = new Staging(kernelPool(backend), backend);
-  try {
+  return Staging.run(backend, (staging) => {
     // Ď_b: fw − 1 zero rows, dY_b, fw − 1 zero rows (rows of O floats).
-    const halo = taps - 1;
-    const rows = g.outWidth + 2 * halo;
-    const dyVals = backend.typedArrayFromHeap(dy) as Float32Array;
-    const dPad = staging.output(g.batch * rows * O);
-    const dView = new Float32Array(staging.pool.memory.buffer, dPad.ptr, g.batch * rows * O);
-    dView.fill(0);
-    for (let b = 0; b < g.batch; b++) dView.set(dyVals.subarray(b * g.outWidth * O, (b + 1) * g.outWidth * O), (b * rows + halo) * O);
+    const rows = g.outWidth + 2 * (taps - 1);
+    const dPad = stagePaddedImages(staging, backend.typedArrayFromHeap(dy) as Float32Array, g.batch, g.outWidth, rows, taps - 1, O);
     // W′[(t′, o), c] = W[fw − 1 − t′, c, o].
     const w = backend.typedArrayFromHeap(filter) as Float32Array;
-    const flipped = new Float32Array(taps * O * C);
+    const flippedBlock = staging.output(taps * O * C);
+    const flipped = new Float32Array(staging.pool.memory.buffer, flippedBlock.ptr, taps * O * C);
     for (let t = 0; t < taps; t++) {
       for (let c = 0; c < C; c++) {
         for (let o = 0; o < O; o++) flipped[((taps - 1 - t) * O + o) * C + c] = w[(t * C + c) * O + o]!;
       }
     }
-    const wPtr = stageArray(staging, flipped);
     const dxFloats = g.batch * g.inWidth * C;
     const dx = staging.output(dxFloats).ptr;
     // Input position q (padded coordinates q + padLeft) gathers dY rows q + padLeft − t, i.e. Ď rows q + padLeft .. + fw − 1.
     staging.pool.sgemmBatch(
       false, false, g.inWidth, C, taps * O,
-      dPad.ptr + g.padLeft * O * 4, O, rows * O, wPtr, C, 0, dx, C, g.inWidth * C,
+      dPad + g.padLeft * O * 4, O, rows * O, flippedBlock.ptr, C, 0, dx, C, g.inWidth * C,
       g.batch, false,
     );
     return readBack(staging, dx, dxFloats, backend, info.inShape);
-  } finally {
-    staging.done();
-  }
+  });
 }
 
 /** dW [1, fw, C, O] summed over the batch, images in order. */
 export function conv1dBackpropFilterThreaded(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
-  const staging = new Staging(kernelPool(backend), backend);
-  try {
-    const xPtr = stagePadded(staging, backend.typedArrayFromHeap(x) as Float32Array, g);
+  return Staging.run(backend, (staging) => {
+    const xPtr = stagePaddedInput(staging, backend, x, g);
     const dyPtr = staging.input(dy);
     const depth = g.taps * g.channels;
     const dW = staging.output(depth * g.filters).ptr;
@@ -155,7 +145,5 @@ export function conv1dBackpropFilterThreaded(backend: BackendWasm, x: tf.TensorI
       g.batch, true,
     );
     return readBack(staging, dW, depth * g.filters, backend, info.filterShape);
-  } finally {
-    staging.done();
-  }
+  });
 }

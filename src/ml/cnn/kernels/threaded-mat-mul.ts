@@ -19,7 +19,7 @@
  */
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { kernelPool, kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
+import { kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -84,24 +84,16 @@ export function threadedBatchMatMulConfig(inner: tf.KernelConfig): tf.KernelConf
     const s = productShape(a, b, transposeA, transposeB);
     if (!s || !worthThreads(s) || !kernelPoolAvailable(backend)) return inner.kernelFunc(args as never) as tf.TensorInfo;
     const out = backend.makeOutput(s.outShape, 'float32');
-    const staging = new Staging(kernelPool(backend), backend);
-    try {
-      const ptr = product(staging, a, b, transposeA, transposeB, s, out.dataId);
-      staging.copyOut(ptr, out, s.batch * s.m * s.n);
-    } finally {
-      staging.done();
-    }
+    Staging.run(backend, (staging) => staging.copyOut(product(staging, a, b, transposeA, transposeB, s, out.dataId), out, s.batch * s.m * s.n));
     return out;
   };
   return { ...inner, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
-/** Bias values per output column, or null when `bias` does not broadcast along the last axis only. */
-function biasPerColumn(backend: BackendWasm, bias: tf.TensorInfo | undefined, n: number): Float32Array | null | undefined {
-  if (!bias) return undefined;
+/** Whether `bias` adds one value per output column (its only non-1 axis is the last, of length n). */
+function isColumnBias(bias: tf.TensorInfo, n: number): boolean {
   const size = bias.shape.reduce((p, q) => p * q, 1);
-  if (bias.dtype !== 'float32' || size !== n || bias.shape[bias.shape.length - 1] !== n) return null;
-  return backend.typedArrayFromHeap(bias) as Float32Array;
+  return bias.dtype === 'float32' && size === n && bias.shape[bias.shape.length - 1] === n;
 }
 
 /** Replaces _FusedMatMul (stock config `stock`) for linear/relu activations on large products. */
@@ -112,31 +104,29 @@ export function threadedFusedMatMulConfig(stock: tf.KernelConfig): tf.KernelConf
     const { transposeA, transposeB, activation } = args.attrs as unknown as tf._FusedMatMulAttrs;
     const s = productShape(a, b, transposeA, transposeB);
     const plain = activation === 'linear' || activation === 'relu';
-    const columnBias = s ? biasPerColumn(backend, bias, s.n) : null;
-    if (!s || !worthThreads(s) || !plain || preluActivationWeights || columnBias === null || !kernelPoolAvailable(backend)) {
+    if (!s || !worthThreads(s) || !plain || preluActivationWeights || (bias && !isColumnBias(bias, s.n)) || !kernelPoolAvailable(backend)) {
       return stock.kernelFunc(args as never) as tf.TensorInfo;
     }
     const out = backend.makeOutput(s.outShape, 'float32');
-    const staging = new Staging(kernelPool(backend), backend);
-    try {
-      const untouched = activation === 'linear' && !columnBias;
+    Staging.run(backend, (staging) => {
+      const untouched = activation === 'linear' && !bias;
       const ptr = product(staging, a, b, transposeA, transposeB, s, untouched ? out.dataId : undefined);
       const total = s.batch * s.m * s.n;
       if (untouched) {
         staging.copyOut(ptr, out, total);
       } else {
-        // y = act(c + bias) in float32, as the stock kernel rounds it.
+        // y = act(c + bias) in float32, as the stock kernel rounds it. Heap views are
+        // taken here, after makeOutput and staging, which may grow (and so detach) the heap.
         const c = new Float32Array(staging.pool.memory.buffer, ptr, total);
         const y = backend.typedArrayFromHeap(out) as Float32Array;
+        const columnBias = bias ? (backend.typedArrayFromHeap(bias) as Float32Array) : undefined;
         const relu = activation === 'relu';
         for (let i = 0; i < total; i++) {
           const v = columnBias ? Math.fround(c[i]! + columnBias[i % s.n]!) : c[i]!;
           y[i] = relu && !(v > 0) ? (Number.isNaN(v) ? v : 0) : v;
         }
       }
-    } finally {
-      staging.done();
-    }
+    });
     return out;
   };
   return { ...stock, kernelFunc: kernelFunc as unknown as tf.KernelFunc };

@@ -133,9 +133,19 @@ export function closeKernelPool(): void {
 /**
  * Blocks for one kernel call: tensors are found in (or copied into) the
  * shared memory, outputs get blocks tagged with their dataId. Blocks are
- * pinned until `done()` so that staging one operand never evicts another.
+ * pinned until the call ends so that staging one operand never evicts another.
  */
 export class Staging {
+  /** Runs one kernel call on `backend`'s pool; its pins and scratch blocks are released however it ends. */
+  static run<T>(backend: BackendWasm, call: (staging: Staging) => T): T {
+    const staging = new Staging(kernelPool(backend), backend);
+    try {
+      return call(staging);
+    } finally {
+      staging.done();
+    }
+  }
+
   private readonly pinned: ArenaBlock[] = [];
   private readonly scratch: ArenaBlock[] = [];
 
@@ -144,14 +154,19 @@ export class Staging {
     private readonly backend: BackendWasm,
   ) {}
 
-  /** Byte address of `t`'s data in shared memory (copied in unless already there). */
-  input(t: tf.TensorInfo): number {
+  /** The block holding `t`'s data in shared memory (copied in unless already there). */
+  inputBlock(t: tf.TensorInfo): ArenaBlock {
     const hit = this.pool.arena.lookup(t.dataId);
-    if (hit) return this.pin(hit).ptr;
+    if (hit) return this.pin(hit);
     const values = this.backend.typedArrayFromHeap(t) as Float32Array;
     const block = this.pin(this.pool.arena.allocate(values.byteLength, t.dataId));
     new Float32Array(this.pool.memory.buffer, block.ptr, values.length).set(values);
-    return block.ptr;
+    return block;
+  }
+
+  /** Byte address of `t`'s data in shared memory (copied in unless already there). */
+  input(t: tf.TensorInfo): number {
+    return this.inputBlock(t).ptr;
   }
 
   /** A block for `floats` results, tagged with `tag` (the output's dataId) or untagged scratch released by done(). */
@@ -166,7 +181,7 @@ export class Staging {
     (this.backend.typedArrayFromHeap(out) as Float32Array).set(new Float32Array(this.pool.memory.buffer, ptr, floats));
   }
 
-  done(): void {
+  private done(): void {
     for (const b of this.pinned) b.pinned = false;
     for (const b of this.scratch) this.pool.arena.release(b);
     this.pinned.length = 0;
