@@ -28,3 +28,4 @@ export * from "./vad";
 export * from "./stream_resample";
 export * from "./max_pool_grad";
 export * from "./sum_rows";
+export * from "./conv_relu_pool";

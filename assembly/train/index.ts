@@ -9,3 +9,4 @@ export function heapBase(): usize {
 }
 export * from "./sgemm";
 export * from "./adam";
+export * from "./conv_relu_pool";

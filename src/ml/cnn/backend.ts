@@ -28,6 +28,7 @@ import { defaultKernelThreads, KernelThreads } from './threads/kernel-threads.js
 import { useKernelCore } from './kernels/kernel-core.js';
 import { fastTileConfig } from './kernels/tile.js';
 import { fastGatherConfig } from './kernels/gather.js';
+import { CONV_RELU_POOL_KERNEL, convReluPoolGradConfig, convReluPoolGradWasmConfig, convReluPoolWasmConfig } from './kernels/conv-relu-pool.js';
 
 export type BackendPreference = 'node' | 'wasm' | 'cpu';
 
@@ -41,7 +42,7 @@ export interface BackendInfo {
 const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
-export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL] as const;
+export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, CONV_RELU_POOL_KERNEL] as const;
 export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Tile', 'GatherV2', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 /**
@@ -55,6 +56,12 @@ export function registerWasmTrainingKernels(): void {
   provideKernelThreads({ create: (threads, isLive) => new KernelThreads(threads, isLive), defaultThreads: defaultKernelThreads });
   if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) tf.registerKernel(conv2dBackpropFilterWasmConfig);
   if (!tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) tf.registerKernel(fusedAdamWasmConfig); // used by FusedAdamOptimizer
+  // The paper CNN's first Conv1D + pool while training (fuse-conv-pool.ts).
+  if (!tf.getKernel(CONV_RELU_POOL_KERNEL, 'wasm')) {
+    tf.registerKernel(convReluPoolWasmConfig);
+    tf.registerKernel(convReluPoolGradWasmConfig);
+  }
+  if (!tf.getGradient(CONV_RELU_POOL_KERNEL)) tf.registerGradient(convReluPoolGradConfig);
   const replace = (name: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void => {
     const stock = tf.getKernel(name, 'wasm');
     if (!stock) throw new Error(`tfjs-backend-wasm has no stock '${name}' kernel to replace`);

@@ -20,6 +20,7 @@
 import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
 import { buildPaperCnn, CnnError, setDropoutSeed } from './model.js';
+import { fuseConvPoolForTraining } from './fuse-conv-pool.js';
 import { EarlyStopping } from './early-stopping.js';
 
 export interface EpochLogs {
@@ -176,6 +177,8 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
   const epochMs: number[] = [];
   let stoppedEpoch: number | null = null;
 
+  // The paper CNN's Conv1D → pool pair runs as one op while it trains (fuse-conv-pool.ts).
+  const unfuse = fuseConvPoolForTraining(model);
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
@@ -228,6 +231,7 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
     if (stopper && o.restoreBestWeights) stopper.restore(model);
     onBatch?.({ epoch: history.length - 1, epochs: history.length, batch: batches, batches, done: true });
   } finally {
+    unfuse();
     setDropoutSeed(model, undefined);
     stopper?.dispose();
     tf.dispose([...(xAll ? [xAll] : []), ...(yAll ? [yAll] : []), ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])]);

@@ -34,6 +34,8 @@ export const OP = {
   SGEMM: 1,
   ADAM: 2,
   SGEMM_BATCH: 3,
+  CONV_RELU_POOL: 4,
+  CONV_RELU_POOL_GRAD: 5,
 } as const;
 
 /** What a kernel thread receives at start-up (worker_threads workerData). */
@@ -81,6 +83,16 @@ export interface TrainKernels {
     epsilon: number, negLearningRate: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number,
     part: number, parts: number,
   ): void;
+  convReluPoolPart(
+    x: number, w: number, bias: number, y: number, work: number,
+    batch: number, width: number, taps: number, channels: number, pool: number, outWidth: number,
+    part: number, parts: number,
+  ): void;
+  convReluPoolGradPart(
+    x: number, w: number, bias: number, dy: number, partials: number, work: number,
+    batch: number, width: number, taps: number, channels: number, pool: number, outWidth: number,
+    part: number, parts: number,
+  ): void;
 }
 
 /** Runs part `part` of the call described in the control block. */
@@ -105,6 +117,20 @@ export function runPart(kernels: TrainKernels, ints: Int32Array, floats: Float64
       kernels.adamUpdate(
         ints[a]!, ints[a + 1]!, ints[a + 2]!, ints[a + 3]!, ints[a + 4]!,
         floats[0]!, floats[1]!, floats[2]!, floats[3]!, floats[4]!, floats[5]!, floats[6]!, floats[7]!,
+        part, parts,
+      );
+      return;
+    case OP.CONV_RELU_POOL:
+      kernels.convReluPoolPart(
+        ints[a]!, ints[a + 1]!, ints[a + 2]!, ints[a + 3]!, ints[a + 4]!,
+        ints[a + 5]!, ints[a + 6]!, ints[a + 7]!, ints[a + 8]!, ints[a + 9]!, ints[a + 10]!,
+        part, parts,
+      );
+      return;
+    case OP.CONV_RELU_POOL_GRAD:
+      kernels.convReluPoolGradPart(
+        ints[a]!, ints[a + 1]!, ints[a + 2]!, ints[a + 3]!, ints[a + 4]!, ints[a + 5]!,
+        ints[a + 6]!, ints[a + 7]!, ints[a + 8]!, ints[a + 9]!, ints[a + 10]!, ints[a + 11]!,
         part, parts,
       );
       return;

@@ -21,6 +21,16 @@ import { Worker } from 'node:worker_threads';
 import { CONTROL_BYTES, controlViews, instantiateTrainModule, OP, runPart, SLOT, INT_ARGS, FLOAT_ARGS, type KernelThreadData, type TrainKernels } from './kernel-protocol.js';
 import { SharedArena } from './shared-arena.js';
 
+/** The sizes of a fused Conv1D → pool call (kernels/conv-relu-pool.ts ConvReluPoolShape). */
+export interface ConvReluPoolDims {
+  batch: number;
+  width: number;
+  taps: number;
+  channels: number;
+  pool: number;
+  outWidth: number;
+}
+
 const PAGE = 65536;
 /** Must equal assembly's maximumMemory (asconfig.train.json): an imported memory may not exceed the declared maximum. */
 const MAX_PAGES = 16384;
@@ -128,6 +138,21 @@ export class KernelThreads {
   /** One Adam step over n floats at x, m, v (updated in place) with gradient g; floats as adamUpdate's. */
   adam(x: number, m: number, v: number, g: number, n: number, scalars: readonly number[]): void {
     this.call(OP.ADAM, [x, m, v, g, n], scalars);
+  }
+
+  /**
+   * The fused Conv1D → ReLU → pool forward (assembly/train/conv_relu_pool.ts),
+   * split by image; `work` holds threads × 16·width bytes.
+   */
+  convReluPool(x: number, w: number, bias: number, y: number, work: number, shape: ConvReluPoolDims): void {
+    const { batch, width, taps, channels, pool, outWidth } = shape;
+    this.call(OP.CONV_RELU_POOL, [x, w, bias, y, work, batch, width, taps, channels, pool, outWidth], []);
+  }
+
+  /** Its weight gradients, one float32 partial [(taps + 1) × channels] per image into `partials`. */
+  convReluPoolGrad(x: number, w: number, bias: number, dy: number, partials: number, work: number, shape: ConvReluPoolDims): void {
+    const { batch, width, taps, channels, pool, outWidth } = shape;
+    this.call(OP.CONV_RELU_POOL_GRAD, [x, w, bias, dy, partials, work, batch, width, taps, channels, pool, outWidth], []);
   }
 
   /** Stops the worker threads (they also end with the process). */
