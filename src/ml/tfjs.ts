@@ -20,6 +20,7 @@ import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_
 
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';
+import { registerReduceGradients } from './gradients/reduce-grads.js';
 
 /** Tensor methods that call the tfjs-core op of the same name with the tensor as first argument. */
 const SAME_NAME_METHODS = `
@@ -87,3 +88,6 @@ function registerChainedOps(): void {
 }
 
 registerChainedOps();
+
+// After tfjs-layers (imported above) has registered its copy of every gradient.
+registerReduceGradients();
