@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CONTROL_BYTES, controlViews, instantiateTrainModule, OP, runPart, SLOT, INT_ARGS, FLOAT_ARGS, type KernelThreadData, type TrainKernels } from './kernel-protocol.js';
 import { SharedArena } from './shared-arena.js';
+import { memoryImportLimits } from './wasm-memory-import.js';
 
 /** The sizes of a fused Conv1D → pool call (kernels/conv-relu-pool.ts ConvReluPoolShape). */
 export interface ConvReluPoolDims {
@@ -32,8 +33,6 @@ export interface ConvReluPoolDims {
 }
 
 const PAGE = 65536;
-/** Must equal assembly's maximumMemory (asconfig.train.json): an imported memory may not exceed the declared maximum. */
-const MAX_PAGES = 16384;
 /** A worker that does not answer within this time is taken as dead (an Atomics.wait cannot see a thread exit). */
 const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -78,8 +77,12 @@ export class KernelThreads {
    */
   constructor(readonly threads: number, isLive: (dataId: object) => boolean) {
     if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`kernel threads: threads must be an integer in 1..64, got ${threads}`);
-    const module = new WebAssembly.Module(readFileSync(trainWasmPath()));
-    this.memory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
+    const binary = readFileSync(trainWasmPath());
+    const module = new WebAssembly.Module(binary);
+    // The largest memory the module accepts (asconfig.train.json's maximumMemory, read back from the binary).
+    const declared = memoryImportLimits(binary);
+    if (!declared?.shared || declared.maximum === null) throw new Error('kernel threads: build/train.wasm does not import a shared memory with a maximum; rebuild it (npm run build:wasm)');
+    this.memory = new WebAssembly.Memory({ initial: Math.max(32, declared.initial), maximum: declared.maximum, shared: true });
     this.kernels = instantiateTrainModule(module, this.memory);
     const scratchBytes = align(this.kernels.sgemmScratchBytes());
     const first = align(this.kernels.heapBase());
