@@ -24,6 +24,7 @@ import {
 import { fusableConvPool, fuseConvPoolForTraining } from '../src/ml/cnn/fuse-conv-pool.js';
 import { buildPaperCnn, disposeCnn, setDropoutSeed } from '../src/ml/cnn/model.js';
 import { buildFramesCnn } from '../src/ml/cnn/frames-model.js';
+import { trainCnn } from '../src/ml/cnn/train.js';
 import { Random } from '../src/util/random.js';
 import type { WasmCore } from '../src/wasm/core.js';
 
@@ -157,7 +158,7 @@ describe('the patched paper CNN against tfjs layers', () => {
       expect(Object.prototype.hasOwnProperty.call(model.layers[0], 'call')).toBe(true);
       let fused: Float32Array, fusedGrads: ReturnType<typeof tf.variableGrads>;
       try {
-        fused = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync().slice());
+        fused = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync().slice() as Float32Array);
         fusedGrads = tf.variableGrads(() => lossOf(model, x, y), vars);
       } finally {
         restore();
@@ -206,6 +207,25 @@ describe('the patched paper CNN against tfjs layers', () => {
       for (let i = 0; i < runs[0]!.length; i++) expect(relErr(runs[1]![i]!, runs[0]![i]!)).toBeLessThan(1e-4);
     } finally {
       tf.dispose([x, y]);
+    }
+  });
+
+  it('trainCnn fuses by default, not with fuseConvPool: false, and leaves the layers unpatched', async () => {
+    const rows = 64;
+    const X = gaussian(rows * DIM, 12);
+    const y = Int32Array.from({ length: rows }, (_, i) => i % CLASSES);
+    for (const fuse of [true, false]) {
+      const model = buildPaperCnn(DIM, CLASSES, { seed: 13 });
+      try {
+        const prof = await tf.profile(async () => {
+          await trainCnn(X, y, CLASSES, { model, epochs: 1, validationSplit: 0, seed: 2, ...(fuse ? {} : { fuseConvPool: false }) });
+        });
+        expect(prof.kernelNames.includes(CONV_RELU_POOL_GRAD_KERNEL), `fuse ${fuse}`).toBe(fuse);
+        expect(prof.kernelNames.includes('MaxPoolGrad'), `fuse ${fuse}`).toBe(!fuse);
+        expect(Object.prototype.hasOwnProperty.call(model.layers[0], 'call')).toBe(false);
+      } finally {
+        disposeCnn(model);
+      }
     }
   });
 

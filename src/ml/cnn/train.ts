@@ -80,6 +80,12 @@ export interface TrainCnnOptions {
    * Draws must come from `rng` so a run stays reproducible.
    */
   augment?: (x: Float32Array, y: Float32Array, rows: number, rng: Random) => void;
+  /**
+   * Run a first Conv1D → MaxPooling1D pair as one fused op while training on the wasm backend
+   * (fuse-conv-pool.ts; default true). false trains through tfjs' own layers: slower, the same
+   * model up to float32 rounding, for comparisons.
+   */
+  fuseConvPool?: boolean;
 }
 
 export interface TrainCnnResult {
@@ -95,7 +101,7 @@ export interface TrainCnnResult {
   backend: string;
 }
 
-function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'onBatch' | 'model' | 'validationData' | 'augment'>>): number {
+function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'onBatch' | 'model' | 'validationData' | 'augment' | 'fuseConvPool'>>): number {
   if (!(X instanceof Float32Array)) throw new CnnError('X must be a Float32Array (rows × dim, row-major)');
   if (!(y instanceof Int32Array)) throw new CnnError('y must be an Int32Array of class indices');
   if (!Number.isInteger(nClasses) || nClasses < 2) throw new CnnError(`nClasses must be an integer ≥ 2, got ${nClasses}`);
@@ -178,7 +184,7 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
   let stoppedEpoch: number | null = null;
 
   // The paper CNN's Conv1D → pool pair runs as one op while it trains (fuse-conv-pool.ts).
-  const unfuse = fuseConvPoolForTraining(model);
+  const unfuse = opts.fuseConvPool === false ? () => {} : fuseConvPoolForTraining(model);
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
