@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Queue, QueueEvents, type Job as BullJob } from 'bullmq';
 import { codeVersion } from '../extract/cache.js';
-import type { PoolRun, SkippedFile } from '../extract/pool.js';
+import type { PoolRun } from '../extract/pool.js';
 import { createProgress } from '../extract/progress.js';
 import type { ExtractTask } from '../extract/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { wasmPath } from '../wasm/load-node.js';
 import { connectionOptions, QUEUE_NAME, redactUrl, waitForRedis, watchConnection } from './connection.js';
 import {
-  decodeResult, isFinalFailure, JOB_ATTEMPTS, JOB_BACKOFF, JOB_FORMAT, jobIdFor, KEEP_FINISHED_SECONDS, parseFailure,
-  QueueResultError, type QueueJobData, type QueueJobResult,
+  isFinalFailure, JOB_ATTEMPTS, JOB_BACKOFF, JOB_FORMAT, jobIdFor, KEEP_FINISHED_SECONDS, parseFailure, type QueueJobData, type QueueJobResult,
 } from './job-data.js';
+import { RunOutcomes, type JobCounters } from './run-outcomes.js';
 
 export interface QueueRunOptions {
   /** redis://HOST:PORT (see parseQueueUrl). */
@@ -27,19 +27,11 @@ export interface QueueRunOptions {
 }
 
 /** What a queue run adds to the pool's statistics. */
-export interface QueueRunStats {
+export interface QueueRunStats extends JobCounters {
   /** The URL, password redacted. */
   url: string;
   /** Distinct jobs (files with equal content, settings and key share one). */
   jobs: number;
-  /** Results already in the queue when this run looked (an earlier or concurrent run's): collected, not recomputed. */
-  reused: number;
-  /** Jobs started more than once (their worker died and the lock expired, or a transient error was retried). */
-  redelivered: number;
-  /** Jobs added again because Redis no longer had them (a restart without persistence). */
-  resubmitted: number;
-  /** Jobs an earlier run left failed for a reason other than their audio (unreadable, worker lost), tried again. */
-  retriedFailed: number;
 }
 
 /** Ctrl-C on a producer: nothing was written, and the queue is left as it is for a re-run. */
@@ -55,8 +47,8 @@ const SWEEP_BATCH = 128;
 const SWEEP_FIRST_MS = 5_000;
 const SWEEP_MAX_MS = 60_000;
 
-type OkResult = PoolRun['results'][number];
-type Outcome = { ok: true; result: OkResult } | { ok: false; skip: SkippedFile };
+type JobSpec = { id: string; name: string; data: QueueJobData; opts: Record<string, unknown> };
+type QueueOf = Queue<QueueJobData, QueueJobResult>;
 
 /**
  * `ser extract|predict --queue`: the tasks as BullMQ jobs, one per file, each with the id of its work
@@ -70,82 +62,124 @@ type Outcome = { ok: true; result: OkResult } | { ok: false; skip: SkippedFile }
  */
 export async function runOnQueue(tasks: ExtractTask[], opts: QueueRunOptions): Promise<PoolRun & { queue: QueueRunStats }> {
   const started = performance.now();
-  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const where = redactUrl(opts.url);
-  const code = codeVersion(wasmPath(), TOOL_VERSION);
-  const connection = connectionOptions(opts.url);
-  const queue = new Queue<QueueJobData, QueueJobResult>(QUEUE_NAME, { connection });
-  const events = new QueueEvents(QUEUE_NAME, { connection });
-  queue.on('error', () => undefined); // reported once per outage by watchConnection
-  events.on('error', () => undefined);
+  const run = new QueueRun(tasks, opts);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new QueueInterruptedError(
+      `interrupted with ${run.outcomes.collected} of ${tasks.length} results collected; nothing was written. The jobs stay in the queue at ${run.where} ` +
+        'and workers go on with them: run the same command again to collect the results (finished files are not recomputed)'));
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  const working = run.work();
+  working.catch(() => undefined); // after an interrupt its late failures (closed connections) are expected
+  try {
+    await Promise.race([working, aborted]);
+  } finally {
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+    await run.close();
+  }
 
-  const outcomes: Array<Outcome | undefined> = new Array(tasks.length);
-  const pending = new Map<string, number[]>(); // job id → indices of the tasks waiting for it
-  const workers = new Set<string>();
-  const stats: QueueRunStats = { url: where, jobs: 0, reused: 0, redelivered: 0, resubmitted: 0, retriedFailed: 0 };
-  let cacheHits = 0;
-  let cacheRecomputed = 0;
-  let collected = 0;
-  let lastResultAt = Date.now();
-  let sweepWanted = false;
-  const progress = createProgress(opts.label ?? 'extract', tasks.length, { quiet: opts.quiet });
-  let wake: () => void = () => undefined;
-  let stopped = false; // set when the run ends, interrupted or not: the wait loop stops sweeping
-  let connected = false;
-
-  const settle = (index: number, outcome: Outcome) => {
-    if (outcomes[index]) return;
-    outcomes[index] = outcome;
-    collected++;
-    lastResultAt = Date.now();
-    progress.tick();
+  const { outcomes } = run;
+  const { results, skipped } = outcomes.collect();
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    results,
+    skipped,
+    stats: {
+      files: tasks.length, ok: results.length, skipped: skipped.length, cacheHits: outcomes.cacheHits, cacheRecomputed: outcomes.cacheRecomputed,
+      retried: outcomes.counters.redelivered, seconds, filesPerSecond: tasks.length / Math.max(seconds, 1e-9), workers: outcomes.workers.size,
+    },
+    queue: { url: run.where, jobs: run.jobs, ...outcomes.counters },
   };
-  const skip = (index: number, code: string, reason: string) =>
-    settle(index, { ok: false, skip: { key: tasks[index]!.key, path: tasks[index]!.path, code, reason } });
+}
 
-  const completed = (id: string, returnvalue: unknown, reused: boolean) => {
-    const indices = pending.get(id);
-    if (!indices) return;
-    pending.delete(id);
-    for (const i of indices) {
-      try {
-        const { meta, ...result } = decodeResult(returnvalue, tasks[i]!);
-        if (meta.worker) workers.add(meta.worker);
-        if (meta.cacheHit) cacheHits++;
-        cacheRecomputed += meta.cacheRecomputed;
-        if (meta.attemptsStarted > 1 && i === indices[0]) stats.redelivered++;
-        if (reused && i === indices[0]) stats.reused++;
-        settle(i, { ok: true, result });
-      } catch (err) {
-        if (!(err instanceof QueueResultError)) throw err;
-        skip(i, 'BAD_RESULT', err.message);
-      }
-    }
-    wake();
-  };
-  const failed = (id: string, failedReason: string | undefined) => {
-    const indices = pending.get(id);
-    if (!indices) return;
-    pending.delete(id);
-    const { code: why, reason } = parseFailure(failedReason);
-    for (const i of indices) skip(i, why, reason);
-    wake();
-  };
-  events.on('completed', ({ jobId, returnvalue }) => completed(jobId, returnvalue, false));
-  events.on('failed', ({ jobId, failedReason }) => failed(jobId, failedReason));
+/** One producer run: its connections, its jobs' outcomes, and the submit / sweep / wait steps. */
+class QueueRun {
+  /** The URL, password redacted. */
+  readonly where: string;
+  readonly outcomes: RunOutcomes;
+  /** Distinct jobs submitted. */
+  jobs = 0;
+  private readonly code: string;
+  private readonly queue: QueueOf;
+  private readonly events: QueueEvents;
+  private readonly progress: ReturnType<typeof createProgress>;
+  private readonly log: (line: string) => void;
+  /** Resolves the wait loop's current pause (a result or a reconnection came). */
+  private wake: () => void = () => undefined;
+  private sweepWanted = false;
+  /** Set when the run ends, interrupted or not: the wait loop stops sweeping. */
+  private stopped = false;
+  private connected = false;
 
-  /** The job of task i (reading its file), or a skip when the producer cannot read the file. */
-  const jobFor = async (i: number): Promise<{ id: string; name: string; data: QueueJobData; opts: Record<string, unknown> } | undefined> => {
-    const task = { ...tasks[i]!, path: resolve(tasks[i]!.path) }; // workers resolve nothing: they get absolute paths
+  constructor(
+    private readonly tasks: readonly ExtractTask[],
+    private readonly opts: QueueRunOptions,
+  ) {
+    this.log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    this.where = redactUrl(opts.url);
+    this.code = codeVersion(wasmPath(), TOOL_VERSION);
+    const connection = connectionOptions(opts.url);
+    this.queue = new Queue<QueueJobData, QueueJobResult>(QUEUE_NAME, { connection });
+    this.events = new QueueEvents(QUEUE_NAME, { connection });
+    this.queue.on('error', () => undefined); // reported once per outage by watchConnection
+    this.events.on('error', () => undefined);
+    this.progress = createProgress(opts.label ?? 'extract', tasks.length, { quiet: opts.quiet });
+    this.outcomes = new RunOutcomes(tasks, () => this.progress.tick());
+    this.events.on('completed', ({ jobId, returnvalue }) => {
+      this.outcomes.completed(jobId, returnvalue, false);
+      this.wake();
+    });
+    this.events.on('failed', ({ jobId, failedReason }) => {
+      this.outcomes.failed(jobId, failedReason);
+      this.wake();
+    });
+  }
+
+  /** Connects, submits every task, then collects until every job has an outcome. */
+  async work(): Promise<void> {
+    const conn = watchConnection(this.queue.getBackend(), {
+      lost: (why) => this.log(`queue: lost Redis at ${this.where} (${why}); waiting for it to come back`),
+      restored: () => {
+        this.log(`queue: reconnected to Redis at ${this.where}`);
+        this.requestSweep();
+      },
+    });
+    watchConnection(this.events.getBackend(), { lost: () => undefined, restored: () => this.requestSweep() });
+    await waitForRedis(Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]), this.opts.url, conn.lastError);
+    this.connected = true;
+    await this.submit();
+    await this.sweep(true);
+    await this.waitForResults();
+  }
+
+  /** Ends the run: progress display off, connections closed. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.progress.stop();
+    // QueueEvents.close() first waits for its connection, which never comes when Redis was not reachable.
+    if (this.connected) await closeAll([this.queue, this.events]);
+    else await Promise.allSettled([this.queue.close(), this.events.getBackend().close()]);
+  }
+
+  private requestSweep(): void {
+    this.sweepWanted = true;
+    this.wake();
+  }
+
+  /** The job of task i (reading its file), or undefined after skipping the task when the producer cannot read the file. */
+  private async jobFor(i: number): Promise<JobSpec | undefined> {
+    const task = { ...this.tasks[i]!, path: resolve(this.tasks[i]!.path) }; // workers resolve nothing: they get absolute paths
     let bytes: Uint8Array;
     try {
       bytes = await readFile(task.path);
     } catch (err) {
-      skip(i, 'READ_FAILED', `${task.path}: ${(err as Error).message}`);
+      this.outcomes.skip(i, 'READ_FAILED', `${task.path}: ${(err as Error).message}`);
       return undefined;
     }
-    const id = jobIdFor(task, bytes, code);
-    const data: QueueJobData = { format: JOB_FORMAT, task, code, ...(opts.sendAudio ? { audio: Buffer.from(bytes).toString('base64') } : {}) };
+    const id = jobIdFor(task, bytes, this.code);
+    const data: QueueJobData = { format: JOB_FORMAT, task, code: this.code, ...(this.opts.sendAudio ? { audio: Buffer.from(bytes).toString('base64') } : {}) };
     return {
       id, name: 'extract', data,
       opts: {
@@ -153,150 +187,94 @@ export async function runOnQueue(tasks: ExtractTask[], opts: QueueRunOptions): P
         removeOnComplete: { age: KEEP_FINISHED_SECONDS }, removeOnFail: { age: KEEP_FINISHED_SECONDS },
       },
     };
-  };
+  }
 
-  const submit = async () => {
+  /** Adds a job per distinct piece of work, SUBMIT_BATCH at a time. */
+  private async submit(): Promise<void> {
+    const { tasks, outcomes } = this;
     for (let from = 0; from < tasks.length; from += SUBMIT_BATCH) {
-      const batch: Array<NonNullable<Awaited<ReturnType<typeof jobFor>>>> = [];
+      const batch: JobSpec[] = [];
       for (let i = from; i < Math.min(tasks.length, from + SUBMIT_BATCH); i++) {
-        const job = await jobFor(i);
-        if (!job) continue;
-        const waiting = pending.get(job.id);
-        if (waiting) waiting.push(i); // the same work twice in one run: one job
-        else {
-          pending.set(job.id, [i]);
-          batch.push(job);
-        }
+        const job = await this.jobFor(i);
+        if (job && outcomes.waitFor(job.id, i)) batch.push(job); // the same work twice in one run: one job
       }
-      await queue.addBulk(batch.map(({ name, data, opts: o }) => ({ name, data, opts: o })));
+      await this.queue.addBulk(batch.map(({ name, data, opts }) => ({ name, data, opts })));
     }
-    stats.jobs = pending.size;
-  };
+    this.jobs = outcomes.pendingJobs;
+  }
 
   /** Resubmits a job Redis lost, from its file (which must still have the same content). */
-  const resubmit = async (id: string) => {
-    const indices = pending.get(id)!;
-    const job = await jobFor(indices[0]!);
+  private async resubmit(id: string): Promise<void> {
+    const job = await this.jobFor(this.outcomes.waiting(id)[0]!);
     if (!job) {
-      pending.delete(id);
-      for (const i of indices.slice(1)) skip(i, 'READ_FAILED', `${tasks[i]!.path}: unreadable when its job had to be submitted again`);
+      this.outcomes.skipJob(id, 'READ_FAILED', (path) => `${path}: unreadable when its job had to be submitted again`);
       return;
     }
     if (job.id !== id) {
-      pending.delete(id);
-      for (const i of indices) skip(i, 'CHANGED', `${tasks[i]!.path}: the file changed during the run`);
+      this.outcomes.skipJob(id, 'CHANGED', (path) => `${path}: the file changed during the run`);
       return;
     }
-    await queue.add(job.name, job.data, job.opts);
-    stats.resubmitted++;
-  };
+    await this.queue.add(job.name, job.data, job.opts);
+    this.outcomes.counters.resubmitted++;
+  }
 
   /** Reads every pending job: collects finished ones, re-adds missing ones; `initial`: retries circumstantial failures of earlier runs. */
-  const sweep = async (initial: boolean): Promise<number> => {
-    const before = collected;
+  private async sweep(initial: boolean): Promise<number> {
+    const { outcomes } = this;
+    const before = outcomes.collected;
     let missing = 0;
-    const ids = [...pending.keys()];
+    const ids = outcomes.pendingIds();
     for (let from = 0; from < ids.length; from += SWEEP_BATCH) {
       const batch = ids.slice(from, from + SWEEP_BATCH);
-      const jobs = await Promise.all(batch.map((id) => queue.getJob(id) as Promise<Job<QueueJobData, QueueJobResult> | undefined>));
+      const jobs = await Promise.all(batch.map((id) => this.queue.getJob(id) as Promise<BullJob<QueueJobData, QueueJobResult> | undefined>));
       for (let k = 0; k < batch.length; k++) {
         const id = batch[k]!;
         const job = jobs[k];
-        if (!pending.has(id)) continue; // settled by an event meanwhile
+        if (!outcomes.isPending(id)) continue; // settled by an event meanwhile
         if (!job) {
           missing++;
-          await resubmit(id);
+          await this.resubmit(id);
         } else if (job.returnvalue !== null && job.returnvalue !== undefined) {
-          completed(id, job.returnvalue, initial);
+          outcomes.completed(id, job.returnvalue, initial);
         } else if (job.finishedOn !== undefined && job.failedReason) {
           if (initial && !isFinalFailure(parseFailure(job.failedReason).code)) {
             await job.retry('failed');
-            stats.retriedFailed++;
-          } else failed(id, job.failedReason);
+            outcomes.counters.retriedFailed++;
+          } else outcomes.failed(id, job.failedReason);
         }
       }
     }
-    if (missing > 0) log(`queue: Redis at ${where} no longer had ${missing} job(s) of this run (restarted without persistence?): submitted them again`);
-    return collected - before;
-  };
+    if (missing > 0) this.log(`queue: Redis at ${this.where} no longer had ${missing} job(s) of this run (restarted without persistence?): submitted them again`);
+    return outcomes.collected - before;
+  }
 
-  const noWorkersWarning = async () => {
-    if ((await queue.getWorkersCount()) === 0) {
-      log(`queue: no \`ser worker\` is connected to ${where}; the jobs wait until one starts (ser worker --queue ${where})`);
-      return true;
-    }
-    return false;
-  };
+  /** Warns once that no worker is connected; returns whether it did. */
+  private async warnIfNoWorkers(): Promise<boolean> {
+    if ((await this.queue.getWorkersCount()) > 0) return false;
+    this.log(`queue: no \`ser worker\` is connected to ${this.where}; the jobs wait until one starts (ser worker --queue ${this.where})`);
+    return true;
+  }
 
-  const work = async () => {
-    const conn = watchConnection(queue.getBackend(), {
-      lost: (why) => log(`queue: lost Redis at ${where} (${why}); waiting for it to come back`),
-      restored: () => {
-        log(`queue: reconnected to Redis at ${where}`);
-        sweepWanted = true;
-        wake();
-      },
-    });
-    watchConnection(events.getBackend(), { lost: () => undefined, restored: () => { sweepWanted = true; wake(); } });
-    await waitForRedis(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), opts.url, conn.lastError);
-    connected = true;
-    await submit();
-    await sweep(true);
+  /** Waits for events; sweeps after a reconnection and when results stop coming (at doubling intervals). */
+  private async waitForResults(): Promise<void> {
+    const { outcomes } = this;
     let sweepEvery = SWEEP_FIRST_MS;
     let warnedNoWorkers = false;
-    while (pending.size > 0 && !stopped) {
+    while (outcomes.pendingJobs > 0 && !this.stopped) {
       await new Promise<void>((res) => {
-        wake = res;
+        this.wake = res;
         setTimeout(res, 1000);
       });
-      wake = () => undefined;
-      const quietFor = Date.now() - lastResultAt;
-      if (pending.size > 0 && !stopped && (sweepWanted || quietFor >= sweepEvery)) {
-        sweepWanted = false;
-        const found = await sweep(false);
+      this.wake = () => undefined;
+      const quietFor = Date.now() - outcomes.lastResultAt;
+      if (outcomes.pendingJobs > 0 && !this.stopped && (this.sweepWanted || quietFor >= sweepEvery)) {
+        this.sweepWanted = false;
+        const found = await this.sweep(false);
         sweepEvery = found > 0 ? SWEEP_FIRST_MS : Math.min(2 * sweepEvery, SWEEP_MAX_MS);
-        if (found === 0 && !warnedNoWorkers) warnedNoWorkers = await noWorkersWarning();
+        if (found === 0 && !warnedNoWorkers) warnedNoWorkers = await this.warnIfNoWorkers();
       }
     }
-  };
-
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new QueueInterruptedError(
-      `interrupted with ${collected} of ${tasks.length} results collected; nothing was written. The jobs stay in the queue at ${where} ` +
-        'and workers go on with them: run the same command again to collect the results (finished files are not recomputed)'));
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const working = work();
-  working.catch(() => undefined); // after an interrupt its late failures (closed connections) are expected
-  try {
-    await Promise.race([working, aborted]);
-  } finally {
-    stopped = true;
-    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
-    progress.stop();
-    // QueueEvents.close() first waits for its connection, which never comes when Redis was not reachable.
-    if (connected) await closeAll([queue, events]);
-    else await Promise.allSettled([queue.close(), events.getBackend().close()]);
   }
-
-  const results: OkResult[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const o of outcomes as Outcome[]) {
-    if (o.ok) results.push(o.result);
-    else skipped.push(o.skip);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    results,
-    skipped,
-    stats: {
-      files: tasks.length, ok: results.length, skipped: skipped.length, cacheHits, cacheRecomputed,
-      retried: stats.redelivered, seconds, filesPerSecond: tasks.length / Math.max(seconds, 1e-9), workers: workers.size,
-    },
-    queue: stats,
-  };
 }
 
 /** Closes the connections, or drops them after 3 s (a close waits on commands queued for a Redis that is down). */
