@@ -29,3 +29,4 @@ export * from "./stream_resample";
 export * from "./max_pool_grad";
 export * from "./sum_rows";
 export * from "./conv_relu_pool";
+export * from "./batch_norm_train";

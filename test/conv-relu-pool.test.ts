@@ -210,7 +210,7 @@ describe('the patched paper CNN against tfjs layers', () => {
     }
   });
 
-  it('trainCnn fuses by default, not with fuseConvPool: false, and leaves the layers unpatched', async () => {
+  it('trainCnn fuses by default, not with fuseLayers: false, and leaves the layers unpatched', async () => {
     const rows = 64;
     const X = gaussian(rows * DIM, 12);
     const y = Int32Array.from({ length: rows }, (_, i) => i % CLASSES);
@@ -218,7 +218,7 @@ describe('the patched paper CNN against tfjs layers', () => {
       const model = buildPaperCnn(DIM, CLASSES, { seed: 13 });
       try {
         const prof = await tf.profile(async () => {
-          await trainCnn(X, y, CLASSES, { model, epochs: 1, validationSplit: 0, seed: 2, ...(fuse ? {} : { fuseConvPool: false }) });
+          await trainCnn(X, y, CLASSES, { model, epochs: 1, validationSplit: 0, seed: 2, ...(fuse ? {} : { fuseLayers: false }) });
         });
         expect(prof.kernelNames.includes(CONV_RELU_POOL_GRAD_KERNEL), `fuse ${fuse}`).toBe(fuse);
         expect(prof.kernelNames.includes('MaxPoolGrad'), `fuse ${fuse}`).toBe(!fuse);

@@ -29,6 +29,7 @@ import { useKernelCore } from './kernels/kernel-core.js';
 import { fastTileConfig } from './kernels/tile.js';
 import { fastGatherConfig } from './kernels/gather.js';
 import { CONV_RELU_POOL_KERNEL, convReluPoolGradConfig, convReluPoolGradWasmConfig, convReluPoolWasmConfig } from './kernels/conv-relu-pool.js';
+import { BATCH_NORM_TRAIN_KERNEL, batchNormTrainGradConfig, batchNormTrainGradWasmConfig, batchNormTrainWasmConfig } from './kernels/batch-norm-train.js';
 
 export type BackendPreference = 'node' | 'wasm' | 'cpu';
 
@@ -42,7 +43,7 @@ export interface BackendInfo {
 const require = createRequire(import.meta.url);
 
 /** Kernels this module adds to or replaces in the wasm backend (see src/ml/cnn/kernels/). */
-export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, CONV_RELU_POOL_KERNEL] as const;
+export const WASM_KERNELS_ADDED = ['Conv2DBackpropFilter', FUSED_ADAM_KERNEL, SHARED_ADAM_KERNEL, CONV_RELU_POOL_KERNEL, BATCH_NORM_TRAIN_KERNEL] as const;
 export const WASM_KERNELS_REPLACED = ['BatchMatMul', '_FusedMatMul (linear/relu)', 'MaxPoolGrad', 'Sum', 'Identity', 'Tile', 'GatherV2', 'Conv2D (Conv1D shapes)', 'Conv2DBackpropInput (Conv1D shapes)'] as const;
 
 /**
@@ -62,6 +63,12 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel(convReluPoolGradWasmConfig);
   }
   if (!tf.getGradient(CONV_RELU_POOL_KERNEL)) tf.registerGradient(convReluPoolGradConfig);
+  // Batch normalisation layers while training (fuse-batch-norm.ts).
+  if (!tf.getKernel(BATCH_NORM_TRAIN_KERNEL, 'wasm')) {
+    tf.registerKernel(batchNormTrainWasmConfig);
+    tf.registerKernel(batchNormTrainGradWasmConfig);
+  }
+  if (!tf.getGradient(BATCH_NORM_TRAIN_KERNEL)) tf.registerGradient(batchNormTrainGradConfig);
   const replace = (name: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void => {
     const stock = tf.getKernel(name, 'wasm');
     if (!stock) throw new Error(`tfjs-backend-wasm has no stock '${name}' kernel to replace`);

@@ -21,6 +21,7 @@ import * as tf from '../tfjs.js';
 import { Random } from '../../util/random.js';
 import { buildPaperCnn, CnnError, setDropoutSeed } from './model.js';
 import { fuseConvPoolForTraining } from './fuse-conv-pool.js';
+import { fuseBatchNormForTraining } from './fuse-batch-norm.js';
 import { EarlyStopping } from './early-stopping.js';
 
 export interface EpochLogs {
@@ -81,11 +82,12 @@ export interface TrainCnnOptions {
    */
   augment?: (x: Float32Array, y: Float32Array, rows: number, rng: Random) => void;
   /**
-   * Run a first Conv1D → MaxPooling1D pair as one fused op while training on the wasm backend
-   * (fuse-conv-pool.ts; default true). false trains through tfjs' own layers: slower, the same
-   * model up to float32 rounding, for comparisons.
+   * While training on the wasm backend, run a first Conv1D → MaxPooling1D pair and each
+   * BatchNormalization layer as fused ops (fuse-conv-pool.ts, fuse-batch-norm.ts; default true).
+   * false trains through tfjs' own layers: slower, the same model up to float32 rounding, for
+   * comparisons.
    */
-  fuseConvPool?: boolean;
+  fuseLayers?: boolean;
 }
 
 export interface TrainCnnResult {
@@ -101,7 +103,7 @@ export interface TrainCnnResult {
   backend: string;
 }
 
-function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'onBatch' | 'model' | 'validationData' | 'augment' | 'fuseConvPool'>>): number {
+function validate(X: Float32Array, y: Int32Array, nClasses: number, o: Required<Omit<TrainCnnOptions, 'onEpoch' | 'onBatch' | 'model' | 'validationData' | 'augment' | 'fuseLayers'>>): number {
   if (!(X instanceof Float32Array)) throw new CnnError('X must be a Float32Array (rows × dim, row-major)');
   if (!(y instanceof Int32Array)) throw new CnnError('y must be an Int32Array of class indices');
   if (!Number.isInteger(nClasses) || nClasses < 2) throw new CnnError(`nClasses must be an integer ≥ 2, got ${nClasses}`);
@@ -183,8 +185,8 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
   const epochMs: number[] = [];
   let stoppedEpoch: number | null = null;
 
-  // The paper CNN's Conv1D → pool pair runs as one op while it trains (fuse-conv-pool.ts).
-  const unfuse = opts.fuseConvPool === false ? () => {} : fuseConvPoolForTraining(model);
+  // Fused ops in place of some layers while the model trains (undone in the finally below).
+  const unfuse = opts.fuseLayers === false ? [] : [fuseConvPoolForTraining(model), fuseBatchNormForTraining(model)];
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
@@ -237,7 +239,7 @@ export async function trainCnn(X: Float32Array, y: Int32Array, nClasses: number,
     if (stopper && o.restoreBestWeights) stopper.restore(model);
     onBatch?.({ epoch: history.length - 1, epochs: history.length, batch: batches, batches, done: true });
   } finally {
-    unfuse();
+    for (const restore of unfuse) restore();
     setDropoutSeed(model, undefined);
     stopper?.dispose();
     tf.dispose([...(xAll ? [xAll] : []), ...(yAll ? [yAll] : []), ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])]);

@@ -14,7 +14,7 @@ import type { WasmCore } from '../../../wasm/core.js';
 let core: WasmCore | null = null;
 
 /** Exports of build/ser.wasm the kernel wrappers call. */
-const REQUIRED = ['gemmF32', 'scatterAddRows', 'conv1dFilterGradK3', 'convFilterGrad1d', 'maxPoolGrad1d', 'sumRowsF32', 'convReluPool1d', 'convReluPoolGrad1d', 'convReluPoolWorkBytes'];
+const REQUIRED = ['gemmF32', 'scatterAddRows', 'conv1dFilterGradK3', 'convFilterGrad1d', 'maxPoolGrad1d', 'sumRowsF32', 'convReluPool1d', 'convReluPoolGrad1d', 'convReluPoolWorkBytes', 'batchNormTrainForward', 'batchNormTrainBackward', 'batchNormTrainWorkBytes'];
 
 /**
  * Sets (or clears) the module; returns whether it has every kernel these
