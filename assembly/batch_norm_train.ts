@@ -18,25 +18,9 @@
 //   dx[r,c] = γ_c / √(σ²_c + ε) · (dy[r,c] − dβ_c / R − x̂[r,c] · dγ_c / R)
 // Sums in float64 (two accumulators per four channels), elements in float32.
 // `channels` must be a multiple of 4 (the TypeScript side checks). Nothing is
-// allocated; `work` holds 2 × channels float64.
+// allocated; `work` holds batchNormTrainWorkBytes(channels) bytes (3 × channels float64).
 
-// @ts-ignore: decorator
-@inline
-function lo(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-// @ts-ignore: decorator
-@inline
-function hi(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
-}
-
-// @ts-ignore: decorator
-@inline
-function packF32(l: v128, h: v128): v128 {
-  return i32x4.shuffle(f32x4.demote_f64x2_zero(l), f32x4.demote_f64x2_zero(h), 0, 1, 4, 5);
-}
+import { highF64 as hi, lowF64 as lo, packF32 } from "./simd_f64";
 
 /** Writes y [rows × channels], mean and variance [channels] (float32). */
 export function batchNormTrainForward(

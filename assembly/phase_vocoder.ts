@@ -11,6 +11,8 @@
 // past `bins` zero), so four adjacent bins — whose recurrences are independent — share one
 // f32x4 and every load/store is a whole vector.
 
+import { highF64, packF32 } from "./simd_f64";
+
 const PI: f64 = 3.141592653589793;
 const PI_2: f64 = 1.5707963267948966;
 const PI_4: f64 = 0.7853981633974483;
@@ -30,17 +32,6 @@ function roundF32(x: v128): v128 {
   return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x));
 }
 
-/** Lanes 2 and 3 of an f32x4, widened to f64x2. */
-@inline
-function highF64(x: v128): v128 {
-  return f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1));
-}
-
-/** Two f64x2 halves rounded to float32 and packed into one f32x4. */
-@inline
-function packF32(lo: v128, hi: v128): v128 {
-  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
 
 
 /**

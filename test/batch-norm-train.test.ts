@@ -18,23 +18,8 @@ import { batchNormUnfusable, fuseBatchNormForTraining } from '../src/ml/cnn/fuse
 import { buildSequenceCnn } from '../src/ml/cnn/sequence-model.js';
 import { disposeCnn, setDropoutSeed } from '../src/ml/cnn/model.js';
 import { trainCnn } from '../src/ml/cnn/train.js';
-import { Random } from '../src/util/random.js';
 import type { WasmCore } from '../src/wasm/core.js';
-
-function gaussian(n: number, seed: number, scale = 1, offset = 0): Float32Array {
-  const rng = new Random(seed);
-  return Float32Array.from({ length: n }, () => offset + rng.gaussian() * scale);
-}
-
-/** Max |a − b| over max(1, max |b|). */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0, scale = 1;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
+import { gaussian, relErr } from './helpers/arrays.js';
 
 const EPS = 1e-3;
 let core: WasmCore;

@@ -7,12 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/ml/tfjs.js';
 import { initBackend } from '../src/ml/cnn/backend.js';
 import { meanGradConfig, sumGradConfig } from '../src/ml/gradients/reduce-grads.js';
-import { Random } from '../src/util/random.js';
-
-function gaussian(n: number, seed: number): Float32Array {
-  const rng = new Random(seed);
-  return Float32Array.from({ length: n }, () => rng.gaussian());
-}
+import { gaussian } from './helpers/arrays.js';
 
 /** tfjs-core's own gradient of sum/mean along `axis` for upstream gradient w: w reshaped · ones (/ n). */
 function viaOnes(x: tf.Tensor, w: tf.Tensor, axis: number[], mean: boolean): Float32Array {

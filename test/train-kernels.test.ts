@@ -15,13 +15,8 @@ import { THREADED_MIN_MACS } from '../src/ml/cnn/kernels/threaded-mat-mul.js';
 import { maxPoolGrad1dWasm, maxPoolGradNhwc, pool1d } from '../src/ml/cnn/kernels/max-pool-grad.js';
 import { sumLeadingRows, sumLeadingRowsWasm } from '../src/ml/cnn/kernels/sum.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
-import { Random } from '../src/util/random.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-
-function gaussian(n: number, seed: number): Float32Array {
-  const rng = new Random(seed);
-  return Float32Array.from({ length: n }, () => rng.gaussian());
-}
+import { gaussian } from './helpers/arrays.js';
 
 /**
  * op(A)·op(B) in float64 (A, B row-major as stored; op transposes when asked),

@@ -8,6 +8,9 @@
 
 import { convReluPool1d, convReluPoolImageGrad, convReluPoolWorkBytes } from "../conv_relu_pool";
 
+// Per-thread work bytes, for the caller sizing `work` (the same function the kernels use).
+export { convReluPoolWorkBytes };
+
 export function convReluPoolPart(
   x: usize, w: usize, bias: usize, y: usize, work: usize,
   batch: i32, width: i32, taps: i32, channels: i32, pool: i32, outWidth: i32,

@@ -14,7 +14,7 @@
  */
 import * as tf from '../tfjs.js';
 import { batchNormTrain, BATCH_NORM_TRAIN_KERNEL } from './kernels/batch-norm-train.js';
-import { kernelCore } from './kernels/kernel-core.js';
+import { fusedKernelAvailable, onlyInput, patchLayerCall, type LayerCall } from './layer-patch.js';
 
 interface LayerVariableLike {
   read(): tf.Variable;
@@ -35,8 +35,6 @@ interface BatchNormLike {
   movingVariance: LayerVariableLike;
 }
 
-type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
 /** Why `layer` cannot run fused, or null when it can. */
 export function batchNormUnfusable(layer: tf.layers.Layer): string | null {
   if (layer.getClassName() !== 'BatchNormalization') return 'not a BatchNormalization layer';
@@ -47,11 +45,6 @@ export function batchNormUnfusable(layer: tf.layers.Layer): string | null {
   const channels = bn.gamma.shape[0]!;
   if (channels % 4 !== 0) return `${channels} channels (the fused kernel takes multiples of 4)`;
   return null;
-}
-
-/** Whether the fused kernels can run here (wasm backend, ser.wasm loaded, kernels registered). */
-export function fusedBatchNormAvailable(): boolean {
-  return tf.getBackend() === 'wasm' && kernelCore() !== null && tf.getKernel(BATCH_NORM_TRAIN_KERNEL, 'wasm') !== undefined;
 }
 
 /** tfjs-layers' moving-average step, verbatim in effect: variable ← variable − (variable − value)·(1 − momentum). */
@@ -69,26 +62,22 @@ function updateMovingAverage(variable: LayerVariableLike, value: tf.Tensor, mome
  * restore function in a `finally`.
  */
 export function fuseBatchNormForTraining(model: tf.LayersModel): () => void {
-  if (!fusedBatchNormAvailable()) return () => {};
-  const patched: tf.layers.Layer[] = [];
+  if (!fusedKernelAvailable(BATCH_NORM_TRAIN_KERNEL)) return () => {};
+  const restores: Array<() => void> = [];
   for (const layer of model.layers) {
     if (batchNormUnfusable(layer) !== null) continue;
     const bn = layer as unknown as BatchNormLike;
-    const unfused = Object.getPrototypeOf(layer).call as CallFn;
-    const call: CallFn = function (this: unknown, inputs, kwargs) {
+    const unfused = Object.getPrototypeOf(layer).call as LayerCall;
+    const call: LayerCall = (inputs, kwargs) => {
       if (kwargs['training'] !== true) return unfused.call(layer, inputs, kwargs);
       return tf.tidy(() => {
-        const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-        const [y, mean, variance] = batchNormTrain(x, bn.gamma!.read() as tf.Tensor1D, bn.beta!.read() as tf.Tensor1D, bn.epsilon);
+        const [y, mean, variance] = batchNormTrain(onlyInput(inputs), bn.gamma!.read() as tf.Tensor1D, bn.beta!.read() as tf.Tensor1D, bn.epsilon);
         updateMovingAverage(bn.movingMean, mean, bn.momentum);
         updateMovingAverage(bn.movingVariance, variance, bn.momentum);
         return y;
       });
     };
-    Object.defineProperty(layer, 'call', { value: call, configurable: true, writable: true });
-    patched.push(layer);
+    restores.push(patchLayerCall(layer, call));
   }
-  return () => {
-    for (const layer of patched) delete (layer as unknown as { call?: CallFn }).call;
-  };
+  return () => restores.forEach((restore) => restore());
 }

@@ -19,7 +19,7 @@
  */
 import * as tf from '../tfjs.js';
 import { CONV_RELU_POOL_KERNEL, convReluPool } from './kernels/conv-relu-pool.js';
-import { kernelCore } from './kernels/kernel-core.js';
+import { fusedKernelAvailable, onlyInput, patchLayerCall, type LayerCall } from './layer-patch.js';
 
 interface LayerVariableLike {
   read(): tf.Variable;
@@ -41,9 +41,6 @@ interface LayerGraphLike {
   outboundNodes: NodeLike[];
 }
 
-type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
-const first = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
 const one = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
 
 /** The fusable first Conv1D → MaxPooling1D pair of `model` and the pool size, or null (with the reason). */
@@ -76,11 +73,6 @@ export function fusableConvPool(model: tf.LayersModel): { conv: tf.layers.Layer;
   return { conv, pool, poolSize };
 }
 
-/** Whether the fused kernels can run here (wasm backend, ser.wasm loaded, kernels registered). */
-export function fusedConvPoolAvailable(): boolean {
-  return tf.getBackend() === 'wasm' && kernelCore() !== null && tf.getKernel(CONV_RELU_POOL_KERNEL, 'wasm') !== undefined;
-}
-
 /**
  * Patches `model`'s first Conv1D → MaxPooling1D pair to run fused when it
  * qualifies and the kernels are available; returns the function that undoes
@@ -88,25 +80,20 @@ export function fusedConvPoolAvailable(): boolean {
  * `finally`.
  */
 export function fuseConvPoolForTraining(model: tf.LayersModel): () => void {
-  if (!fusedConvPoolAvailable()) return () => {};
+  if (!fusedKernelAvailable(CONV_RELU_POOL_KERNEL)) return () => {};
   const found = fusableConvPool(model);
   if ('reason' in found) return () => {};
   const { conv, pool, poolSize } = found;
   const weights = conv as unknown as ConvLayerLike;
-  const convCall: CallFn = (inputs) =>
-    convReluPool(first(inputs) as tf.Tensor3D, weights.kernel!.read() as unknown as tf.Tensor3D, weights.bias!.read() as unknown as tf.Tensor1D, poolSize);
+  const convCall: LayerCall = (inputs) =>
+    convReluPool(onlyInput(inputs) as tf.Tensor3D, weights.kernel!.read() as unknown as tf.Tensor3D, weights.bias!.read() as unknown as tf.Tensor1D, poolSize);
   // A reshape to its own shape, not the input itself: Layer.apply clones an output that is one of its
   // inputs, and the clone's gradient is a Cast, i.e. a 10 MB copy per step into a tensor the fused
   // gradient kernel would then have to copy again. A reshape shares the data both ways.
-  const poolCall: CallFn = (inputs) => {
-    const x = first(inputs);
+  const poolCall: LayerCall = (inputs) => {
+    const x = onlyInput(inputs);
     return tf.reshape(x, x.shape);
   };
-  Object.defineProperty(conv, 'call', { value: convCall, configurable: true, writable: true });
-  Object.defineProperty(pool, 'call', { value: poolCall, configurable: true, writable: true });
-  return () => {
-    // Deleting the own properties brings back the class methods.
-    delete (conv as unknown as { call?: CallFn }).call;
-    delete (pool as unknown as { call?: CallFn }).call;
-  };
+  const restores = [patchLayerCall(conv, convCall), patchLayerCall(pool, poolCall)];
+  return () => restores.forEach((restore) => restore());
 }

@@ -21,6 +21,12 @@ function broadcastDy(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): tf.T
   return tf.broadcastTo(tf.reshape(dy, expanded), x.shape);
 }
 
+/** dy as float32: tfjs' versions yield float32 whatever dy's dtype (dy · float32 ones), and so do these. */
+function floatDy(dy: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  const g = dy as tf.Tensor;
+  return g.dtype === 'float32' ? g : tf.cast(g, 'float32');
+}
+
 function reducedSize(x: tf.Tensor, axis: number | number[]): number {
   const axes = tf.util.parseAxisParam(axis, x.shape);
   return axes.reduce((n, a) => n * x.shape[a]!, 1);
@@ -32,9 +38,7 @@ export const sumGradConfig: tf.GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [tf.Tensor];
     const { axis } = attrs as unknown as tf.SumAttrs;
-    const g = dy as tf.Tensor;
-    // tfjs' version yields float32 whatever dy's dtype (dy · float32 ones); so does this.
-    return { x: () => broadcastDy(g.dtype === 'float32' ? g : tf.cast(g, 'float32'), x, axis) };
+    return { x: () => broadcastDy(floatDy(dy), x, axis) };
   },
 };
 
@@ -44,8 +48,7 @@ export const meanGradConfig: tf.GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [tf.Tensor];
     const { axis } = attrs as unknown as tf.MeanAttrs;
-    const g = dy as tf.Tensor;
-    return { x: () => tf.div(broadcastDy(g.dtype === 'float32' ? g : tf.cast(g, 'float32'), x, axis), reducedSize(x, axis)) };
+    return { x: () => tf.div(broadcastDy(floatDy(dy), x, axis), reducedSize(x, axis)) };
   },
 };
 

@@ -17,7 +17,7 @@
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmCore } from '../../../wasm/core.js';
-import { kernelCore } from './kernel-core.js';
+import { requireKernelCore } from './kernel-core.js';
 
 export const BATCH_NORM_TRAIN_KERNEL = 'SerBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD_KERNEL = 'SerBatchNormTrainGrad';
@@ -132,11 +132,6 @@ export function batchNormTrainGradWasm(
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function requireCore(kernel: string): WasmCore {
-  const core = kernelCore();
-  if (!core) throw new Error(`${kernel}: build/ser.wasm with the training kernels is not loaded (npm run build:wasm)`);
-  return core;
-}
 
 const heap = (backend: BackendWasm, t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
 
@@ -145,7 +140,7 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const { x, gamma, beta } = args.inputs as { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo };
   const { epsilon } = args.attrs as { epsilon: number };
   const { rows, channels } = batchNormShape(x.shape, gamma.shape, beta.shape);
-  const core = requireCore(BATCH_NORM_TRAIN_KERNEL);
+  const core = requireKernelCore(BATCH_NORM_TRAIN_KERNEL);
   const y = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([channels], 'float32');
   const variance = backend.makeOutput([channels], 'float32');
@@ -161,7 +156,7 @@ function gradKernel(args: KernelArgs): tf.TensorInfo {
   const { rows, channels } = batchNormShape(x.shape, gamma.shape, gamma.shape);
   if (dy.shape.join() !== x.shape.join()) throw new Error(`${BATCH_NORM_TRAIN_GRAD_KERNEL}: dy is [${dy.shape}], x [${x.shape}]`);
   if (!(part in BN_GRAD)) throw new Error(`${BATCH_NORM_TRAIN_GRAD_KERNEL}: part must be x, gamma or beta, got ${String(part)}`);
-  const core = requireCore(BATCH_NORM_TRAIN_GRAD_KERNEL);
+  const core = requireKernelCore(BATCH_NORM_TRAIN_GRAD_KERNEL);
   const out = backend.makeOutput(part === 'x' ? x.shape : [channels], 'float32');
   batchNormTrainGradWasm(core, heap(backend, x), heap(backend, gamma), heap(backend, mean), heap(backend, variance), heap(backend, dy), rows, channels, epsilon, part, heap(backend, out));
   return out;

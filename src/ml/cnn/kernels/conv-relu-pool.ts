@@ -20,7 +20,7 @@
 import * as tf from '../../tfjs.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmCore } from '../../../wasm/core.js';
-import { kernelCore } from './kernel-core.js';
+import { requireKernelCore } from './kernel-core.js';
 import { kernelPoolAvailable, MAX_STAGED_BYTES, Staging } from '../threads/kernel-pool.js';
 
 export const CONV_RELU_POOL_KERNEL = 'SerConv1DReluPool';
@@ -145,13 +145,8 @@ export function convReluPoolGradWasm(
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function requireCore(kernel: string): WasmCore {
-  const core = kernelCore();
-  if (!core) throw new Error(`${kernel}: build/ser.wasm with the training kernels is not loaded (npm run build:wasm)`);
-  return core;
-}
 
-/** Bytes a call stages into the kernel threads' shared memory (operands, results, per-thread rows). */
+/** Upper bound of the bytes a call stages into the kernel threads' shared memory (operands, results, 16 bytes per sample per thread of work rows). */
 function stagedBytes(s: ConvReluPoolShape, threads: number): number {
   return 4 * (s.batch * s.width + (s.taps + 2) * s.channels + s.batch * s.outWidth * s.channels * 2 + s.batch * (s.taps + 1) * s.channels + threads * 4 * s.width);
 }
@@ -166,6 +161,12 @@ function threaded(backend: BackendWasm, s: ConvReluPoolShape): boolean {
   return kernelPoolAvailable(backend) && stagedBytes(s, 64) <= MAX_STAGED_BYTES;
 }
 
+/** x, filter and bias in the kernel threads' memory, and the per-thread work rows both calls need. */
+function stageOperands(st: Staging, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo, s: ConvReluPoolShape) {
+  const workFloats = Math.ceil(st.pool.convReluPoolWorkBytes(s.width) / 4);
+  return { xPtr: st.input(x), wPtr: st.input(filter), bPtr: st.input(bias), workPtr: st.output(workFloats).ptr };
+}
+
 function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, filter, bias } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo };
@@ -173,15 +174,14 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const out = backend.makeOutput([s.batch, s.outWidth, s.channels], 'float32');
   if (threaded(backend, s)) {
     Staging.run(backend, (st) => {
-      const xPtr = st.input(x), wPtr = st.input(filter), bPtr = st.input(bias);
+      const { xPtr, wPtr, bPtr, workPtr } = stageOperands(st, x, filter, bias, s);
       const y = st.output(s.batch * s.outWidth * s.channels, out.dataId);
-      const work = st.output(st.pool.threads * 4 * s.width);
-      st.pool.convReluPool(xPtr, wPtr, bPtr, y.ptr, work.ptr, s);
+      st.pool.convReluPool(xPtr, wPtr, bPtr, y.ptr, workPtr, s);
       st.copyOut(y.ptr, out, s.batch * s.outWidth * s.channels);
     });
     return out;
   }
-  const core = requireCore(CONV_RELU_POOL_KERNEL);
+  const core = requireKernelCore(CONV_RELU_POOL_KERNEL);
   // Views after makeOutput: it may grow the heap and detach earlier ones.
   convReluPoolWasm(
     core,
@@ -203,10 +203,9 @@ function gradKernel(args: KernelArgs): tf.TensorInfo {
   if (threaded(backend, s)) {
     const n = (s.taps + 1) * s.channels;
     Staging.run(backend, (st) => {
-      const xPtr = st.input(x), wPtr = st.input(filter), bPtr = st.input(bias), dyPtr = st.input(dy);
+      const { xPtr, wPtr, bPtr, workPtr } = stageOperands(st, x, filter, bias, s);
       const partials = st.output(s.batch * n);
-      const work = st.output(st.pool.threads * 4 * s.width);
-      st.pool.convReluPoolGrad(xPtr, wPtr, bPtr, dyPtr, partials.ptr, work.ptr, s);
+      st.pool.convReluPoolGrad(xPtr, wPtr, bPtr, st.input(dy), partials.ptr, workPtr, s);
       // Images summed in order in float64, as convReluPoolGrad1d does in ser.wasm: the same bits either way.
       const part = new Float32Array(st.pool.memory.buffer, partials.ptr, s.batch * n);
       const total = new Float64Array(n);
@@ -215,7 +214,7 @@ function gradKernel(args: KernelArgs): tf.TensorInfo {
     });
     return out;
   }
-  const core = requireCore(CONV_RELU_POOL_GRAD_KERNEL);
+  const core = requireKernelCore(CONV_RELU_POOL_GRAD_KERNEL);
   convReluPoolGradWasm(
     core,
     backend.typedArrayFromHeap(x) as Float32Array,

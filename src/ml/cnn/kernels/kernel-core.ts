@@ -30,3 +30,9 @@ export function useKernelCore(candidate: WasmCore | null): boolean {
 export function kernelCore(): WasmCore | null {
   return core;
 }
+
+/** The module, or an error naming the kernel that needs it (for kernels with no JS fallback). */
+export function requireKernelCore(kernel: string): WasmCore {
+  if (!core) throw new Error(`${kernel}: build/ser.wasm with the training kernels is not loaded (npm run build:wasm)`);
+  return core;
+}

@@ -83,6 +83,7 @@ export interface TrainKernels {
     epsilon: number, negLearningRate: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number,
     part: number, parts: number,
   ): void;
+  convReluPoolWorkBytes(width: number): number;
   convReluPoolPart(
     x: number, w: number, bias: number, y: number, work: number,
     batch: number, width: number, taps: number, channels: number, pool: number, outWidth: number,

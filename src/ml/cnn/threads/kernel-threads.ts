@@ -21,16 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { CONTROL_BYTES, controlViews, instantiateTrainModule, OP, runPart, SLOT, INT_ARGS, FLOAT_ARGS, type KernelThreadData, type TrainKernels } from './kernel-protocol.js';
 import { SharedArena } from './shared-arena.js';
 import { memoryImportLimits } from './wasm-memory-import.js';
-
-/** The sizes of a fused Conv1D → pool call (kernels/conv-relu-pool.ts ConvReluPoolShape). */
-export interface ConvReluPoolDims {
-  batch: number;
-  width: number;
-  taps: number;
-  channels: number;
-  pool: number;
-  outWidth: number;
-}
+import type { ConvReluPoolShape } from '../kernels/conv-relu-pool.js';
 
 const PAGE = 65536;
 /** A worker that does not answer within this time is taken as dead (an Atomics.wait cannot see a thread exit). */
@@ -143,17 +134,22 @@ export class KernelThreads {
     this.call(OP.ADAM, [x, m, v, g, n], scalars);
   }
 
+  /** Bytes of `work` the two calls below need for rows of `width` samples (one row per thread). */
+  convReluPoolWorkBytes(width: number): number {
+    return this.threads * this.kernels.convReluPoolWorkBytes(width);
+  }
+
   /**
    * The fused Conv1D → ReLU → pool forward (assembly/train/conv_relu_pool.ts),
-   * split by image; `work` holds threads × 16·width bytes.
+   * split by image; `work` holds convReluPoolWorkBytes(width) bytes.
    */
-  convReluPool(x: number, w: number, bias: number, y: number, work: number, shape: ConvReluPoolDims): void {
+  convReluPool(x: number, w: number, bias: number, y: number, work: number, shape: ConvReluPoolShape): void {
     const { batch, width, taps, channels, pool, outWidth } = shape;
     this.call(OP.CONV_RELU_POOL, [x, w, bias, y, work, batch, width, taps, channels, pool, outWidth], []);
   }
 
   /** Its weight gradients, one float32 partial [(taps + 1) × channels] per image into `partials`. */
-  convReluPoolGrad(x: number, w: number, bias: number, dy: number, partials: number, work: number, shape: ConvReluPoolDims): void {
+  convReluPoolGrad(x: number, w: number, bias: number, dy: number, partials: number, work: number, shape: ConvReluPoolShape): void {
     const { batch, width, taps, channels, pool, outWidth } = shape;
     this.call(OP.CONV_RELU_POOL_GRAD, [x, w, bias, dy, partials, work, batch, width, taps, channels, pool, outWidth], []);
   }
