@@ -6,6 +6,9 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from "./resample";
+export * from "./fft_filter";
+export * from "./interpolate_short";
+export * from "./gaussian_noise";
 export * from "./phase_vocoder";
 export * from "./istft";
 export * from "./fft";

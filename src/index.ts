@@ -12,7 +12,7 @@ export * from './audio/index.js';
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from './wasm/core.js';
 export { loadWasmCore, wasmPath } from './wasm/load-node.js';
 export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack } from './wasm/dsp.js';
-export { resample, resampleRatio } from './wasm/resample.js';
+export { resample, resampleDirect, resampleRatio } from './wasm/resample.js';
 export { createReferenceDsp, ReferenceDsp } from './reference/index.js';
 export { DspError } from './dsp/errors.js';
 export { DEFAULTS, frameCount } from './dsp/types.js';
@@ -88,7 +88,7 @@ export {
 export type { DisplayRef } from './pipeline/display-format.js';
 
 // Misc.
-export { Random, hashString } from './util/random.js';
+export { Random, hashString, type RandomState } from './util/random.js';
 
 // Emotion over time: the streaming API, speech activity, streamed WAV decoding, files and figures (src/timeline/).
 export { EmotionStream, windowSamples, type EmotionStreamOptions, type TimelineWindow, type TimelineStats } from './timeline/stream.js';

@@ -28,7 +28,7 @@ import { speechSegments } from '../src/timeline/summary.js';
 import { Random } from '../src/util/random.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
 import { resampleReference } from '../src/reference/resample.js';
-import { resample } from '../src/wasm/resample.js';
+import { resample, resampleDirect } from '../src/wasm/resample.js';
 import { StreamResampler } from '../src/wasm/stream-resample.js';
 
 const core = await loadWasmCore();
@@ -77,11 +77,19 @@ function streamAll(model: EmotionModel, y: Float32Array, sr: number, chunk: numb
 }
 
 describe('streaming resampler', () => {
-  it('gives exactly the one-shot resampler\'s samples for any chunking (polyphase and interpolated rate pairs)', () => {
+  it('gives exactly the one-shot resampler\'s samples for any chunking (two-stage rate pairs, and the direct form of both modes), within 1e-6 between the forms', () => {
     const rng = new Random(9);
     const y = Float32Array.from({ length: 30011 }, (_, i) => 0.4 * Math.sin(i * 0.03) + rng.range(-0.2, 0.2));
-    for (const [a, b] of [[48000, 16000], [48000, 22050], [44100, 22050], [8000, 16000], [16000, 16000], [44099, 22050], [11025, 12000]]) {
+    // The last two ratios are too extreme for the two-stage path's FFT: resample falls back to the
+    // direct form (polyphase, then interpolated mode), and so does the stream.
+    for (const [a, b] of [[48000, 16000], [48000, 22050], [44100, 22050], [8000, 16000], [16000, 16000], [44099, 22050], [11025, 12000], [192000, 2000], [44099, 441]]) {
       const whole = resample(core, y, a!, b!);
+      const direct = resampleDirect(core, y, a!, b!);
+      expect(direct.length).toBe(whole.length);
+      let apart = 0;
+      for (let i = 0; i < whole.length; i++) apart = Math.max(apart, Math.abs(direct[i]! - whole[i]!));
+      expect(apart, `${a} → ${b}: two-stage vs direct form`).toBeLessThanOrEqual(1e-6);
+      if (a! / b! >= 96) expect(whole, `${a} → ${b} falls back to the direct form`).toEqual(direct);
       for (const max of [1, 333, 8192]) {
         const s = new StreamResampler(core, a!, b!);
         const parts: number[] = [];

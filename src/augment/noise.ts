@@ -29,12 +29,17 @@ export function drawNoiseFactor(rng: Random, opts: NoiseOptions = {}): number {
   return opts.uniformFactor ? factor * rng.uniform() : factor;
 }
 
-/** y + relativeAmplitude * max|y| * N(0, 1), drawing one Gaussian per sample from `rng`. */
-export function addScaledNoise(y: Real, relativeAmplitude: number, rng: Random): Float32Array {
+/** The checks of {@link addScaledNoise} (shared with the WASM kernel's wrapper, src/wasm/augment.ts). */
+export function assertNoiseArgs(y: Real, relativeAmplitude: number): void {
   assertSignal(y);
   if (!Number.isFinite(relativeAmplitude) || relativeAmplitude < 0) {
     throw new DspError(`noise: amplitude must be a finite number >= 0, got ${relativeAmplitude}`);
   }
+}
+
+/** y + relativeAmplitude * max|y| * N(0, 1), drawing one Gaussian per sample from `rng`. */
+export function addScaledNoise(y: Real, relativeAmplitude: number, rng: Random): Float32Array {
+  assertNoiseArgs(y, relativeAmplitude);
   let peak = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;

@@ -179,7 +179,7 @@ export function besselI0(x: number): number {
 }
 
 /** The prototype scaled by band factor r, taps per row and offsets (phases/rows filled by callers). */
-function filterShape(r: number): Omit<FilterShape, 'phases' | 'rows'> {
+export function filterShape(r: number): Omit<FilterShape, 'phases' | 'rows'> {
   const halfWidth = PROTOTYPE_HALF_WIDTH / r;
   // A row must cover every integer i with |frac - i| < halfWidth for frac in [0, 1].
   const firstTap = -Math.ceil(halfWidth);
@@ -208,6 +208,29 @@ export function designResampler(srIn: number, srOut: number): ResamplerDesign {
     rows: polyphase ? phases : phases + 1,
   };
 }
+
+/**
+ * Second stage of the WASM one-shot resampler (src/wasm/resample-fft.ts): a fixed interpolator
+ * for a signal whose content lies below a quarter of its own rate (the first stage leaves it so).
+ * It must be flat to rate/4 and reject rate·3/4 on, where that content's first image begins: in
+ * the signal's own samples a cutoff of 1 (sinc(t)) with a transition of π rad/sample, the same
+ * Kaiser attenuation and β as the main low-pass. That is 19 non-zero taps (20 with the padding),
+ * where the direct form needs 2 · halfWidth / r (~450 at 48 → 22.05 kHz). Its grid has `phases`
+ * + 1 rows, linearly interpolated as in interpolated mode; the error of that interpolation is at
+ * most |b''| / (8 · phases²) ≈ (π² / 3) / (8 · phases²) of the peak.
+ */
+export function quarterBandInterpolator(phases: number): FilterShape {
+  const halfWidth = (ATTENUATION_DB - 8) / (2.285 * Math.PI * (QUARTER_BAND_STOP - QUARTER_BAND_PASS)) / 2;
+  const firstTap = -Math.ceil(halfWidth);
+  const lastTap = Math.floor(halfWidth) + 1;
+  // Padded to whole f32x4 vectors only: its kernel (assembly/interpolate_short.ts) has no 8-tap unrolling.
+  const taps = Math.ceil((lastTap - firstTap + 1) / 4) * 4;
+  return { bandScale: 1, cutoff: 1, halfWidth, beta: KAISER_BETA, taps, firstTap, phases, rows: phases + 1 };
+}
+
+/** Edges of {@link quarterBandInterpolator}, as fractions of its input's Nyquist (rate/4 and 3·rate/4). */
+export const QUARTER_BAND_PASS = 0.5;
+const QUARTER_BAND_STOP = 1.5;
 
 /** Interpolated-mode design for any ratio srOut / srIn (validated by the caller). */
 export function designRatio(ratio: number): RatioDesign {

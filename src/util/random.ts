@@ -141,6 +141,21 @@ export class Random {
     this.s3 = s3;
   }
 
+  /**
+   * The generator's whole state: the four xoshiro128** words (unsigned) and the pending spare
+   * Gaussian (null if none). With {@link setState}, a loop elsewhere (the WASM noise kernel,
+   * assembly/gaussian_noise.ts) can continue this sequence and hand it back.
+   */
+  getState(): RandomState {
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spareGaussian };
+  }
+
+  /** Puts the generator in `state` (from {@link getState}, here or after a loop that continued it). */
+  setState(state: RandomState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.words.map((w) => w >>> 0) as [number, number, number, number];
+    this.spareGaussian = state.spare;
+  }
+
   /** In-place Fisher–Yates shuffle. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
@@ -156,6 +171,12 @@ export class Random {
   fork(label: number): Random {
     return new Random((this.nextUint32() ^ Math.imul(label + 1, 0x9e3779b1)) >>> 0);
   }
+}
+
+/** See {@link Random.getState}. */
+export interface RandomState {
+  words: [number, number, number, number];
+  spare: number | null;
 }
 
 function rotl(x: number, k: number): number {

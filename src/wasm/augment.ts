@@ -12,6 +12,8 @@
  * overlap-add and envelope buffers and the output.
  */
 import type { AugmentBackend, StretchJob } from '../augment/index.js';
+import { addScaledNoise, assertNoiseArgs } from '../augment/noise.js';
+import type { Random } from '../util/random.js';
 
 export type { StretchJob } from '../augment/index.js';
 import type { ComplexMatrix, Real } from '../dsp/types.js';
@@ -23,13 +25,13 @@ import {
 } from '../dsp/phase-vocoder-plan.js';
 import type { WasmCore } from './core.js';
 import { hannTable, requireKernels, rfftTable, type AugmentKernels } from './kernels.js';
-import { ratioTables, resampleRatioInScratch } from './resample.js';
+import { prepareRatio, resampleRatioInScratch } from './resample.js';
 
 /** assembly/stft.ts PAD_CONSTANT: zero padding, librosa >= 0.10's default. */
 const PAD_CONSTANT = 0;
 
 const AUGMENT_KERNELS: Array<keyof AugmentKernels & string> = [
-  'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
+  'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder', 'addScaledGaussianNoise',
   'istftWorkFloats', 'istftOverlapAddFloats', 'istftOverlapAdd', 'istftNormalize',
 ];
 
@@ -164,7 +166,7 @@ export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]
   const table = rfftTable(core, k, nFft);
   const window = hannTable(core, k, nFft);
   // Cached tables must exist before the scratch frame opens.
-  const tables = plans.some((p) => p.pitch && p.pitch.ratio !== 1) ? ratioTables(core) : null;
+  const ratioPlans = plans.map((p) => (p.pitch && p.pitch.ratio !== 1 ? prepareRatio(core, p.pitch.ratio) : null));
   return core.scratch((alloc) => {
     const stride = alignedBins(bins);
     const mag = alloc(stride * cols * 4);
@@ -179,7 +181,7 @@ export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]
       k.stftComplex(yPtr, y.length, nFft, hop, cols, nFft >> 1, PAD_CONSTANT, window, table, stftWork, mag, phase, 1, stride);
     });
     k.pvToPolar(mag, phase, stride * cols);
-    return plans.map((p) =>
+    return plans.map((p, j) =>
       core.scratch((inner) => {
         const { outFrames } = phaseVocoderGeometry(bins, cols, p.rate, { nFft, hopLength: hop });
         // Only the frames that reach the output are inverted (librosa.istft with `length`), and the
@@ -192,8 +194,8 @@ export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]
         const out = inverseInScratch(core, k, inner, table, window, re, im, stride, g);
         if (!p.pitch) return core.readF32(out, p.length);
         // librosa resamples from orig_sr = sr / rate to sr; its ratio is sr / orig_sr in float64, and
-        // its output length ceil(n · ratio) is resampledLength. One cached prototype serves every
-        // such ratio (src/wasm/resample.ts), so a new pitch per clip rebuilds no table.
+        // its output length ceil(n · ratio) is resampledLength (src/wasm/resample.ts; a new ratio
+        // per clip builds no new cached table).
         const { ratio, resampledLength } = p.pitch;
         const n = Math.min(resampledLength, y.length); // fix_length(len(y)): extra samples are dropped
         const shifted = new Float32Array(y.length);
@@ -201,7 +203,7 @@ export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]
           shifted.set(core.f32.subarray(out >> 2, (out >> 2) + Math.min(n, p.length)));
         } else {
           const res = inner(resampledLength * 4);
-          resampleRatioInScratch(core, tables!, inner, out, p.length, ratio, resampledLength, res);
+          resampleRatioInScratch(core, ratioPlans[j]!, inner, out, p.length, ratio, resampledLength, res);
           shifted.set(core.f32.subarray(res >> 2, (res >> 2) + n));
         }
         return shifted;
@@ -234,5 +236,38 @@ export function createWasmAugmentBackend(core: WasmCore): AugmentBackend {
     timeStretch: (y, rate) => timeStretch(core, y, rate),
     pitchShift: (y, sr, nSteps, binsPerOctave = 12) => pitchShift(core, y, sr, nSteps, binsPerOctave),
     stretchJobs: (y, jobs) => stretchJobs(core, y, jobs),
+    addScaledNoise: (y, relativeAmplitude, rng) => addScaledNoiseWasm(core, y, relativeAmplitude, rng),
   };
+}
+
+/** Bytes of the generator state block of assembly/gaussian_noise.ts: 4 u32 words, the spare f64, its flag. */
+const NOISE_STATE_BYTES = 32;
+
+/**
+ * src/augment/noise.ts addScaledNoise in WASM: the same samples bit for bit and `rng` advanced
+ * exactly as the JS loop advances it (assembly/gaussian_noise.ts). float64 input goes to the JS
+ * loop (the kernel reads float32).
+ */
+export function addScaledNoiseWasm(core: WasmCore, y: Real, relativeAmplitude: number, rng: Random): Float32Array {
+  if (!(y instanceof Float32Array)) return addScaledNoise(y, relativeAmplitude, rng);
+  assertNoiseArgs(y, relativeAmplitude);
+  const k = kernels(core);
+  return core.scratch((alloc) => {
+    const state = alloc(NOISE_STATE_BYTES);
+    const yPtr = alloc(y.length * 4);
+    const out = alloc(y.length * 4);
+    const { words, spare } = rng.getState();
+    const view = new DataView(core.exports.memory.buffer);
+    words.forEach((w, i) => view.setUint32(state + 4 * i, w, true));
+    view.setFloat64(state + 16, spare ?? 0, true);
+    view.setInt32(state + 24, spare === null ? 0 : 1, true);
+    core.writeF32(yPtr, y);
+    k.addScaledGaussianNoise(yPtr, out, y.length, relativeAmplitude, state);
+    const after = new DataView(core.exports.memory.buffer);
+    rng.setState({
+      words: [0, 1, 2, 3].map((i) => after.getUint32(state + 4 * i, true)) as [number, number, number, number],
+      spare: after.getInt32(state + 24, true) === 0 ? null : after.getFloat64(state + 16, true),
+    });
+    return core.readF32(out, y.length);
+  });
 }

@@ -1,9 +1,16 @@
 /**
  * Band-limited resampling in WASM (soxr-HQ class; librosa 0.10's default resampler is soxr HQ).
- * Filter design and validation are shared with the float64 reference (src/dsp/resample-design.ts);
- * the kernels are in assembly/resample.ts.
+ * Filter design and validation are shared with the float64 reference (src/dsp/resample-design.ts).
  *
- * Cached tables (core.persistent, bounded):
+ * Two ways to apply the one filter:
+ *  - two-stage (src/wasm/resample-fft.ts), the default of {@link resample} and
+ *    {@link resampleRatio}: the low-pass by fast convolution, then a 20-tap interpolator;
+ *  - direct form (this file, kernels in assembly/resample.ts): every output a dot product of
+ *    ~2 · halfWidth / r taps. {@link resampleDirect}; the streaming resampler continues it block by
+ *    block, and it serves the ratios whose low-pass is too long for the two-stage path's FFT.
+ * Both agree with the float64 reference within 1e-6 (test/resample.test.ts).
+ *
+ * Cached tables of the direct form (core.persistent, bounded):
  *  - `resample:hq:<up>:<down>`: the exact polyphase bank of an integer rate pair with a small
  *    reduced `up` (the usual corpus rates -> 22050; at most 4 MiB each);
  *  - `resample:hq:prototype:<L>`: ONE finely sampled copy of the prototype low-pass (1.7 MB),
@@ -11,16 +18,17 @@
  *    huge `up`). Those build their interpolation grid from it inside the call, in WASM, so a new
  *    ratio costs neither a JS filter design nor a new cached table.
  *
- * Memory per call (scratch): the input, zero-padded on both sides so the kernel never branches on
- * the signal edges, the output and, in interpolated mode, the grid ((P + 1) × taps float32:
- * ~0.9 MB for any ratio >= 1/32, as P grows with the band factor r while taps shrink as 1/r;
- * below that P stays at 32 and the grid grows as 1/r, to 7 MB at the 1/256 limit).
+ * Memory per direct-form call (scratch): the input, zero-padded on both sides so the kernel never
+ * branches on the signal edges, the output and, in interpolated mode, the grid ((P + 1) × taps
+ * float32: ~0.9 MB for any ratio >= 1/32, as P grows with the band factor r while taps shrink as
+ * 1/r; below that P stays at 32 and the grid grows as 1/r, to 7 MB at the 1/256 limit).
  */
 import {
   PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, assertResampleArgs, assertResampleRatioArgs, designRatio,
   designResampler, prototypeTable, resampledLength, resamplerBank, type FilterShape, type ResamplerDesign,
 } from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
+import { fftResampleInto, planFftResample, type FftResamplePlan } from './resample-fft.js';
 
 type PolyphaseKernel = (
   xPtr: number, outPtr: number, outLen: number, bankPtr: number, taps: number, up: number, down: number,
@@ -119,31 +127,66 @@ function resampleOnGrid(core: WasmCore, y: Float32Array | Float64Array, design: 
   });
 }
 
+/** The cached tables of one real ratio, made outside a scratch frame by {@link prepareRatio}. */
+export type RatioPlan = { fft: FftResamplePlan; direct: null } | { fft: null; direct: RatioTables };
+
+/** Tables for resampling by `ratio` (two-stage when its low-pass fits the FFT, else direct form). */
+export function prepareRatio(core: WasmCore, ratio: number): RatioPlan {
+  const fft = planFftResample(core, Math.min(1, ratio));
+  return fft ? { fft, direct: null } : { fft: null, direct: ratioTables(core) };
+}
+
 /**
  * {@link resampleRatio} of `n` float32 samples already in WASM memory at `yPtr` (e.g. a time
- * stretch's output), inside the caller's scratch frame (`tables` from {@link ratioTables}, taken
+ * stretch's output), inside the caller's scratch frame (`plan` from {@link prepareRatio}, taken
  * before it): writes `length` outputs at `outPtr`, the values resampleRatio gives for a copy of
  * those samples. `ratio` must be ≠ 1 and valid (assertResampleRatioArgs).
  */
 export function resampleRatioInScratch(
-  core: WasmCore, tables: RatioTables, alloc: (bytes: number) => number, yPtr: number, n: number, ratio: number, length: number, outPtr: number,
+  core: WasmCore, plan: RatioPlan, alloc: (bytes: number) => number, yPtr: number, n: number, ratio: number, length: number, outPtr: number,
 ): void {
-  const design = designRatio(ratio);
-  resampleOnGridInto(core, tables, alloc, n, (xPtr, lead, padded) => {
+  const place = (xPtr: number, lead: number, padded: number): void => {
     const f32 = core.f32;
     const base = xPtr >> 2;
     f32.fill(0, base, base + padded);
     f32.copyWithin(base + lead, yPtr >> 2, (yPtr >> 2) + n);
-  }, design, design.step, length, outPtr);
+  };
+  const design = designRatio(ratio);
+  if (plan.fft) fftResampleInto(core, plan.fft, alloc, n, place, design.step, length, outPtr);
+  else resampleOnGridInto(core, plan.direct, alloc, n, place, design, design.step, length, outPtr);
+}
+
+/** Runs the two-stage path on a JS array in its own scratch frame. */
+function resampleTwoStage(core: WasmCore, y: Float32Array | Float64Array, plan: FftResamplePlan, step: number, outLen: number): Float32Array {
+  return core.scratch((alloc) => {
+    const outPtr = alloc(outLen * 4);
+    fftResampleInto(core, plan, alloc, y.length, (xPtr, lead, padded) => writePadded(core, xPtr, y, lead, padded), step, outLen, outPtr);
+    return core.readF32(outPtr, outLen);
+  });
 }
 
 /**
  * Resamples `y` from `srIn` to `srOut` Hz. Output length = librosa's ceil(n · srOut / srIn);
  * output sample k is the band-limited input at time k / srOut (no filter delay). Same rate: a copy.
- * Throws DspError for an empty or non-finite signal, non-integer or non-positive rates, or a
- * ratio beyond 256×.
+ * Two-stage (src/wasm/resample-fft.ts) unless the low-pass is too long for it (then as
+ * {@link resampleDirect}). Throws DspError for an empty or non-finite signal, non-integer or
+ * non-positive rates, or a ratio beyond 256×.
  */
 export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: number, srOut: number): Float32Array {
+  assertResampleArgs(y, srIn, srOut);
+  if (srIn === srOut) return Float32Array.from(y);
+  const plan = planFftResample(core, Math.min(1, srOut / srIn));
+  if (!plan) return resampleDirect(core, y, srIn, srOut);
+  return resampleTwoStage(core, y, plan, srIn / srOut, resampledLength(y.length, srIn, srOut));
+}
+
+/**
+ * {@link resample} with the filter applied in direct form: each output the dot product of its
+ * polyphase bank row (integer rate pairs with a small reduced ratio) or of two interpolated-grid
+ * rows with the input. The streaming resampler (src/wasm/stream-resample.ts) reproduces exactly
+ * these samples.
+ */
+export function resampleDirect(core: WasmCore, y: Float32Array | Float64Array, srIn: number, srOut: number): Float32Array {
   assertResampleArgs(y, srIn, srOut);
   if (srIn === srOut) return Float32Array.from(y);
   const design = designResampler(srIn, srOut);
@@ -174,5 +217,7 @@ export function resampleRatio(core: WasmCore, y: Float32Array | Float64Array, ra
   const length = assertResampleRatioArgs(y, ratio, outLength);
   if (ratio === 1) return Float32Array.from(y.subarray(0, length));
   const design = designRatio(ratio);
+  const plan = planFftResample(core, design.bandScale);
+  if (plan) return resampleTwoStage(core, y, plan, design.step, length);
   return resampleOnGrid(core, y, design, design.step, length);
 }

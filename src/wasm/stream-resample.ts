@@ -4,15 +4,19 @@
  * in bounded memory: JS keeps only the input the next outputs still need (about one filter length,
  * plus the newest chunk).
  *
- * Output k is the band-limited input at time k / srOut (src/dsp/resample-design.ts); it needs the
- * input samples around k · srIn / srOut up to half the filter length later, so outputs trail the
- * input by that much (~6.5 ms for 48 kHz → 16 kHz) until end() zero-pads the tail, as the one-shot
- * resampler does.
- *  - polyphase mode (every usual rate pair): blocks start at a multiple of the reduced `up`, where
- *    the kernel's phase is 0, and run the one-shot kernel (resamplePolyphase) on the block;
- *  - interpolated mode (rate pairs whose exact bank would be too large): the grid is filled once per
- *    rate pair (a cached table, as the one-shot call fills it per call) and resampleInterpolatedFrom
- *    (assembly/stream_resample.ts) continues the one-shot arithmetic from any output index.
+ * Output k is the band-limited input at time k / srOut (src/dsp/resample-design.ts). Two ways,
+ * following the one-shot call:
+ *  - two-stage (every rate pair whose low-pass fits the first stage's FFT, i.e. all but the most
+ *    extreme ratios): {@link TwoStageStream} runs the one-shot call's FFT blocks as their input
+ *    arrives, so outputs trail the input by up to one block (4096 input samples at 48 → 16 kHz,
+ *    ~85 ms) until end() zero-pads the tail;
+ *  - direct form (the rest, as the one-shot call's fallback): output k needs the input around
+ *    k · srIn / srOut up to half the filter length later, and JS keeps about one filter length:
+ *     - polyphase mode: blocks start at a multiple of the reduced `up`, where the kernel's phase is
+ *       0, and run the one-shot kernel (resamplePolyphase) on the block;
+ *     - interpolated mode: the grid is filled once per rate pair (a cached table, as the one-shot
+ *       call fills it per call) and resampleInterpolatedFrom (assembly/stream_resample.ts)
+ *       continues the one-shot arithmetic from any output index.
  */
 import { DspError } from '../dsp/errors.js';
 import {
@@ -21,7 +25,9 @@ import {
 } from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
 import { requireKernels } from './kernels.js';
-import { polyphaseBank, prototype } from './resample.js';
+import { polyphaseBank, prototype, type resample } from './resample.js';
+import { planFftResample } from './resample-fft.js';
+import { TwoStageStream } from './stream-resample-fft.js';
 
 interface StreamResampleKernels {
   resamplePolyphase(xPtr: number, outPtr: number, outLen: number, bankPtr: number, taps: number, up: number, down: number): void;
@@ -47,12 +53,21 @@ export class StreamResampler {
   /** Next output index. */
   private next = 0;
   private ended = false;
+  private readonly twoStage: TwoStageStream | null = null;
 
   constructor(private readonly core: WasmCore, srIn: number, srOut: number) {
     assertResampleRates(srIn, srOut);
     this.srIn = srIn;
     this.srOut = srOut;
     if (srIn === srOut) {
+      this.design = null;
+      this.k = null;
+      this.table = 0;
+      return;
+    }
+    const plan = planFftResample(core, Math.min(1, srOut / srIn));
+    if (plan) {
+      this.twoStage = new TwoStageStream(core, plan, srIn, srOut);
       this.design = null;
       this.k = null;
       this.table = 0;
@@ -75,7 +90,7 @@ export class StreamResampler {
 
   /** Output samples produced so far. */
   get produced(): number {
-    return this.next;
+    return this.twoStage ? this.twoStage.produced : this.next;
   }
 
   /** Feeds input samples; returns the output samples that became computable (possibly none). */
@@ -83,6 +98,7 @@ export class StreamResampler {
     if (this.ended) throw new DspError('resampler: push() after end()');
     if (x.length === 0) return new Float32Array(0);
     this.received += x.length;
+    if (this.twoStage) return this.twoStage.push(x);
     if (!this.design) {
       this.next += x.length;
       return Float32Array.from(x);
@@ -98,6 +114,7 @@ export class StreamResampler {
   end(): Float32Array {
     if (this.ended) return new Float32Array(0);
     this.ended = true;
+    if (this.twoStage) return this.twoStage.end();
     if (!this.design) return new Float32Array(0);
     return this.produce(true);
   }
