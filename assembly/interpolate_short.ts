@@ -1,8 +1,8 @@
 // Second stage of the two-stage resampler (src/wasm/resample-fft.ts): a short interpolator (a
 // few vectors of taps) evaluated at fractional positions on a grid of phases + 1 rows, as
 // resampleInterpolated (assembly/resample.ts) does for long filters. With so few taps the
-// per-output bookkeeping dominates, so this loop does two outputs per pass and blends the two
-// rows' products as vectors, leaving one horizontal sum per output. No allocation.
+// per-output bookkeeping dominates: this loop does it for four outputs at once in vector lanes
+// and blends the two rows' products as vectors, leaving one horizontal sum per output. No allocation.
 
 import { horizontalSum } from './resample_taps';
 
@@ -46,22 +46,40 @@ export function interpolateShort(
   const stride: usize = TAPS << 2;
   const P = <f64>phases;
   const last = phases - 1;
+  // Four outputs per pass, their bookkeeping in vector lanes: the same float64 products, floors and
+  // saturating conversions as the scalar tail below, lane by lane, so the split changes no result.
+  const vStep = f64x2.splat(step);
+  const vP = f64x2.splat(P);
+  const vBase = f64x2.splat(base);
+  const vLast = i32x4.splat(last);
+  const rowBytes = i32x4.splat(<i32>stride);
   let k = 0;
-  for (; k + 1 < outLen; k += 2) {
-    const t0 = (k0 + <f64>k) * step;
-    const t1 = (k0 + <f64>(k + 1)) * step;
-    const n0 = Math.floor(t0);
-    const n1 = Math.floor(t1);
-    const pos0 = (t0 - n0) * P;
-    const pos1 = (t1 - n1) * P;
-    const p0 = min(<i32>pos0, last);
-    const p1 = min(<i32>pos1, last);
-    const y0 = blendedDot(xPtr + (<usize>(n0 - base) << 2), gridPtr + <usize>p0 * stride, f32x4.splat(<f32>(pos0 - <f64>p0)));
-    const y1 = blendedDot(xPtr + (<usize>(n1 - base) << 2), gridPtr + <usize>p1 * stride, f32x4.splat(<f32>(pos1 - <f64>p1)));
-    store<f32>(outPtr + (<usize>k << 2), horizontalSum(y0));
-    store<f32>(outPtr + (<usize>k << 2), horizontalSum(y1), 4);
+  for (; k + 3 < outLen; k += 4) {
+    const kk = k0 + <f64>k;
+    const tA = f64x2.mul(f64x2.replace_lane(f64x2.splat(kk), 1, kk + 1), vStep);
+    const tB = f64x2.mul(f64x2.replace_lane(f64x2.splat(kk + 2), 1, kk + 3), vStep);
+    const nA = f64x2.floor(tA);
+    const nB = f64x2.floor(tB);
+    const posA = f64x2.mul(f64x2.sub(tA, nA), vP);
+    const posB = f64x2.mul(f64x2.sub(tB, nB), vP);
+    const p = i32x4.min_s(i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(posA), i32x4.trunc_sat_f64x2_s_zero(posB), 0, 1, 4, 5), vLast);
+    const wA = f32x4.demote_f64x2_zero(f64x2.sub(posA, f64x2.convert_low_i32x4_s(p)));
+    const wB = f32x4.demote_f64x2_zero(f64x2.sub(posB, f64x2.convert_low_i32x4_s(i32x4.shuffle(p, p, 2, 3, 0, 1))));
+    const w = i32x4.shuffle(wA, wB, 0, 1, 4, 5);
+    const at = i32x4.shl(i32x4.shuffle(
+      i32x4.trunc_sat_f64x2_u_zero(f64x2.sub(nA, vBase)), i32x4.trunc_sat_f64x2_u_zero(f64x2.sub(nB, vBase)), 0, 1, 4, 5), 2);
+    const row = i32x4.mul(p, rowBytes);
+    const y0 = blendedDot(xPtr + <usize>i32x4.extract_lane(at, 0), gridPtr + <usize>i32x4.extract_lane(row, 0), i32x4.shuffle(w, w, 0, 0, 0, 0));
+    const y1 = blendedDot(xPtr + <usize>i32x4.extract_lane(at, 1), gridPtr + <usize>i32x4.extract_lane(row, 1), i32x4.shuffle(w, w, 1, 1, 1, 1));
+    const y2 = blendedDot(xPtr + <usize>i32x4.extract_lane(at, 2), gridPtr + <usize>i32x4.extract_lane(row, 2), i32x4.shuffle(w, w, 2, 2, 2, 2));
+    const y3 = blendedDot(xPtr + <usize>i32x4.extract_lane(at, 3), gridPtr + <usize>i32x4.extract_lane(row, 3), i32x4.shuffle(w, w, 3, 3, 3, 3));
+    const out = outPtr + (<usize>k << 2);
+    store<f32>(out, horizontalSum(y0));
+    store<f32>(out, horizontalSum(y1), 4);
+    store<f32>(out, horizontalSum(y2), 8);
+    store<f32>(out, horizontalSum(y3), 12);
   }
-  if (k < outLen) {
+  for (; k < outLen; k++) {
     const t = (k0 + <f64>k) * step;
     const n = Math.floor(t);
     const pos = (t - n) * P;

@@ -36,6 +36,20 @@ export function istftOverlapAdd(
   const total = istftOverlapAddFloats(nFft, hop, nFrames);
   memory.fill(ola, 0, <usize>total << 2);
   memory.fill(env, 0, <usize>total << 2);
+  istftAccumulate(nFft, hop, nFrames, table, window, specRe, specIm, frameStride, ola, env, work);
+}
+
+/**
+ * Steps 1 and 2 for nFrames frames, added to what `ola` and `env` already hold (frame t at
+ * t * hop from the pointers given). A caller that produces its spectra a few frames at a time
+ * (the phase vocoder in src/wasm/augment.ts) passes each block with the pointers advanced by
+ * its first frame times hop: the same additions in the same order as one call over all frames.
+ */
+export function istftAccumulate(
+  nFft: i32, hop: i32, nFrames: i32, table: usize, window: usize,
+  specRe: usize, specIm: usize, frameStride: i32,
+  ola: usize, env: usize, work: usize,
+): void {
   const frame = work;
   const fftWork = work + (<usize>nFft << 2);
   const bytes = <usize>nFft << 2; // nFft is a power of two >= 4: whole f32x4 vectors

@@ -5,7 +5,9 @@
 // Precision follows librosa's complex64 path, so results match it to the last float32 step of
 // its phase accumulator: magnitude and angle are float32, the angle difference is a float32
 // subtraction, the accumulator is a float32 updated in float64, and the phasor is float32.
-// Intermediate math is float64 (f64x2 lanes), rounded to float32 exactly where librosa rounds.
+// Intermediate math is float64 (f64x2 lanes), rounded to float32 exactly where librosa rounds,
+// except the phasor's sin and cos: float32 polynomials after a float64 reduction (about one ulp,
+// as numpy's own float32 cos/sin; they never feed back into the accumulator).
 //
 // Layout: frame-major, frame t's bins at ptr + 4 * t * stride (stride a multiple of 4, lanes
 // past `bins` zero), so four adjacent bins — whose recurrences are independent — share one
@@ -98,79 +100,82 @@ export function pvToPolar(rePtr: usize, imPtr: usize, n: i32): void {
   }
 }
 
-// Set by sinCos (two results without allocation).
-let sinOut: v128 = f64x2.splat(0);
-let cosOut: v128 = f64x2.splat(0);
+// Set by sinCos4 (two results without allocation).
+let sinOut: v128 = f32x4.splat(0);
+let cosOut: v128 = f32x4.splat(0);
+
+// Minimax polynomials for sin and cos on [-pi/4, pi/4] in float32 (Cephes sinf.c / cosf.c,
+// S. Moshier): about one float32 ulp, far below what the float32 accumulator itself carries.
+const S1: f32 = -1.6666654611e-1;
+const S2: f32 = 8.3321608736e-3;
+const S3: f32 = -1.9515295891e-4;
+const C1: f32 = 4.166664568298827e-2;
+const C2: f32 = -1.388731625493765e-3;
+const C3: f32 = 2.443315711809948e-5;
 
 /**
- * sin and cos of two f64 lanes (rounded to float32 by the caller): Cody-Waite reduction by pi/2 to |r| <= pi/4, Taylor polynomials of degree 13
- * (sin) and 14 (cos), whose truncation error at pi/4 is below 3e-14, and the quadrant fix-up.
+ * sin and cos of four float32 phases (as float32 phasors, librosa's complex64 path). The
+ * reduction by pi/2 runs in float64 (Cody-Waite, exact for the accumulators' magnitudes, see
+ * PIO2_HI); the reduced argument and the polynomials are float32, four lanes at a time; the
+ * quadrant (k mod 4, two's complement) picks and signs the results.
  */
 @inline
-function sinCos(x: v128): void {
-  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(TWO_OVER_PI)));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(PIO2_HI))), f64x2.mul(k, f64x2.splat(PIO2_LO)));
-  const r2 = f64x2.mul(r, r);
-  let s = f64x2.splat(1.0 / 6227020800.0);
-  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(-1.0 / 39916800.0));
-  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(1.0 / 362880.0));
-  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(-1.0 / 5040.0));
-  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(1.0 / 120.0));
-  s = f64x2.add(f64x2.mul(s, r2), f64x2.splat(-1.0 / 6.0));
-  s = f64x2.add(r, f64x2.mul(f64x2.mul(s, r2), r));
-  let c = f64x2.splat(-1.0 / 87178291200.0);
-  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(1.0 / 479001600.0));
-  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(-1.0 / 3628800.0));
-  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(1.0 / 40320.0));
-  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(-1.0 / 720.0));
-  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(1.0 / 24.0));
-  c = f64x2.add(f64x2.mul(c, r2), f64x2.splat(-0.5));
-  c = f64x2.add(f64x2.splat(1.0), f64x2.mul(c, r2));
-  // Quadrant q = k mod 4 (exact in f64): x = q pi/2 + r.
-  const q = f64x2.sub(k, f64x2.mul(f64x2.splat(4.0), f64x2.floor(f64x2.mul(k, f64x2.splat(0.25)))));
-  const odd = v128.or(f64x2.eq(q, f64x2.splat(1.0)), f64x2.eq(q, f64x2.splat(3.0)));
-  const sinNeg = f64x2.ge(q, f64x2.splat(2.0));
-  const cosNeg = v128.or(f64x2.eq(q, f64x2.splat(1.0)), f64x2.eq(q, f64x2.splat(2.0)));
-  const sv = v128.bitselect(c, s, odd);
-  const cv = v128.bitselect(s, c, odd);
-  sinOut = v128.bitselect(f64x2.neg(sv), sv, sinNeg);
-  cosOut = v128.bitselect(f64x2.neg(cv), cv, cosNeg);
+function sinCos4(acc: v128): void {
+  const lo = f64x2.promote_low_f32x4(acc);
+  const hi = highF64(acc);
+  const kLo = f64x2.nearest(f64x2.mul(lo, f64x2.splat(TWO_OVER_PI)));
+  const kHi = f64x2.nearest(f64x2.mul(hi, f64x2.splat(TWO_OVER_PI)));
+  const rLo = f64x2.sub(f64x2.sub(lo, f64x2.mul(kLo, f64x2.splat(PIO2_HI))), f64x2.mul(kLo, f64x2.splat(PIO2_LO)));
+  const rHi = f64x2.sub(f64x2.sub(hi, f64x2.mul(kHi, f64x2.splat(PIO2_HI))), f64x2.mul(kHi, f64x2.splat(PIO2_LO)));
+  const r = packF32(rLo, rHi);
+  const q = i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(kLo), i32x4.trunc_sat_f64x2_s_zero(kHi), 0, 1, 4, 5);
+  const z = f32x4.mul(r, r);
+  let ps = f32x4.add(f32x4.mul(f32x4.splat(S3), z), f32x4.splat(S2));
+  ps = f32x4.add(f32x4.mul(ps, z), f32x4.splat(S1));
+  const s = f32x4.add(r, f32x4.mul(f32x4.mul(ps, z), r));
+  let pc = f32x4.add(f32x4.mul(f32x4.splat(C3), z), f32x4.splat(C2));
+  pc = f32x4.add(f32x4.mul(pc, z), f32x4.splat(C1));
+  const c = f32x4.add(f32x4.sub(f32x4.splat(1), f32x4.mul(f32x4.splat(0.5), z)), f32x4.mul(f32x4.mul(pc, z), z));
+  // x = k pi/2 + r: odd k swaps sin and cos; sin is negative for k mod 4 in {2, 3}, cos for {1, 2}.
+  const odd = i32x4.ne(v128.and(q, i32x4.splat(1)), i32x4.splat(0));
+  const signBit = i32x4.splat(0x80000000);
+  const sinSign = v128.and(i32x4.shl(q, 30), signBit); // bit 1 of k
+  const cosSign = v128.and(i32x4.shl(i32x4.add(q, i32x4.splat(1)), 30), signBit); // bit 1 of k + 1
+  sinOut = v128.xor(v128.bitselect(c, s, odd), sinSign);
+  cosOut = v128.xor(v128.bitselect(s, c, odd), cosSign);
 }
 
 /**
- * One output frame for two bins: writes mag * (cos acc, sin acc) as float32 (librosa: float32
- * phasor times the float64 magnitude, stored as complex64) and returns the next accumulator
- * (float32-rounded): acc + phi + wrap(dphase - phi).
+ * The accumulator's next value for two bins (float32-rounded): acc + phi + wrap(dphase - phi),
+ * wrap to [-pi, pi] with f64x2.nearest rounding half to even like np.round.
  */
 @inline
-function stepPair(acc: v128, mag: v128, dphase32: v128, phi: v128): v128 {
-  sinCos(acc);
-  cosOut = f64x2.mul(roundF32(cosOut), mag);
-  sinOut = f64x2.mul(roundF32(sinOut), mag);
+function nextAcc(acc: v128, dphase32: v128, phi: v128): v128 {
   let d = f64x2.sub(dphase32, phi);
-  // Wrap to [-pi, pi]; f64x2.nearest rounds half to even like np.round.
   d = f64x2.sub(d, f64x2.mul(f64x2.splat(TWO_PI), f64x2.nearest(f64x2.mul(d, f64x2.splat(INV_TWO_PI)))));
   return roundF32(f64x2.add(acc, f64x2.add(phi, d)));
 }
 
 /**
  * Phase vocoder on a polar STFT (pvToPolar output, frame-major with `stride` floats per frame,
- * `cols` frames). Output frame t (t < outFrames <= ceil(cols / rate)) reads input position
- * t * rate; columns past the end count as zeros (librosa pads two zero columns). Output is
- * frame-major with the same stride. `acc`: `stride` floats of scratch (the phase accumulators).
+ * `cols` frames). Output frame t reads input position t * rate; columns past the end count as
+ * zeros (librosa pads two zero columns). This call makes frames firstFrame .. firstFrame +
+ * outFrames - 1, written frame-major with the same stride from outRe/outIm on; `acc` (`stride`
+ * floats) holds the phase accumulators from one call to the next, so consecutive blocks of
+ * frames give what one call from frame 0 gives (which set acc to input frame 0's phases).
  */
 export function phaseVocoder(
   magPtr: usize, phasePtr: usize, stride: i32, bins: i32, cols: i32, rate: f64, hop: i32,
-  accPtr: usize, outRePtr: usize, outImPtr: usize, outFrames: i32,
+  accPtr: usize, outRePtr: usize, outImPtr: usize, firstFrame: i32, outFrames: i32,
 ): void {
   const frameBytes = <usize>stride << 2;
   const vecBytes = (<usize>bins + 3 & ~3) << 2;
   // acc_k starts at the phase of input frame 0.
-  memory.copy(accPtr, phasePtr, frameBytes);
+  if (firstFrame == 0) memory.copy(accPtr, phasePtr, frameBytes);
   // Expected phase advance of bin k over one hop: 2 pi * hop * k / nFft = pi * hop * k / (bins - 1).
   const phiScale = f64x2.splat((Math.PI * <f64>hop) / <f64>(bins - 1));
   const zero = f32x4.splat(0);
-  for (let t = 0; t < outFrames; t++) {
+  for (let t = firstFrame; t < firstFrame + outFrames; t++) {
     const step = <f64>t * rate;
     const i = <i32>step; // step >= 0: truncation is floor
     const alpha = step - <f64>i;
@@ -180,7 +185,7 @@ export function phaseVocoder(
     const has1 = i + 1 < cols;
     const col0 = <usize>i * frameBytes;
     const col1 = col0 + frameBytes;
-    const outRow = <usize>t * frameBytes;
+    const outRow = <usize>(t - firstFrame) * frameBytes;
     for (let o: usize = 0; o < vecBytes; o += 16) {
       const m0 = has0 ? v128.load(magPtr + col0 + o) : zero;
       const p0 = has0 ? v128.load(phasePtr + col0 + o) : zero;
@@ -194,11 +199,12 @@ export function phaseVocoder(
       const phiHi = f64x2.mul(phiScale, f64x2.replace_lane(f64x2.splat(k + 2.0), 1, k + 3.0));
       const magLo = f64x2.add(f64x2.mul(w0, f64x2.promote_low_f32x4(m0)), f64x2.mul(wa, f64x2.promote_low_f32x4(m1)));
       const magHi = f64x2.add(f64x2.mul(w0, highF64(m0)), f64x2.mul(wa, highF64(m1)));
-      const accLo = stepPair(f64x2.promote_low_f32x4(acc), magLo, f64x2.promote_low_f32x4(dp), phiLo);
-      const reLo = cosOut, imLo = sinOut;
-      const accHi = stepPair(highF64(acc), magHi, highF64(dp), phiHi);
-      v128.store(outRePtr + outRow + o, packF32(reLo, cosOut));
-      v128.store(outImPtr + outRow + o, packF32(imLo, sinOut));
+      // librosa: the float32 phasor times the float64 magnitude, stored as complex64.
+      sinCos4(acc);
+      v128.store(outRePtr + outRow + o, packF32(f64x2.mul(f64x2.promote_low_f32x4(cosOut), magLo), f64x2.mul(highF64(cosOut), magHi)));
+      v128.store(outImPtr + outRow + o, packF32(f64x2.mul(f64x2.promote_low_f32x4(sinOut), magLo), f64x2.mul(highF64(sinOut), magHi)));
+      const accLo = nextAcc(f64x2.promote_low_f32x4(acc), f64x2.promote_low_f32x4(dp), phiLo);
+      const accHi = nextAcc(highF64(acc), highF64(dp), phiHi);
       v128.store(accPtr + o, packF32(accLo, accHi));
     }
   }

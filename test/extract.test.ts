@@ -124,16 +124,25 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
       copyFileSync(join(src, wav), join(dir, name));
       return { path: join(dir, name), key: name, recipe: PAPER_RECIPE, versions: ['original' as const], augmentParams: PAPER_AUGMENT_PARAMS, seed: 1 };
     });
-    const run = await runExtractionPool(tasks, {
-      workers: 1,
-      cacheDir: dir,
-      quiet: true,
-      workerFile: fileURLToPath(new URL('./fixtures/workers/crash-once.mjs', import.meta.url)),
-    });
+    const workerFile = fileURLToPath(new URL('./fixtures/workers/crash-once.mjs', import.meta.url));
+    // One task at a time: exactly the crashed task is retried.
+    const run = await runExtractionPool(tasks, { workers: 1, cacheDir: dir, quiet: true, workerFile, tasksPerWorker: 1 });
     expect(run.stats.retried).toBe(1);
     expect(run.stats.ok).toBe(3);
     expect(run.results.map((r) => r.key)).toEqual(['a.wav', 'crash.wav', 'b.wav']);
     expect(run.results[1]!.vectors).toEqual(run.results[0]!.vectors);
+    // Two in flight (the default): the crash also fails the task queued behind it; both are retried and succeed.
+    const dir2 = mkdtempSync(join(tmpdir(), 'ser-crash-'));
+    const tasks2 = tasks.map((t) => {
+      copyFileSync(t.path, join(dir2, t.key));
+      return { ...t, path: join(dir2, t.key) };
+    });
+    const run2 = await runExtractionPool(tasks2, { workers: 1, cacheDir: dir2, quiet: true, workerFile });
+    expect(run2.stats.retried).toBeGreaterThanOrEqual(1);
+    expect(run2.stats.retried).toBeLessThanOrEqual(2);
+    expect(run2.stats.ok).toBe(3);
+    expect(run2.results.map((r) => r.key)).toEqual(['a.wav', 'crash.wav', 'b.wav']);
+    expect(run2.results[1]!.vectors).toEqual(run.results[1]!.vectors);
   });
 
   it('writes the CSV (header, label/speaker/version columns) and a binary table that reads back equal', async () => {

@@ -82,11 +82,15 @@ export interface AugmentKernels extends SpectralKernels {
   pvToPolar(re: number, im: number, n: number): void;
   phaseVocoder(
     mag: number, phase: number, stride: number, bins: number, cols: number, rate: number, hop: number,
-    acc: number, outRe: number, outIm: number, outFrames: number,
+    acc: number, outRe: number, outIm: number, firstFrame: number, outFrames: number,
   ): void;
   istftWorkFloats(nFft: number): number;
   istftOverlapAddFloats(nFft: number, hop: number, nFrames: number): number;
   istftOverlapAdd(
+    nFft: number, hop: number, nFrames: number, table: number, window: number,
+    specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
+  ): void;
+  istftAccumulate(
     nFft: number, hop: number, nFrames: number, table: number, window: number,
     specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
   ): void;
