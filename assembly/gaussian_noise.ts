@@ -18,45 +18,52 @@ const LG6: f64 = 1.531383769920937332e-01;
 const LG7: f64 = 1.479819860511658591e-01;
 
 /**
- * Natural log of a positive, normal, finite x (the polar method's s lies in (2^-62, 1)), by the
- * fdlibm method: x = 2^k · (1 + f) with sqrt(2)/2 < 1 + f < sqrt(2), then log(1 + f) from
- * s = f / (2 + f) with a degree-14 polynomial, evaluated in fdlibm's order of operations.
+ * Natural log of two positive, normal, finite lanes (the polar method's s lies in (2^-62, 1)),
+ * by the fdlibm method: x = 2^k · (1 + f) with sqrt(2)/2 < 1 + f < sqrt(2), then log(1 + f) from
+ * s = f / (2 + f) with a degree-14 polynomial, in fdlibm's order of operations. Branch-free: the
+ * three fdlibm formulas (|f| < 2^-20, and the two main-range variants) are all evaluated and the
+ * right one selected per lane. fdlibm's k = 0
+ * shortcuts are left out: with dk = 0 the general expressions give the same bits (0 · c = +0,
+ * and +0 − x = −x, x − 0 = x, −(a − b) = b − a exactly in IEEE arithmetic).
  */
 @inline
-function logPositive(x: f64): f64 {
-  const bits = reinterpret<u64>(x);
-  let hx = <i32>(bits >> 32);
-  const lo = <u32>bits;
-  let k = (hx >> 20) - 1023;
-  hx &= 0x000fffff;
-  const i = (hx + 0x95f64) & 0x100000;
-  // Normalise x (or x/2) into [sqrt(2)/2, sqrt(2)).
-  const xn = reinterpret<f64>((<u64>(hx | (i ^ 0x3ff00000)) << 32) | <u64>lo);
-  k += i >> 20;
-  const f = xn - 1.0;
-  const dk = <f64>k;
-  if ((0x000fffff & (2 + hx)) < 3) {
-    // |f| < 2^-20
-    if (f == 0) return k == 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
-    const r = f * f * (0.5 - 0.33333333333333333 * f);
-    return k == 0 ? f - r : dk * LN2_HI - ((r - dk * LN2_LO) - f);
-  }
-  const s = f / (2.0 + f);
-  const z = s * s;
-  const w = z * z;
-  const t1 = w * (LG2 + w * (LG4 + w * LG6));
-  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-  const r = t2 + t1;
-  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
-    const hfsq = 0.5 * f * f;
-    return k == 0 ? f - (hfsq - s * (hfsq + r)) : dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f);
-  }
-  return k == 0 ? f - s * (f - r) : dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
+function logPositive2(x: v128): v128 {
+  const hxFull = i64x2.shr_s(x, 32);
+  const lo = v128.and(x, i64x2.splat(0xffffffff));
+  const hx = v128.and(hxFull, i64x2.splat(0x000fffff));
+  const i = v128.and(i64x2.add(hx, i64x2.splat(0x95f64)), i64x2.splat(0x100000));
+  const k = i64x2.add(i64x2.sub(i64x2.shr_s(hxFull, 20), i64x2.splat(1023)), i64x2.shr_s(i, 20));
+  const xn = v128.or(i64x2.shl(v128.or(hx, v128.xor(i, i64x2.splat(0x3ff00000))), 32), lo);
+  const f = f64x2.sub(xn, f64x2.splat(1.0));
+  const dk = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2));
+  const hi = f64x2.mul(dk, f64x2.splat(LN2_HI));
+  const dlo = f64x2.mul(dk, f64x2.splat(LN2_LO));
+  // |f| < 2^-20
+  const rSmall = f64x2.mul(f64x2.mul(f, f), f64x2.sub(f64x2.splat(0.5), f64x2.mul(f64x2.splat(0.33333333333333333), f)));
+  const small = f64x2.sub(hi, f64x2.sub(f64x2.sub(rSmall, dlo), f));
+  // main range
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  // t1 = w (LG2 + w (LG4 + w LG6)), t2 = z (LG1 + w (LG3 + w (LG5 + w LG7))), as fdlibm nests them.
+  let t1 = f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6)));
+  t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, t1)));
+  let t2 = f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7)));
+  t2 = f64x2.add(f64x2.splat(LG3), f64x2.mul(w, t2));
+  t2 = f64x2.mul(z, f64x2.add(f64x2.splat(LG1), f64x2.mul(w, t2)));
+  const r = f64x2.add(t2, t1);
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  const mainA = f64x2.sub(hi, f64x2.sub(f64x2.sub(hfsq, f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), dlo)), f));
+  const mainB = f64x2.sub(hi, f64x2.sub(f64x2.sub(f64x2.mul(s, f64x2.sub(f, r)), dlo), f));
+  const useA = i64x2.gt_s(v128.or(i64x2.sub(hx, i64x2.splat(0x6147a)), i64x2.sub(i64x2.splat(0x6b851), hx)), i64x2.splat(0));
+  const isSmall = i64x2.lt_s(v128.and(i64x2.add(hx, i64x2.splat(2)), i64x2.splat(0x000fffff)), i64x2.splat(3));
+  return v128.bitselect(small, v128.bitselect(mainA, mainB, useA), isSmall);
 }
 
-/** Natural log (exported for the bit-exactness test only). */
-export function noiseLog(x: f64): f64 {
-  return logPositive(x);
+/** Lane `lane` of logPositive2 of (x, y) (exported for the bit-exactness test only). */
+export function noiseLog(x: f64, y: f64, lane: i32): f64 {
+  const r = logPositive2(f64x2.replace_lane(f64x2.splat(x), 1, y));
+  return lane == 0 ? f64x2.extract_lane(r, 0) : f64x2.extract_lane(r, 1);
 }
 
 // xoshiro128** state, loaded from and stored back to the caller's 16-byte state block.
@@ -79,13 +86,28 @@ function nextSigned(): f64 {
   return 2.0 * (<f64>r / 4294967296.0) - 1.0;
 }
 
+/** Pairs drawn per pass; the work buffer holds (u, v) and s of each as f64, 24 bytes a pair. */
+const CHUNK_PAIRS = 256;
+
+/** Bytes of the work buffer addScaledGaussianNoise needs. */
+export function noiseWorkBytes(): i32 {
+  return CHUNK_PAIRS * 24 + 16;
+}
+
 /**
  * out[i] = y[i] + sigma · N(0, 1) for i in [0, n), float32 in and out, the draws as
  * Random.addScaledGaussian makes them. sigma = relativeAmplitude · max |y| (the noise
  * augmentation's scale). state: 4 u32 (s0..s3), then the spare Gaussian as f64 at +16 and a
  * flag (1 = a spare is pending) as i32 at +24; read at entry and written back, spare included.
+ *
+ * Work in chunks of pairs, three passes each: the uniform draws with their rejection loop (the
+ * only branchy part, cheap), then m = sqrt(−2 log(s) / s) for two pairs per vector with no branch
+ * to mispredict, then the outputs. Every value is computed by the same float64 operations as the
+ * JS loop, only in a different order of independent work.
  */
-export function addScaledGaussianNoise(yPtr: usize, outPtr: usize, n: i32, relativeAmplitude: f64, statePtr: usize): void {
+export function addScaledGaussianNoise(
+  yPtr: usize, outPtr: usize, n: i32, relativeAmplitude: f64, statePtr: usize, workPtr: usize,
+): void {
   let peak: f64 = 0;
   for (let i = 0; i < n; i++) {
     const v = <f64>load<f32>(yPtr + (<usize>i << 2));
@@ -93,6 +115,7 @@ export function addScaledGaussianNoise(yPtr: usize, outPtr: usize, n: i32, relat
     if (a > peak) peak = a;
   }
   const sigma = relativeAmplitude * peak;
+  const vSigma = f64x2.splat(sigma);
   s0 = load<u32>(statePtr);
   s1 = load<u32>(statePtr, 4);
   s2 = load<u32>(statePtr, 8);
@@ -103,23 +126,42 @@ export function addScaledGaussianNoise(yPtr: usize, outPtr: usize, n: i32, relat
     store<i32>(statePtr, 0, 24);
     i = 1;
   }
+  const uv = workPtr; // (u, v) of pair j at uv + 16 j
+  const ms = workPtr + CHUNK_PAIRS * 16; // s of pair j at ms + 8 j, then m in its place
   while (i < n) {
-    let u: f64, v: f64, s: f64;
-    do {
-      u = nextSigned();
-      v = nextSigned();
-      s = u * u + v * v;
-    } while (s >= 1 || s == 0);
-    const m = Math.sqrt((-2.0 * logPositive(s)) / s);
-    const at = <usize>i << 2;
-    store<f32>(outPtr + at, <f32>(<f64>load<f32>(yPtr + at) + sigma * (u * m)));
-    i++;
-    if (i < n) {
-      store<f32>(outPtr + at, <f32>(<f64>load<f32>(yPtr + at, 4) + sigma * (v * m)), 4);
-      i++;
-    } else {
-      store<f64>(statePtr, v * m, 16);
-      store<i32>(statePtr, 1, 24);
+    const count = min((n - i + 1) >> 1, CHUNK_PAIRS);
+    for (let j = 0; j < count; j++) {
+      let u: f64, v: f64, s: f64;
+      do {
+        u = nextSigned();
+        v = nextSigned();
+        s = u * u + v * v;
+      } while (s >= 1 || s == 0);
+      store<f64>(uv + (<usize>j << 4), u);
+      store<f64>(uv + (<usize>j << 4), v, 8);
+      store<f64>(ms + (<usize>j << 3), s);
+    }
+    if (count & 1) store<f64>(ms + (<usize>count << 3), 0.5); // a harmless partner for the last lane
+    for (let j = 0; j < count; j += 2) {
+      const at = ms + (<usize>j << 3);
+      const s = v128.load(at);
+      v128.store(at, f64x2.sqrt(f64x2.div(f64x2.mul(f64x2.splat(-2.0), logPositive2(s)), s)));
+    }
+    for (let j = 0; j < count; j++) {
+      const m = load<f64>(ms + (<usize>j << 3));
+      const at = <usize>i << 2;
+      if (i + 1 < n) {
+        // y[i], y[i + 1] + sigma · ((u, v) · m), as two float64 lanes
+        const noise = f64x2.mul(vSigma, f64x2.mul(v128.load(uv + (<usize>j << 4)), f64x2.splat(m)));
+        const y = f64x2.promote_low_f32x4(v128.load64_zero(yPtr + at));
+        v128.store64_lane(outPtr + at, f32x4.demote_f64x2_zero(f64x2.add(y, noise)), 0);
+        i += 2;
+      } else {
+        store<f32>(outPtr + at, <f32>(<f64>load<f32>(yPtr + at) + sigma * (load<f64>(uv + (<usize>j << 4)) * m)));
+        store<f64>(statePtr, load<f64>(uv + (<usize>j << 4), 8) * m, 16);
+        store<i32>(statePtr, 1, 24);
+        i++;
+      }
     }
   }
   store<u32>(statePtr, s0);

@@ -32,7 +32,7 @@ const PAD_CONSTANT = 0;
 
 const AUGMENT_KERNELS: Array<keyof AugmentKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'hannInit', 'stftWorkFloats', 'stftComplex', 'pvToPolar', 'phaseVocoder',
-  'istftWorkFloats', 'istftOverlapAddFloats', 'istftOverlapAdd', 'istftAccumulate', 'istftNormalize', 'addScaledGaussianNoise',
+  'istftWorkFloats', 'istftOverlapAddFloats', 'istftOverlapAdd', 'istftAccumulate', 'istftNormalize', 'addScaledGaussianNoise', 'noiseWorkBytes',
 ];
 
 function kernels(core: WasmCore): AugmentKernels {
@@ -286,13 +286,14 @@ export function addScaledNoiseWasm(core: WasmCore, y: Real, relativeAmplitude: n
     const state = alloc(NOISE_STATE_BYTES);
     const yPtr = alloc(y.length * 4);
     const out = alloc(y.length * 4);
+    const work = alloc(k.noiseWorkBytes());
     const { words, spare } = rng.getState();
     const view = new DataView(core.exports.memory.buffer);
     words.forEach((w, i) => view.setUint32(state + 4 * i, w, true));
     view.setFloat64(state + 16, spare ?? 0, true);
     view.setInt32(state + 24, spare === null ? 0 : 1, true);
     core.writeF32(yPtr, y);
-    k.addScaledGaussianNoise(yPtr, out, y.length, relativeAmplitude, state);
+    k.addScaledGaussianNoise(yPtr, out, y.length, relativeAmplitude, state, work);
     const after = new DataView(core.exports.memory.buffer);
     rng.setState({
       words: [0, 1, 2, 3].map((i) => after.getUint32(state + 4 * i, true)) as [number, number, number, number],

@@ -95,7 +95,8 @@ export interface AugmentKernels extends SpectralKernels {
     specRe: number, specIm: number, frameStride: number, ola: number, env: number, work: number,
   ): void;
   istftNormalize(ola: number, env: number, total: number, offset: number, out: number, length: number): void;
-  addScaledGaussianNoise(yPtr: number, outPtr: number, n: number, relativeAmplitude: number, statePtr: number): void;
+  addScaledGaussianNoise(yPtr: number, outPtr: number, n: number, relativeAmplitude: number, statePtr: number, workPtr: number): void;
+  noiseWorkBytes(): number;
 }
 
 /** The exports as `T`, or a clear error naming what a stale build/ser.wasm lacks. */
