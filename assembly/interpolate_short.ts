@@ -88,3 +88,39 @@ export function interpolateShort(
     store<f32>(outPtr + (<usize>k << 2), horizontalSum(y));
   }
 }
+
+/** One row (TAPS floats at h) dotted with x, as a vector of partial sums. */
+@inline
+function rowDot(x: usize, h: usize): v128 {
+  return f32x4.add(
+    f32x4.add(f32x4.mul(v128.load(x), v128.load(h)), f32x4.mul(v128.load(x, 16), v128.load(h, 16))),
+    f32x4.add(f32x4.add(f32x4.mul(v128.load(x, 32), v128.load(h, 32)), f32x4.mul(v128.load(x, 48), v128.load(h, 48))), f32x4.mul(v128.load(x, 64), v128.load(h, 64))),
+  );
+}
+
+/**
+ * interpolateShort for a rational step down / up (an integer rate pair): input time
+ * t = (k0 + k) · down / up takes only `up` fractional positions p / up, so each output is one
+ * row of an exact polyphase bank (`up` rows of TAPS floats), no interpolation between rows; the
+ * bank of the usual pairs (147 rows at 48 → 22.05 kHz, 12 KB) stays in L1. Integer positions are
+ * exact: n = floor(t), p = (k0 + k) · down mod up, computed in i64. x is read from index n − base.
+ */
+export function interpolateExact(
+  xPtr: usize, base: i64, outPtr: usize, k0: i64, outLen: i32, bankPtr: usize, up: i32, down: i32,
+): void {
+  const stride: usize = TAPS << 2;
+  const num0 = k0 * <i64>down;
+  let n = num0 / <i64>up - base; // index of the first tap in x
+  let p = <i32>(num0 % <i64>up);
+  const whole = down / up;
+  const rem = down % up;
+  for (let k = 0; k < outLen; k++) {
+    store<f32>(outPtr + (<usize>k << 2), horizontalSum(rowDot(xPtr + (<usize>n << 2), bankPtr + <usize>p * stride)));
+    n += whole;
+    p += rem;
+    if (p >= up) {
+      p -= up;
+      n++;
+    }
+  }
+}

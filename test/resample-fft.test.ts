@@ -138,11 +138,16 @@ describe('two-stage design', () => {
     expect(20 * Math.log10(leak)).toBeLessThan(-130);
   });
 
-  it('plans: up 1 below half the rate, 2 above; null (direct form) when the low-pass outgrows a 65536-point FFT', () => {
+  it('plans: up 1 below half the rate, 2 above; null (direct form) when the low-pass outgrows a 65536-point FFT; exact banks for integer pairs', () => {
     expect(planFftResample(core, 22050 / 48000)).toMatchObject({ up: 1, n: 4096 });
     expect(planFftResample(core, 0.96)).toMatchObject({ up: 2, n: 4096 });
     expect(planFftResample(core, 1)).toMatchObject({ up: 2 });
     expect(planFftResample(core, 1 / 96)).toBeNull();
+    // integer rate pairs with few fractional output positions get the exact second-stage bank
+    expect(planFftResample(core, 22050 / 48000, { srIn: 48000, srOut: 22050 })!.exact).toMatchObject({ phases: 147, advance: 320 });
+    expect(planFftResample(core, 22050 / 16000, { srIn: 16000, srOut: 22050 })!.exact).toMatchObject({ phases: 441, advance: 640 });
+    expect(planFftResample(core, 22050 / 44099, { srIn: 44099, srOut: 22050 })!.exact).toBeNull();
+    expect(planFftResample(core, 0.96)!.exact).toBeNull();
   });
 
   it('allocates nothing new across calls and ratios once its tables exist', () => {

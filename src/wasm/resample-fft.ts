@@ -9,7 +9,8 @@
  *     h stops at the lower Nyquist, so z holds nothing (below the design's 136 dB) above
  *     min(srIn, srOut) / 2, which `up` makes at most a quarter of z's rate.
  *  2. y[k] = Σ_m z[m] · b(up · t_k − m), t_k = k · srIn / srOut: the fixed quarter-band
- *     interpolator b (quarterBandInterpolator, 20 taps) on its grid (assembly/interpolate_short.ts).
+ *     interpolator b (quarterBandInterpolator, 20 taps) on its grid (assembly/interpolate_short.ts),
+ *     or, for an integer rate pair with few fractional positions, on its exact polyphase bank.
  *
  * Against the direct form (same h, evaluated at t_k − n) the only differences are b's ripple and
  * stop band (the 136 dB design: ripple ~2e-7, stop band 134 dB measured), the linear interpolation of b's grid (≤ 2.4e-8 of the
@@ -19,7 +20,7 @@
  *
  * Low-passes too long for a 65536-point FFT (ratios beyond ~1/80) keep the direct form (null plan).
  */
-import { filterShape, lowpassResponse, quarterBandInterpolator, RESAMPLE_QUALITY, resamplerBank, type FilterShape } from '../dsp/resample-design.js';
+import { filterShape, gcd, lowpassResponse, quarterBandInterpolator, RESAMPLE_QUALITY, resamplerBank, type FilterShape } from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
 import { requireKernels, rfftTable, type SpectralKernels } from './kernels.js';
 
@@ -30,14 +31,17 @@ interface FftResampleKernels extends SpectralKernels {
   ): void;
   interpolateShort(xPtr: number, base: number, outPtr: number, k0: number, outLen: number, gridPtr: number, phases: number, step: number): void;
   interpolateShortTaps(): number;
+  interpolateExact(xPtr: number, base: bigint, outPtr: number, k0: bigint, outLen: number, bankPtr: number, phases: number, advance: number): void;
 }
 
 const KERNELS: Array<keyof FftResampleKernels & string> = [
-  'fftFilter', 'interpolateShort', 'interpolateShortTaps', 'rfftForward', 'rfftInverse', 'rfftTableFloats', 'rfftInitTable',
+  'fftFilter', 'interpolateShort', 'interpolateShortTaps', 'interpolateExact', 'rfftForward', 'rfftInverse', 'rfftTableFloats', 'rfftInitTable',
 ];
 
 /** Phases of the second stage's grid (error bound in quarterBandInterpolator's comment). */
 const INTERPOLATOR_PHASES = 4096;
+/** Largest exact second-stage bank (rows); beyond it, the interpolated grid. 147 at 48 → 22.05 kHz. */
+const MAX_EXACT_PHASES = 4096;
 /** Smallest and largest FFT of the first stage; the block size grows with the filter (≥ 4 × its span). */
 const MIN_FFT = 4096;
 const MAX_FFT = 65536;
@@ -59,13 +63,20 @@ export interface FftResamplePlan {
   grid: number;
   interpolator: FilterShape;
   lowpass: Omit<FilterShape, 'phases' | 'rows'>;
+  /**
+   * For an integer rate pair whose output times in z's samples, k · advance / phases (reduced),
+   * take at most MAX_EXACT_PHASES fractional positions: the exact bank of the interpolator at
+   * those positions (cached), used instead of interpolating between grid rows.
+   */
+  exact: { phases: number; advance: number; bank: number } | null;
 }
 
 /**
  * The plan for band factor r = min(1, srOut / srIn), or null when the low-pass is too long for
- * the largest FFT. Creates the cached tables it needs: call it outside a scratch frame.
+ * the largest FFT; `rates` for an integer rate pair (enables the exact second-stage bank).
+ * Creates the cached tables it needs: call it outside a scratch frame.
  */
-export function planFftResample(core: WasmCore, bandScale: number): FftResamplePlan | null {
+export function planFftResample(core: WasmCore, bandScale: number, rates?: { srIn: number; srOut: number }): FftResamplePlan | null {
   const lowpass = filterShape(bandScale);
   // z's content ends at bandScale / 2 of the input rate: a quarter of z's rate needs up >= 2 · bandScale.
   const up: 1 | 2 = bandScale <= 0.5 ? 1 : 2;
@@ -83,8 +94,19 @@ export function planFftResample(core: WasmCore, bandScale: number): FftResampleP
     interpolator.rows * interpolator.taps * 4,
     (ptr) => core.writeF32(ptr, resamplerBank(interpolator)),
   );
+  let exact: FftResamplePlan['exact'] = null;
+  if (rates) {
+    const divisor = gcd(up * rates.srIn, rates.srOut);
+    const phases = rates.srOut / divisor;
+    if (phases <= MAX_EXACT_PHASES) {
+      const design = { ...quarterBandInterpolator(phases), rows: phases };
+      const bank = core.persistent(`resample:${RESAMPLE_QUALITY}:quarter-band-exact:${phases}:${design.taps}`, phases * design.taps * 4,
+        (ptr) => core.writeF32(ptr, resamplerBank(design)));
+      exact = { phases, advance: (up * rates.srIn) / divisor, bank };
+    }
+  }
   return {
-    up, half, n, grid, interpolator, lowpass,
+    up, half, n, grid, interpolator, lowpass, exact,
     tableN: rfftTable(core, k, n),
     tableHalf: up === 2 ? rfftTable(core, k, n >> 1) : 0,
   };
@@ -153,18 +175,23 @@ export interface TwoStageGeometry {
   perBlock: number;
   /** Step of the output times in z's samples (exact for up = 2: the direct form's floors and fractions). */
   stepZ: number;
+  /** floor(output k's time in z's samples): exact integer arithmetic with the plan's exact bank, else floor(k · stepZ). */
+  zIndex: (k: number) => number;
 }
 
 export function twoStageGeometry(plan: FftResamplePlan, step: number): TwoStageGeometry {
   const { up, half } = plan;
   const firstTap = plan.interpolator.firstTap;
   const zStart = firstTap - ((((half - firstTap) % up) + up) % up);
-  return { lead: (half - zStart) / up, zOffset: firstTap - zStart, perBlock: plan.n - 2 * half, stepZ: up * step };
+  const stepZ = up * step;
+  const exact = plan.exact;
+  const zIndex = exact ? (k: number) => Math.floor((k * exact.advance) / exact.phases) : (k: number) => Math.floor(k * stepZ);
+  return { lead: (half - zStart) / up, zOffset: firstTap - zStart, perBlock: plan.n - 2 * half, stepZ, zIndex };
 }
 
 /** First-stage outputs the interpolator reads for outputs 0 .. outLen - 1 (one spare for a rounding of the last t). */
 export function firstStageLength(plan: FftResamplePlan, g: TwoStageGeometry, outLen: number): number {
-  return g.zOffset + Math.floor((outLen - 1) * g.stepZ) + plan.interpolator.taps + 1;
+  return g.zOffset + g.zIndex(outLen - 1) + plan.interpolator.taps + 1;
 }
 
 /** Padded input samples first-stage blocks 0 .. blocks - 1 read (block b reads [b · perBlock, b · perBlock + n) / up). */
@@ -195,7 +222,9 @@ export function runSecondStage(
   core: WasmCore, plan: FftResamplePlan, g: TwoStageGeometry, zPtr: number, zFirst: number, k0: number, outLen: number, outPtr: number,
 ): void {
   const k = core.exports as unknown as FftResampleKernels;
-  k.interpolateShort(zPtr, zFirst - g.zOffset, outPtr, k0, outLen, plan.grid, plan.interpolator.phases, g.stepZ);
+  const base = zFirst - g.zOffset;
+  if (plan.exact) k.interpolateExact(zPtr, BigInt(base), outPtr, BigInt(k0), outLen, plan.exact.bank, plan.exact.phases, plan.exact.advance);
+  else k.interpolateShort(zPtr, base, outPtr, k0, outLen, plan.grid, plan.interpolator.phases, g.stepZ);
 }
 
 /**

@@ -175,7 +175,7 @@ function resampleTwoStage(core: WasmCore, y: Float32Array | Float64Array, plan: 
 export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: number, srOut: number): Float32Array {
   assertResampleArgs(y, srIn, srOut);
   if (srIn === srOut) return Float32Array.from(y);
-  const plan = planFftResample(core, Math.min(1, srOut / srIn));
+  const plan = planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
   if (!plan) return resampleDirect(core, y, srIn, srOut);
   return resampleTwoStage(core, y, plan, srIn / srOut, resampledLength(y.length, srIn, srOut));
 }

@@ -62,14 +62,14 @@ export class TwoStageStream {
     } else {
       const have = this.blocks * g.perBlock;
       let k = Math.max(this.next, Math.floor((have - g.zOffset - plan.interpolator.taps - 1) / g.stepZ));
-      while (k >= this.next && g.zOffset + Math.floor(k * g.stepZ) + plan.interpolator.taps + 1 > have) k--;
+      while (k >= this.next && g.zOffset + g.zIndex(k) + plan.interpolator.taps + 1 > have) k--;
       last = k + 1;
     }
     if (last <= this.next) return new Float32Array(0);
     const out = this.interpolate(this.next, last - this.next);
     this.next = last;
     // Drop first-stage samples no later output reads.
-    const drop = Math.min(this.z.length, Math.max(0, g.zOffset + Math.floor(this.next * g.stepZ) - this.zStart));
+    const drop = Math.min(this.z.length, Math.max(0, g.zOffset + g.zIndex(this.next) - this.zStart));
     if (drop > 0) {
       this.z = this.z.slice(drop);
       this.zStart += drop;

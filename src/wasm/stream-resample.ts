@@ -65,7 +65,7 @@ export class StreamResampler {
       this.table = 0;
       return;
     }
-    const plan = planFftResample(core, Math.min(1, srOut / srIn));
+    const plan = planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
     if (plan) {
       this.twoStage = new TwoStageStream(core, plan, srIn, srOut);
       this.design = null;
