@@ -9,6 +9,7 @@ export * from "./resample";
 export * from "./fft_filter";
 export * from "./interpolate_short";
 export * from "./gaussian_noise";
+export * from "./csv_float";
 export * from "./phase_vocoder";
 export * from "./istft";
 export * from "./fft";

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFeatureTableCsvLegacy } from '../bench/output.js';
-import { csvField, formatFloat32Legacy, MAX_FLOAT32_CHARS, writeFloat32 } from '../src/extract/csv-format.js';
+import { csvField, formatFloat32Legacy, MAX_FLOAT32_CHARS, writeFloat32, writeFloat32Row } from '../src/extract/csv-format.js';
+import { loadWasmCore } from '../src/wasm/load-node.js';
 import { writeFeatureTableCsv, type FeatureTable } from '../src/extract/feature-table.js';
 import { makeRecipe } from '../src/features/recipe.js';
 import { Random } from '../src/util/random.js';
@@ -57,6 +58,42 @@ describe('writeFloat32', () => {
     // Short binary fractions: exact decimal expansions, where 9-digit ties live.
     for (let i = 0; i < 20_000; i++) values.push(Math.fround(i / 16), Math.fround(1_000_000 + i / 16), Math.fround(i * 1.1), Math.fround(-i / 1024));
     expect(mismatches(values.map((v) => Math.fround(v)))).toEqual([]);
+  });
+
+  it('the WASM row writer (assembly/csv_float.ts) writes the same bytes as writeFloat32 for all of these values and random bit patterns', async () => {
+    const core = await loadWasmCore();
+    const bits = new Uint32Array(1);
+    const f = new Float32Array(bits.buffer);
+    const rng = new Random(29);
+    const values: number[] = [0, -0, 1, -1, 0.1, 1e-6, 1e-7, 1.5e-7, 1e21, 1e20, 123456789, 3.4028234663852886e38, 1.401298464324817e-45, 1.1754943508222875e-38, 1e-14, 9.99e-15, 1e31, 9.99e30];
+    for (let p = -45; p <= 38; p++) {
+      f[0] = 10 ** p;
+      const b = bits[0]!;
+      for (let d = -20; d <= 20; d++) {
+        bits[0] = b + d;
+        if (Number.isFinite(f[0]!)) values.push(f[0]!, -f[0]!);
+      }
+    }
+    for (let i = 0; i < 20_000; i++) values.push(Math.fround(i / 16), Math.fround(1_000_000 + i / 16), Math.fround(i * 1.1), Math.fround(-i / 1024));
+    while (values.length < 400_000) {
+      bits[0] = rng.nextUint32();
+      if (Number.isFinite(f[0]!)) values.push(f[0]!);
+    }
+    const row = Float32Array.from(values);
+    for (const [from, to] of [[0, row.length], [0, 1], [5, 2381], [123, 124]] as const) {
+      const got = new Uint8Array((to - from) * (MAX_FLOAT32_CHARS + 1) + 3);
+      got[0] = 7; // bytes before pos are left alone
+      const stop = writeFloat32Row(core, got, 1, row.subarray(from, to));
+      let ref = 0;
+      const expected = new Uint8Array((to - from) * (MAX_FLOAT32_CHARS + 1));
+      for (const v of row.subarray(from, to)) {
+        expected[ref++] = 44;
+        ref = writeFloat32(expected, ref, v);
+      }
+      expect(got[0]).toBe(7);
+      expect(stop - 1).toBe(ref);
+      expect(Buffer.from(got.subarray(1, stop)).equals(Buffer.from(expected.subarray(0, ref)))).toBe(true);
+    }
   });
 
   it('round-trips float32', () => {

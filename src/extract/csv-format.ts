@@ -18,6 +18,8 @@
  * through the old expression instead, so every output is the old one.
  */
 
+import type { WasmCore } from '../wasm/core.js';
+
 /** Old text of one value (and the fallback of {@link writeFloat32}). */
 export function formatFloat32Legacy(v: number): string {
   if (v === 0) return '0';
@@ -150,4 +152,41 @@ function scaled(a: number, k: number): number {
 export function csvField(value: string): string {
   if (!/[",\n\r]/.test(value)) return value;
   return `"${value.replace(/"/g, '""')}"`;
+}
+
+interface CsvKernels {
+  csvFormatValues(src: number, count: number, out: number, stopPtr: number): number;
+}
+
+/**
+ * Writes "," + the text of each value at `buf[pos]` and returns the end: the bytes
+ * {@link writeFloat32} gives, formatted by the WASM kernel (assembly/csv_float.ts, same float64
+ * steps, ~4× faster); the values the kernel hands back (possible rounding ties, magnitudes
+ * outside [1e-14, 1e31)) go through writeFloat32 here. `buf` needs values.length ·
+ * (MAX_FLOAT32_CHARS + 1) free bytes.
+ */
+export function writeFloat32Row(core: WasmCore, buf: Uint8Array, pos: number, values: Float32Array): number {
+  const k = core.exports as unknown as CsvKernels;
+  return core.scratch((alloc) => {
+    const src = alloc(values.length * 4);
+    const out = alloc(values.length * (MAX_FLOAT32_CHARS + 1));
+    const stop = alloc(4);
+    core.writeF32(src, values);
+    let from = 0;
+    while (from < values.length) {
+      const bytes = k.csvFormatValues(src + 4 * from, values.length - from, out, stop);
+      const memory = core.exports.memory.buffer;
+      buf.set(new Uint8Array(memory, out, bytes), pos);
+      pos += bytes;
+      const done = from + new Int32Array(memory, stop, 1)[0]!;
+      if (done < values.length) {
+        buf[pos++] = 44; // ','
+        pos = writeFloat32(buf, pos, values[done]!);
+        from = done + 1;
+      } else {
+        from = done;
+      }
+    }
+    return pos;
+  });
 }

@@ -4,7 +4,8 @@ import { basename } from 'node:path';
 import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
-import { csvField, MAX_FLOAT32_CHARS, writeFloat32 } from './csv-format.js';
+import { csvField, MAX_FLOAT32_CHARS, writeFloat32Row } from './csv-format.js';
+import { loadWasmCore } from '../wasm/load-node.js';
 import { allFinite } from '../dsp/validate.js';
 import type { SkippedFile } from './pool.js';
 
@@ -220,6 +221,7 @@ const CSV_CHUNK_BYTES = 1 << 20;
  */
 export async function writeFeatureTableCsv(table: FeatureTable, path: string): Promise<void> {
   validateFeatureTable(table, path);
+  const core = await loadWasmCore();
   await writeStreamAtomic(path, async (out) => {
     const header = ['path', 'speaker', 'gender', 'label', 'version', 'recording'];
     for (let j = 0; j < table.dim; j++) header.push(`f${j}`);
@@ -249,10 +251,7 @@ export async function writeFeatureTableCsv(table: FeatureTable, path: string): P
         if (need > buf.length) buf = Buffer.allocUnsafe(2 * need);
       }
       pos += buf.write(text, pos, 'utf8');
-      for (let j = i * dim, end = j + dim; j < end; j++) {
-        buf[pos++] = 44; // ','
-        pos = writeFloat32(buf, pos, X[j]!);
-      }
+      pos = writeFloat32Row(core, buf, pos, X.subarray(i * dim, (i + 1) * dim));
       buf[pos++] = 10; // '\n'
     }
     await flush();
