@@ -66,23 +66,9 @@ export function noiseLog(x: f64, y: f64, lane: i32): f64 {
   return lane == 0 ? f64x2.extract_lane(r, 0) : f64x2.extract_lane(r, 1);
 }
 
-// xoshiro128** state, loaded from and stored back to the caller's 16-byte state block.
-let s0: u32 = 0;
-let s1: u32 = 0;
-let s2: u32 = 0;
-let s3: u32 = 0;
-
-/** One xoshiro128** output as a uniform in [-1, 1): 2 · (r / 2^32) − 1, as Random computes it. */
+/** xoshiro128** output r as a uniform in [-1, 1): 2 · (r / 2^32) − 1, as Random computes it. */
 @inline
-function nextSigned(): f64 {
-  const r = rotl<u32>(s1 * 5, 7) * 9;
-  const t = s1 << 9;
-  s2 ^= s0;
-  s3 ^= s1;
-  s1 ^= s2;
-  s0 ^= s3;
-  s2 ^= t;
-  s3 = rotl<u32>(s3, 11);
+function signedUniform(r: u32): f64 {
   return 2.0 * (<f64>r / 4294967296.0) - 1.0;
 }
 
@@ -108,18 +94,23 @@ export function noiseWorkBytes(): i32 {
 export function addScaledGaussianNoise(
   yPtr: usize, outPtr: usize, n: i32, relativeAmplitude: f64, statePtr: usize, workPtr: usize,
 ): void {
-  let peak: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = <f64>load<f32>(yPtr + (<usize>i << 2));
+  // max |y| (exact in float32 lanes: abs and max do not round)
+  let peakV = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= n; p += 4) peakV = f32x4.max(peakV, f32x4.abs(v128.load(yPtr + (<usize>p << 2))));
+  let peak = <f64>max(max(f32x4.extract_lane(peakV, 0), f32x4.extract_lane(peakV, 1)), max(f32x4.extract_lane(peakV, 2), f32x4.extract_lane(peakV, 3)));
+  for (; p < n; p++) {
+    const v = <f64>load<f32>(yPtr + (<usize>p << 2));
     const a = v < 0 ? -v : v;
     if (a > peak) peak = a;
   }
   const sigma = relativeAmplitude * peak;
   const vSigma = f64x2.splat(sigma);
-  s0 = load<u32>(statePtr);
-  s1 = load<u32>(statePtr, 4);
-  s2 = load<u32>(statePtr, 8);
-  s3 = load<u32>(statePtr, 12);
+  // The generator's state in locals (registers), not globals, through the draw loop.
+  let s0 = load<u32>(statePtr);
+  let s1 = load<u32>(statePtr, 4);
+  let s2 = load<u32>(statePtr, 8);
+  let s3 = load<u32>(statePtr, 12);
   let i = 0;
   if (n > 0 && load<i32>(statePtr, 24) != 0) {
     store<f32>(outPtr, <f32>(<f64>load<f32>(yPtr) + sigma * load<f64>(statePtr, 16)));
@@ -133,8 +124,25 @@ export function addScaledGaussianNoise(
     for (let j = 0; j < count; j++) {
       let u: f64, v: f64, s: f64;
       do {
-        u = nextSigned();
-        v = nextSigned();
+        // Two xoshiro128** steps (written out twice: a helper could not update these locals).
+        let r = rotl<u32>(s1 * 5, 7) * 9;
+        let t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+        u = signedUniform(r);
+        r = rotl<u32>(s1 * 5, 7) * 9;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+        v = signedUniform(r);
         s = u * u + v * v;
       } while (s >= 1 || s == 0);
       store<f64>(uv + (<usize>j << 4), u);
