@@ -401,7 +401,11 @@ function deinterleave(src: NumericArray, out: Float32Array[], frames: number, sc
 }
 
 function pcm16Mono(src: Int16Array, o: Float32Array, frames: number, scale: number): void {
-  for (let i = 0; i < frames; i++) o[i] = src[i]! * scale;
+  // The integer-to-float copy in one native call, then the scale: the same values as
+  // o[i] = src[i] * scale (an int16 is exact in float32 and the scale, 2^-15, is a power of two,
+  // so either order rounds once to the same float32), in about half the time.
+  o.set(src.subarray(0, frames));
+  for (let i = 0; i < frames; i++) o[i] = o[i]! * scale;
 }
 
 function deinterleaveU8(bytes: Uint8Array, out: Float32Array[], frames: number): void {
