@@ -150,6 +150,12 @@ describe('two-stage design', () => {
     expect(planFftResample(core, 0.96)!.exact).toBeNull();
   });
 
+  it('checks the samples in WASM after the copy: NaN as assertSignal words it, float64 values beyond float32 named', () => {
+    expect(() => resample(core, Float32Array.of(0, 0.5, NaN), 48000, 22050)).toThrow(/resample input contains a non-finite value \(NaN\) at sample 2/);
+    expect(() => resample(core, Float64Array.of(0, 1e39, 0), 48000, 22050)).toThrow(/resample input value 1e\+39 at sample 1 is outside the float32 range/);
+    expect(() => resample(core, Float32Array.of(0.1), 48000, Number.NaN)).toThrow(/srOut must be a positive integer/);
+  });
+
   it('allocates nothing new across calls and ratios once its tables exist', () => {
     const y = gaussian(30000, 2, 0.3);
     resample(core, y, 48000, 22050);

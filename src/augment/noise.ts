@@ -29,9 +29,8 @@ export function drawNoiseFactor(rng: Random, opts: NoiseOptions = {}): number {
   return opts.uniformFactor ? factor * rng.uniform() : factor;
 }
 
-/** The checks of {@link addScaledNoise} (shared with the WASM kernel's wrapper, src/wasm/augment.ts). */
-export function assertNoiseArgs(y: Real, relativeAmplitude: number): void {
-  assertSignal(y);
+/** The amplitude check of {@link addScaledNoise} (shared with the WASM kernel's wrapper, src/wasm/augment.ts). */
+export function assertNoiseAmplitude(relativeAmplitude: number): void {
   if (!Number.isFinite(relativeAmplitude) || relativeAmplitude < 0) {
     throw new DspError(`noise: amplitude must be a finite number >= 0, got ${relativeAmplitude}`);
   }
@@ -39,7 +38,8 @@ export function assertNoiseArgs(y: Real, relativeAmplitude: number): void {
 
 /** y + relativeAmplitude * max|y| * N(0, 1), drawing one Gaussian per sample from `rng`. */
 export function addScaledNoise(y: Real, relativeAmplitude: number, rng: Random): Float32Array {
-  assertNoiseArgs(y, relativeAmplitude);
+  assertSignal(y);
+  assertNoiseAmplitude(relativeAmplitude);
   let peak = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;

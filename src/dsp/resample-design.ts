@@ -126,9 +126,12 @@ function assertRate(sr: number, name: string): void {
   }
 }
 
+/** What error messages call the resampler's input. */
+export const RESAMPLE_INPUT = 'resample input';
+
 /** Input checks shared by the WASM and reference resamplers (same inputs rejected, same messages). */
 export function assertResampleArgs(y: Real, srIn: number, srOut: number): void {
-  assertSignal(y, 'resample input');
+  assertSignal(y, RESAMPLE_INPUT);
   assertResampleRates(srIn, srOut);
 }
 
@@ -149,7 +152,7 @@ export function assertResampleRates(srIn: number, srOut: number): void {
  * output length: `outLength` if given, else librosa's ceil(n · ratio).
  */
 export function assertResampleRatioArgs(y: Real, ratio: number, outLength?: number): number {
-  assertSignal(y, 'resample input');
+  assertSignal(y, RESAMPLE_INPUT);
   if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio <= 0) {
     throw new DspError(`ratio (srOut / srIn) must be a positive finite number, got ${ratio}`);
   }

@@ -5,10 +5,7 @@ import type { Real } from './types.js';
 // exactly the same inputs with exactly the same messages.
 
 export function assertSignal(y: Real, what = 'signal'): void {
-  if (!(y instanceof Float32Array || y instanceof Float64Array)) {
-    throw new DspError(`${what} must be a Float32Array or Float64Array`);
-  }
-  if (y.length === 0) throw new DspError(`${what} is empty (0 samples)`);
+  assertSignalShape(y, what);
   if (allFinite(y)) return;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
@@ -16,6 +13,17 @@ export function assertSignal(y: Real, what = 'signal'): void {
       throw new DspError(`${what} contains a non-finite value (${v}) at sample ${i}`);
     }
   }
+}
+
+/**
+ * The checks of {@link assertSignal} that do not read the samples (type, non-empty): for callers
+ * that check the values after copying them into WASM memory (src/wasm/finite.ts).
+ */
+export function assertSignalShape(y: Real, what = 'signal'): void {
+  if (!(y instanceof Float32Array || y instanceof Float64Array)) {
+    throw new DspError(`${what} must be a Float32Array or Float64Array`);
+  }
+  if (y.length === 0) throw new DspError(`${what} is empty (0 samples)`);
 }
 
 /**

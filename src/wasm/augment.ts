@@ -12,13 +12,14 @@
  * overlap-add and envelope buffers and the output.
  */
 import type { AugmentBackend, StretchJob } from '../augment/index.js';
-import { addScaledNoise, assertNoiseArgs } from '../augment/noise.js';
+import { addScaledNoise, assertNoiseAmplitude } from '../augment/noise.js';
 import type { Random } from '../util/random.js';
 
 export type { StretchJob } from '../augment/index.js';
 import type { ComplexMatrix, Real } from '../dsp/types.js';
 import { frameCount } from '../dsp/types.js';
-import { assertSignal } from '../dsp/validate.js';
+import { assertSignalShape } from '../dsp/validate.js';
+import { assertCopiedFinite } from './finite.js';
 import { assertComplexMatrix, istftGeometry, type IstftOptions } from '../dsp/istft-geometry.js';
 import {
   TIME_STRETCH_HOP, TIME_STRETCH_N_FFT, assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
@@ -182,7 +183,7 @@ export function istft(core: WasmCore, D: ComplexMatrix, opts: IstftOptions = {})
  * validated before any work.
  */
 export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]): Float32Array[] {
-  assertSignal(y);
+  assertSignalShape(y); // the samples are checked in WASM right after the copy below
   const nFft = TIME_STRETCH_N_FFT;
   const hop = TIME_STRETCH_HOP;
   const bins = (nFft >> 1) + 1;
@@ -208,6 +209,7 @@ export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]
     core.scratch((inner) => {
       const yPtr = inner(y.length * 4);
       core.writeF32(yPtr, y);
+      assertCopiedFinite(core, yPtr, y);
       const stftWork = inner(k.stftWorkFloats(nFft) * 4);
       // Frame-major STFT; the padding lanes past `bins` must be zeros (they run through the vocoder too).
       core.f32.fill(0, mag >> 2, (mag >> 2) + stride * cols);
@@ -280,7 +282,7 @@ const NOISE_STATE_BYTES = 32;
  */
 export function addScaledNoiseWasm(core: WasmCore, y: Real, relativeAmplitude: number, rng: Random): Float32Array {
   if (!(y instanceof Float32Array)) return addScaledNoise(y, relativeAmplitude, rng);
-  assertNoiseArgs(y, relativeAmplitude);
+  assertSignalShape(y); // the samples are checked in WASM right after the copy below, then the amplitude (JS's order)
   const k = kernels(core);
   return core.scratch((alloc) => {
     const state = alloc(NOISE_STATE_BYTES);
@@ -293,6 +295,8 @@ export function addScaledNoiseWasm(core: WasmCore, y: Real, relativeAmplitude: n
     view.setFloat64(state + 16, spare ?? 0, true);
     view.setInt32(state + 24, spare === null ? 0 : 1, true);
     core.writeF32(yPtr, y);
+    assertCopiedFinite(core, yPtr, y);
+    assertNoiseAmplitude(relativeAmplitude);
     k.addScaledGaussianNoise(yPtr, out, y.length, relativeAmplitude, state, work);
     const after = new DataView(core.exports.memory.buffer);
     rng.setState({

@@ -34,9 +34,10 @@ import {
 import { pyinThresholdPrior, pyinTransitionBand, TINY64 } from '../dsp/pyin-plan.js';
 import {
   assertMatrix, assertMfccCount, assertNonNegative, assertPositive,
-  assertPowerOfTwo, assertSignal,
+  assertPowerOfTwo, assertSignalShape,
 } from '../dsp/validate.js';
 import type { WasmCore } from './core.js';
+import { assertCopiedFinite } from './finite.js';
 import { CONTOUR_KERNELS, hannTable, requireKernels, rfftTable, type ContourKernels, type DspKernels } from './kernels.js';
 // Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
 // follow literal import() specifiers and fail on node:fs; browsers pass their own core.
@@ -81,17 +82,8 @@ function resolveDb(opts: PowerToDbOptions): DbParams {
   return { refDb: Math.fround(10 * Math.log10(Math.max(amin, ref))), amin, topDb: topDb ?? -1 };
 }
 
-/**
- * Type and length checks of assertSignal, without its per-sample JS loop: the NaN/Infinity
- * scan runs in WASM on the copied samples (see WasmDsp.writeSignal), which then defers to
- * assertSignal for the message, so both backends still report the same error.
- */
-function checkSignalShape(y: Real, what = 'signal'): void {
-  if (!(y instanceof Float32Array || y instanceof Float64Array) || y.length === 0) assertSignal(y, what);
-}
-
 function resolveFrame(y: Real, opts: FrameOptions): { frameLength: number; hop: number; center: boolean; frames: number } {
-  checkSignalShape(y);
+  assertSignalShape(y);
   const { frameLength, hopLength, center, frames } = resolveFrameOptions(y, opts);
   return { frameLength, hop: hopLength, center, frames };
 }
@@ -147,7 +139,7 @@ export class WasmDsp implements DspBackend {
 
   /** numpy.fft.rfft of a power-of-two-length frame (2 .. 65536): n/2 + 1 bins. */
   rfft(x: Real): { re: Float32Array; im: Float32Array } {
-    checkSignalShape(x, 'rfft input');
+    assertSignalShape(x, 'rfft input');
     const n = x.length;
     assertPowerOfTwo(n, 'rfft length', 2, MAX_FFT);
     const table = this.rfftTable(n);
@@ -165,8 +157,8 @@ export class WasmDsp implements DspBackend {
   irfft(re: Real, im: Real): Float32Array {
     const bins = re.length;
     const n = 2 * (bins - 1);
-    checkSignalShape(re, 'irfft real part');
-    checkSignalShape(im, 'irfft imaginary part');
+    assertSignalShape(re, 'irfft real part');
+    assertSignalShape(im, 'irfft imaginary part');
     if (im.length !== bins) throw new DspError(`irfft needs real and imaginary parts of equal length, got ${bins} and ${im.length}`);
     assertPowerOfTwo(n, 'irfft length', 2, MAX_FFT);
     const table = this.rfftTable(n);
@@ -182,7 +174,7 @@ export class WasmDsp implements DspBackend {
 
   /** The validated request (src/dsp/options.ts planStft) and its cached tables, for stft() and spectrogram(). */
   private stftRequest(y: Real, opts: StftOptions): { o: StftPlan; table: number; window: number } {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const o = planStft(y.length, opts);
     return { o, ...this.stftTables(o.nFft) };
   }
@@ -223,7 +215,7 @@ export class WasmDsp implements DspBackend {
   }
 
   melSpectrogram(y: Real, opts: MelSpectrogramOptions = {}): Matrix<Float32Array> {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const power = resolvePower(opts.power, 2);
     const mel = resolveMelOptions(opts);
     const o = planStft(y.length, opts);
@@ -244,7 +236,7 @@ export class WasmDsp implements DspBackend {
 
   powerToDb(S: Matrix, opts: PowerToDbOptions = {}): Matrix<Float32Array> {
     assertMatrix(S, 'power spectrogram');
-    checkSignalShape(S.data, 'power spectrogram');
+    assertSignalShape(S.data, 'power spectrogram');
     const db = resolveDb(opts);
     const len = S.data.length;
     return this.core.scratch((alloc) => {
@@ -255,7 +247,7 @@ export class WasmDsp implements DspBackend {
   }
 
   mfcc(y: Real, opts: MfccOptions = {}): Matrix<Float32Array> {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const c = this.checkMfcc(y, opts);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
@@ -296,7 +288,7 @@ export class WasmDsp implements DspBackend {
    */
   delta(data: Matrix, opts: DeltaOptions = {}): Matrix<Float32Array> {
     const { width, order } = resolveDeltaOptions(data, opts);
-    checkSignalShape(data.data, 'delta input');
+    assertSignalShape(data.data, 'delta input');
     const k = this.contourKernels();
     const weights = this.core.persistent(`delta:${width}:${order}`, width * 8, (p) => k.deltaInitWeights(width, order, p));
     const { rows, cols } = data;
@@ -338,7 +330,7 @@ export class WasmDsp implements DspBackend {
 
   /** yin() and yinAperiodicity() from one pass. */
   yinTrack(y: Real, opts: YinOptions): YinTrack {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const o = resolveYinOptions(y, opts);
     const k = this.contourKernels();
     const { m, table } = this.yinFft(o);
@@ -369,7 +361,7 @@ export class WasmDsp implements DspBackend {
    *              (the probability mass of the voiced states before decoding: a smooth voicing contour).
    */
   pyin(y: Real, opts: PyinOptions): PyinResult<Float32Array> {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const o = resolvePyinOptions(y, opts);
     const k = this.contourKernels();
     const { m, table } = this.yinFft(o);
@@ -471,7 +463,7 @@ export class WasmDsp implements DspBackend {
    * Take the samples with y.subarray(start, end).
    */
   trim(y: Real, opts: TrimOptions = {}): TrimRange {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const o = resolveTrimOptions(opts);
     const k = this.contourKernels();
     const frames = frameCount(y.length, o.frameLength, o.hopLength, true);
@@ -498,7 +490,7 @@ export class WasmDsp implements DspBackend {
    * copied into WASM once; all three share the frame grid, so they have the same length.
    */
   frameFeatures(y: Real, opts: FrameFeatureOptions = {}): FrameFeatures {
-    checkSignalShape(y);
+    assertSignalShape(y);
     const c = this.checkMfcc(y, opts);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
@@ -573,22 +565,13 @@ export class WasmDsp implements DspBackend {
   /** Copies y as float32 to `p` (room for y.length values) and rejects what writeSignal rejects. */
   private writeSignalAt(p: number, y: Real, what = 'signal'): void {
     this.core.writeF32(p, y);
-    const bad = this.k.firstNonFinite(p, y.length);
-    if (bad >= 0) {
-      assertSignal(y, what);
-      throw new DspError(`${what} value ${y[bad]} at sample ${bad} is outside the float32 range`);
-    }
+    assertCopiedFinite(this.core, p, y, what);
   }
 
   /** Copies y into scratch as float32 and rejects NaN, Infinity and values beyond the float32 range. */
   private writeSignal(alloc: (bytes: number) => number, y: Real, what = 'signal'): number {
     const p = alloc(y.length * 4);
-    this.core.writeF32(p, y);
-    const bad = this.k.firstNonFinite(p, y.length);
-    if (bad >= 0) {
-      assertSignal(y, what); // throws the shared message for NaN / Infinity
-      throw new DspError(`${what} value ${y[bad]} at sample ${bad} is outside the float32 range`);
-    }
+    this.writeSignalAt(p, y, what);
     return p;
   }
 }

@@ -95,7 +95,8 @@ export function planFftResample(core: WasmCore, bandScale: number, rates?: { srI
     (ptr) => core.writeF32(ptr, resamplerBank(interpolator)),
   );
   let exact: FftResamplePlan['exact'] = null;
-  if (rates) {
+  // (callers validate the rates; the guard only keeps gcd away from non-integers)
+  if (rates && Number.isSafeInteger(rates.srIn) && Number.isSafeInteger(rates.srOut) && rates.srIn > 0 && rates.srOut > 0) {
     const divisor = gcd(up * rates.srIn, rates.srOut);
     const phases = rates.srOut / divisor;
     if (phases <= MAX_EXACT_PHASES) {

@@ -24,10 +24,12 @@
  * 1/r; below that P stays at 32 and the grid grows as 1/r, to 7 MB at the 1/256 limit).
  */
 import {
-  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_QUALITY, assertResampleArgs, assertResampleRatioArgs, designRatio,
+  PROTOTYPE_SAMPLES_PER_UNIT, PROTOTYPE_TABLE_LENGTH, RESAMPLE_INPUT, RESAMPLE_QUALITY, assertResampleArgs, assertResampleRates, assertResampleRatioArgs, designRatio,
   designResampler, prototypeTable, resampledLength, resamplerBank, type FilterShape, type ResamplerDesign,
 } from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
+import { assertCopiedFinite } from './finite.js';
+import { assertSignal, assertSignalShape } from '../dsp/validate.js';
 import { fftResampleInto, planFftResample, type FftResamplePlan } from './resample-fft.js';
 
 type PolyphaseKernel = (
@@ -173,11 +175,24 @@ function resampleTwoStage(core: WasmCore, y: Float32Array | Float64Array, plan: 
  * non-positive rates, or a ratio beyond 256×.
  */
 export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: number, srOut: number): Float32Array {
-  assertResampleArgs(y, srIn, srOut);
-  if (srIn === srOut) return Float32Array.from(y);
+  // assertResampleArgs' checks, the samples' in WASM after the copy below (same rejections, same messages).
+  assertSignalShape(y, RESAMPLE_INPUT);
+  assertResampleRates(srIn, srOut);
+  if (srIn === srOut) {
+    assertSignal(y, RESAMPLE_INPUT);
+    return Float32Array.from(y);
+  }
   const plan = planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
   if (!plan) return resampleDirect(core, y, srIn, srOut);
-  return resampleTwoStage(core, y, plan, srIn / srOut, resampledLength(y.length, srIn, srOut));
+  return core.scratch((alloc) => {
+    const outLen = resampledLength(y.length, srIn, srOut);
+    const outPtr = alloc(outLen * 4);
+    fftResampleInto(core, plan, alloc, y.length, (xPtr, lead, padded) => {
+      writePadded(core, xPtr, y, lead, padded);
+      assertCopiedFinite(core, xPtr + 4 * lead, y, RESAMPLE_INPUT);
+    }, srIn / srOut, outLen, outPtr);
+    return core.readF32(outPtr, outLen);
+  });
 }
 
 /**
