@@ -158,11 +158,14 @@ export function resampleRatioInScratch(
   else resampleOnGridInto(core, plan.direct, alloc, n, place, design, design.step, length, outPtr);
 }
 
-/** Runs the two-stage path on a JS array in its own scratch frame. */
+/** Runs the two-stage path on a JS array in its own scratch frame; the copied samples are checked for NaN/Infinity in WASM. */
 function resampleTwoStage(core: WasmCore, y: Float32Array | Float64Array, plan: FftResamplePlan, step: number, outLen: number): Float32Array {
   return core.scratch((alloc) => {
     const outPtr = alloc(outLen * 4);
-    fftResampleInto(core, plan, alloc, y.length, (xPtr, lead, padded) => writePadded(core, xPtr, y, lead, padded), step, outLen, outPtr);
+    fftResampleInto(core, plan, alloc, y.length, (xPtr, lead, padded) => {
+      writePadded(core, xPtr, y, lead, padded);
+      assertCopiedFinite(core, xPtr + 4 * lead, y, RESAMPLE_INPUT);
+    }, step, outLen, outPtr);
     return core.readF32(outPtr, outLen);
   });
 }
@@ -184,15 +187,7 @@ export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: n
   }
   const plan = planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
   if (!plan) return resampleDirect(core, y, srIn, srOut);
-  return core.scratch((alloc) => {
-    const outLen = resampledLength(y.length, srIn, srOut);
-    const outPtr = alloc(outLen * 4);
-    fftResampleInto(core, plan, alloc, y.length, (xPtr, lead, padded) => {
-      writePadded(core, xPtr, y, lead, padded);
-      assertCopiedFinite(core, xPtr + 4 * lead, y, RESAMPLE_INPUT);
-    }, srIn / srOut, outLen, outPtr);
-    return core.readF32(outPtr, outLen);
-  });
+  return resampleTwoStage(core, y, plan, srIn / srOut, resampledLength(y.length, srIn, srOut));
 }
 
 /**
@@ -225,8 +220,8 @@ export function resampleDirect(core: WasmCore, y: Float32Array | Float64Array, s
  * Resamples `y` by any real `ratio` = srOut / srIn in [1/256, 256] (e.g. pitch shifting's
  * sr / (sr / rate)): output k is the band-limited input at time k / ratio, `outLength` samples
  * (default librosa's ceil(n · ratio); at most that). Same filter as {@link resample}; every ratio
- * shares one cached prototype, so drawing a new ratio per clip allocates nothing new after the
- * first call of a size. Ratio 1: a copy. Throws DspError for bad input (see assertResampleRatioArgs).
+ * shares the same cached tables, so drawing a new ratio per clip allocates no new WASM memory
+ * after the first call of a size. Ratio 1: a copy. Throws DspError for bad input (see assertResampleRatioArgs).
  */
 export function resampleRatio(core: WasmCore, y: Float32Array | Float64Array, ratio: number, outLength?: number): Float32Array {
   const length = assertResampleRatioArgs(y, ratio, outLength);
