@@ -30,56 +30,52 @@ function mismatches(values: Iterable<number>, limit = 5): Array<{ v: number; got
   return out;
 }
 
+/** Finite float32 values from random bit patterns (every exponent), appended to `into` until it holds `count`. */
+function randomFloat32(rng: Random, count: number, into: number[] = []): number[] {
+  const bits = new Uint32Array(1);
+  const f = new Float32Array(bits.buffer);
+  while (into.length < count) {
+    bits[0] = rng.nextUint32();
+    if (Number.isFinite(f[0]!)) into.push(f[0]!);
+  }
+  return into;
+}
+
+/**
+ * Awkward float32 values: layout boundaries, extremes, 20 ulps either side of every power of ten,
+ * and short binary fractions (exact decimal expansions, where 9-digit ties live).
+ */
+function awkwardFloat32(): number[] {
+  const bits = new Uint32Array(1);
+  const f = new Float32Array(bits.buffer);
+  const values: number[] = [
+    0, -0, 1, -1, 0.1, 1e-6, 1e-7, 1.5e-7, 1e21, 1e20, 123456789, 3.4028234663852886e38, 1.401298464324817e-45,
+    1.1754943508222875e-38, 1e-14, 9.99e-15, 1e31, 9.99e30,
+  ];
+  for (let p = -45; p <= 38; p++) {
+    f[0] = 10 ** p;
+    const b = bits[0]!;
+    for (let d = -20; d <= 20; d++) {
+      bits[0] = b + d;
+      if (Number.isFinite(f[0]!)) values.push(f[0]!, -f[0]!);
+    }
+  }
+  for (let i = 0; i < 20_000; i++) values.push(Math.fround(i / 16), Math.fround(1_000_000 + i / 16), Math.fround(i * 1.1), Math.fround(-i / 1024));
+  return values.map((v) => Math.fround(v));
+}
+
 describe('writeFloat32', () => {
   it('writes the legacy text for random float32 bit patterns of every exponent', () => {
-    const bits = new Uint32Array(1);
-    const f = new Float32Array(bits.buffer);
-    const rng = new Random(13);
-    const values: number[] = [];
-    while (values.length < 200_000) {
-      bits[0] = rng.nextUint32();
-      if (Number.isFinite(f[0]!)) values.push(f[0]!);
-    }
-    expect(mismatches(values)).toEqual([]);
+    expect(mismatches(randomFloat32(new Random(13), 200_000))).toEqual([]);
   });
 
   it('writes the legacy text around powers of ten, at layout boundaries, for ties and for tiny or huge values', () => {
-    const bits = new Uint32Array(1);
-    const f = new Float32Array(bits.buffer);
-    const values: number[] = [0, -0, 1, -1, 0.1, 1e-6, 1e-7, 1.5e-7, 1e21, 1e20, 123456789, 3.4028234663852886e38, 1.401298464324817e-45, 1.1754943508222875e-38];
-    for (let p = -45; p <= 38; p++) {
-      f[0] = 10 ** p;
-      const b = bits[0]!;
-      for (let d = -20; d <= 20; d++) {
-        bits[0] = b + d;
-        if (Number.isFinite(f[0]!)) values.push(f[0]!, -f[0]!);
-      }
-    }
-    // Short binary fractions: exact decimal expansions, where 9-digit ties live.
-    for (let i = 0; i < 20_000; i++) values.push(Math.fround(i / 16), Math.fround(1_000_000 + i / 16), Math.fround(i * 1.1), Math.fround(-i / 1024));
-    expect(mismatches(values.map((v) => Math.fround(v)))).toEqual([]);
+    expect(mismatches(awkwardFloat32())).toEqual([]);
   });
 
   it('the WASM row writer (assembly/csv_float.ts) writes the same bytes as writeFloat32 for all of these values and random bit patterns', async () => {
     const core = await loadWasmCore();
-    const bits = new Uint32Array(1);
-    const f = new Float32Array(bits.buffer);
-    const rng = new Random(29);
-    const values: number[] = [0, -0, 1, -1, 0.1, 1e-6, 1e-7, 1.5e-7, 1e21, 1e20, 123456789, 3.4028234663852886e38, 1.401298464324817e-45, 1.1754943508222875e-38, 1e-14, 9.99e-15, 1e31, 9.99e30];
-    for (let p = -45; p <= 38; p++) {
-      f[0] = 10 ** p;
-      const b = bits[0]!;
-      for (let d = -20; d <= 20; d++) {
-        bits[0] = b + d;
-        if (Number.isFinite(f[0]!)) values.push(f[0]!, -f[0]!);
-      }
-    }
-    for (let i = 0; i < 20_000; i++) values.push(Math.fround(i / 16), Math.fround(1_000_000 + i / 16), Math.fround(i * 1.1), Math.fround(-i / 1024));
-    while (values.length < 400_000) {
-      bits[0] = rng.nextUint32();
-      if (Number.isFinite(f[0]!)) values.push(f[0]!);
-    }
-    const row = Float32Array.from(values);
+    const row = Float32Array.from(randomFloat32(new Random(29), 400_000, awkwardFloat32()));
     for (const [from, to] of [[0, row.length], [0, 1], [5, 2381], [123, 124]] as const) {
       const got = new Uint8Array((to - from) * (MAX_FLOAT32_CHARS + 1) + 3);
       got[0] = 7; // bytes before pos are left alone

@@ -9,25 +9,24 @@
  */
 import { resampledLength } from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
+import { SampleWindow } from './sample-window.js';
 import {
   firstStageInputEnd, firstStageLength, runFirstStage, runSecondStage, twoStageGeometry, type FftResamplePlan, type TwoStageGeometry,
 } from './resample-fft.js';
 
 export class TwoStageStream {
   private readonly g: TwoStageGeometry;
-  /** Input from padded index xStart on (padded index = input index + lead). */
-  private x: Float32Array;
-  private xStart = 0;
-  /** First-stage output from index zStart on. */
-  private z = new Float32Array(0);
-  private zStart = 0;
+  /** Input by padded index (padded index = input index + lead). */
+  private readonly x: SampleWindow;
+  /** First-stage output by index. */
+  private readonly z = new SampleWindow();
   private blocks = 0;
   private received = 0;
   private next = 0;
 
   constructor(private readonly core: WasmCore, private readonly plan: FftResamplePlan, private readonly srIn: number, private readonly srOut: number) {
     this.g = twoStageGeometry(plan, srIn / srOut);
-    this.x = new Float32Array(this.g.lead); // the one-shot call's zeros in front of the signal
+    this.x = new SampleWindow(this.g.lead); // the one-shot call's zeros in front of the signal
   }
 
   get produced(): number {
@@ -36,10 +35,7 @@ export class TwoStageStream {
 
   push(x: Float32Array): Float32Array {
     this.received += x.length;
-    const joined = new Float32Array(this.x.length + x.length);
-    joined.set(this.x);
-    joined.set(x, this.x.length);
-    this.x = joined;
+    this.x.append(x);
     return this.produce(false);
   }
 
@@ -68,12 +64,7 @@ export class TwoStageStream {
     if (last <= this.next) return new Float32Array(0);
     const out = this.interpolate(this.next, last - this.next);
     this.next = last;
-    // Drop first-stage samples no later output reads.
-    const drop = Math.min(this.z.length, Math.max(0, g.zOffset + g.zIndex(this.next) - this.zStart));
-    if (drop > 0) {
-      this.z = this.z.slice(drop);
-      this.zStart += drop;
-    }
+    this.z.dropBefore(g.zOffset + g.zIndex(this.next)); // first-stage samples no later output reads
     return out;
   }
 
@@ -83,37 +74,24 @@ export class TwoStageStream {
     const from = (this.blocks * g.perBlock) / plan.up; // padded index where the first new block starts
     const end = firstStageInputEnd(plan, g, blocks); // and where the last one's input ends
     const count = blocks - this.blocks;
-    const fresh = core.scratch((alloc) => {
+    this.z.append(core.scratch((alloc) => {
       const xPtr = alloc((end - from) * 4);
-      const offset = from - this.xStart;
-      if (offset < 0) throw new Error('resampler: internal error, input of a pending block was dropped');
-      const have = Math.max(0, Math.min(this.x.length - offset, end - from));
-      if (have < end - from && !final) throw new Error('resampler: internal error, block needs input not yet received');
-      const base = xPtr >> 2;
-      core.f32.set(this.x.subarray(offset, offset + have), base);
-      core.f32.fill(0, base + have, base + (end - from));
+      this.x.copyTo(core, xPtr, from, end, final);
       const zPtr = alloc(count * g.perBlock * 4);
       runFirstStage(core, plan, g, alloc, xPtr, zPtr, count);
       return core.readF32(zPtr, count * g.perBlock);
-    });
-    const joined = new Float32Array(this.z.length + fresh.length);
-    joined.set(this.z);
-    joined.set(fresh, this.z.length);
-    this.z = joined;
+    }));
     this.blocks = blocks;
-    const nextFrom = (blocks * g.perBlock) / plan.up;
-    const drop = Math.min(this.x.length, Math.max(0, nextFrom - this.xStart));
-    this.x = this.x.slice(drop);
-    this.xStart += drop;
+    this.x.dropBefore((blocks * g.perBlock) / plan.up);
   }
 
   private interpolate(k0: number, count: number): Float32Array {
-    const { core, plan, g } = this;
+    const { core, plan, g, z } = this;
     return core.scratch((alloc) => {
-      const zPtr = alloc(this.z.length * 4);
-      core.writeF32(zPtr, this.z);
+      const zPtr = alloc((z.end - z.first) * 4);
+      z.copyTo(core, zPtr, z.first, z.end, false);
       const outPtr = alloc(count * 4);
-      runSecondStage(core, plan, g, zPtr, this.zStart, k0, count, outPtr);
+      runSecondStage(core, plan, g, zPtr, z.first, k0, count, outPtr);
       return core.readF32(outPtr, count);
     });
   }

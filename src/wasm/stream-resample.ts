@@ -28,6 +28,7 @@ import { requireKernels } from './kernels.js';
 import { polyphaseBank, prototype, type resample } from './resample.js';
 import { planFftResample } from './resample-fft.js';
 import { TwoStageStream } from './stream-resample-fft.js';
+import { SampleWindow } from './sample-window.js';
 
 interface StreamResampleKernels {
   resamplePolyphase(xPtr: number, outPtr: number, outLen: number, bankPtr: number, taps: number, up: number, down: number): void;
@@ -45,9 +46,8 @@ export class StreamResampler {
   private readonly design: ResamplerDesign | null;
   private readonly k: StreamResampleKernels | null;
   private readonly table: number;
-  /** Input not yet consumed, from padded index `bufStart` (padded index = input index + lead). */
-  private buf = new Float32Array(0);
-  private bufStart = 0;
+  /** Input not yet consumed, by padded index (padded index = input index + lead). */
+  private input = new SampleWindow();
   /** Input samples pushed so far. */
   private received = 0;
   /** Next output index. */
@@ -85,7 +85,7 @@ export class StreamResampler {
         k.resampleFillGrid(proto, PROTOTYPE_TABLE_LENGTH, design.bandScale * PROTOTYPE_SAMPLES_PER_UNIT, design.phases, design.taps, design.firstTap, grid));
     }
     // The one-shot resampler pads `lead` zeros in front of the signal.
-    this.buf = new Float32Array(-design.firstTap);
+    this.input = new SampleWindow(-design.firstTap);
   }
 
   /** Output samples produced so far. */
@@ -103,10 +103,7 @@ export class StreamResampler {
       this.next += x.length;
       return Float32Array.from(x);
     }
-    const joined = new Float32Array(this.buf.length + x.length);
-    joined.set(this.buf);
-    joined.set(x, this.buf.length);
-    this.buf = joined;
+    this.input.append(x);
     return this.produce(false);
   }
 
@@ -152,11 +149,7 @@ export class StreamResampler {
     const firstNeeded = d.mode === 'polyphase'
       ? Math.floor((this.next * d.down) / d.up)
       : Math.floor(this.next * (this.srIn / this.srOut));
-    const drop = Math.min(this.buf.length, Math.max(0, firstNeeded - this.bufStart));
-    if (drop > 0) {
-      this.buf = this.buf.slice(drop);
-      this.bufStart += drop;
-    }
+    this.input.dropBefore(firstNeeded);
     return out;
   }
 
@@ -170,7 +163,7 @@ export class StreamResampler {
       return core.scratch((alloc) => {
         const xPtr = alloc((end - start) * 4);
         const outPtr = alloc(count * 4);
-        this.writeSpan(xPtr, start, end, final);
+        this.input.copyTo(core, xPtr, start, end, final);
         k.resamplePolyphase(xPtr, outPtr, count, this.table, d.taps, d.up, d.down);
         return core.readF32(outPtr, count);
       });
@@ -181,22 +174,10 @@ export class StreamResampler {
     return core.scratch((alloc) => {
       const xPtr = alloc((end - start) * 4);
       const outPtr = alloc(count * 4);
-      this.writeSpan(xPtr, start, end, final);
+      this.input.copyTo(core, xPtr, start, end, final);
       k.resampleInterpolatedFrom(xPtr, start, outPtr, k0, count, this.table, d.taps, d.phases, step);
       return core.readF32(outPtr, count);
     });
-  }
-
-  /** Padded samples [start, end) into WASM memory at ptr (zeros past the buffered input). */
-  private writeSpan(ptr: number, start: number, end: number, final: boolean): void {
-    const from = start - this.bufStart;
-    if (from < 0) throw new Error(`resampler: internal error, sample ${start} was already dropped`);
-    const have = Math.max(0, Math.min(end, this.bufStart + this.buf.length) - start);
-    if (have < end - start && !final) throw new Error('resampler: internal error, block needs input not yet received');
-    const f32 = this.core.f32;
-    const base = ptr >> 2;
-    f32.set(this.buf.subarray(from, from + have), base);
-    f32.fill(0, base + have, base + (end - start));
   }
 }
 
