@@ -6,8 +6,10 @@
 // its phase accumulator: magnitude and angle are float32, the angle difference is a float32
 // subtraction, the accumulator is a float32 updated in float64, and the phasor is float32.
 // Intermediate math is float64 (f64x2 lanes), rounded to float32 exactly where librosa rounds,
-// except the phasor's sin and cos: float32 polynomials after a float64 reduction (about one ulp,
-// as numpy's own float32 cos/sin; they never feed back into the accumulator).
+// except two float32 functions of about one ulp, as numpy's own float32 ones: the angle (atan2)
+// and the phasor's sin and cos (after a float64 reduction). An angle an ulp off moves the
+// accumulator by at most one of its own float32 steps, the error librosa's float32 STFT already
+// shows against ours; sin and cos never feed back into the accumulator.
 //
 // Layout: frame-major, frame t's bins at ptr + 4 * t * stride (stride a multiple of 4, lanes
 // past `bins` zero), so four adjacent bins — whose recurrences are independent — share one
@@ -15,10 +17,6 @@
 
 import { highF64, packF32 } from "./simd_f64";
 
-const PI: f64 = 3.141592653589793;
-const PI_2: f64 = 1.5707963267948966;
-const PI_4: f64 = 0.7853981633974483;
-const TAN_PI_8: f64 = 0.41421356237309503;
 const TWO_PI: f64 = 6.283185307179586;
 const INV_TWO_PI: f64 = 0.15915494309189535;
 const TWO_OVER_PI: f64 = 0.6366197723675814;
@@ -36,51 +34,56 @@ function roundF32(x: v128): v128 {
 
 
 
+// float32 splits (hi + lo) of pi/4, pi/2 and pi: adding hi last keeps the sum within an ulp.
+const PI_4_HI: f32 = 0.7853981852531433;
+const PI_4_LO: f32 = -2.1855694143368964e-8;
+const PI_2_HI: f32 = 1.5707963705062866;
+const PI_2_LO: f32 = -4.371138828673793e-8;
+const PI_HI: f32 = 3.1415927410125732;
+const PI_LO: f32 = -8.742277657347586e-8;
+const TAN_PI_8_F32: f32 = 0.4142135679721832;
+
 /**
- * atan2 of two f64 lanes, IEEE conventions for signed zeros (atan2(+-0, -0) = +-pi), finite
- * input. Reduction: a = min/max of |x|, |y| in [0, 1]; above tan(pi/8), atan(a) =
- * pi/4 + atan((a - 1) / (a + 1)), so the argument t is at most tan(pi/8) = 0.414 — computed with
- * one division either way, t = mn / mx or (mn - mx) / (mn + mx). atan(t) = t + t^3 P(t^2), P of
- * degree 8: a Chebyshev fit on [0, tan^2(pi/8)] (near-minimax; error of atan below 2e-15, where
- * the 13-term Taylor series it replaces allowed 3e-12); then the octant fix-up (swap, x < 0,
- * sign of y).
+ * atan2 of four float32 lanes in float32, IEEE conventions for signed zeros (atan2(+-0, -0) =
+ * +-pi), finite input; within about two float32 ulps of the exact angle (librosa's np.angle on
+ * complex64 is itself a float32 atan2, so this is as close to it as one float32 rounding). Same
+ * reduction as Cephes' atanf (S. Moshier): a = min/max of |x|, |y| in [0, 1]; above tan(pi/8),
+ * atan(a) = pi/4 + atan((a - 1) / (a + 1)), so the argument t stays within tan(pi/8) — one
+ * division either way. atan(t) = t + t^3 P(t^2), P of degree 4 fitted (weighted minimax, float64)
+ * to relative error 7e-10 on [0, tan(pi/8)], so float32 evaluation (6e-8) dominates; then the
+ * octant fix-up (swap, x < 0, sign of y) with the constants split hi + lo.
  */
 @inline
-function atan2Pair(y: v128, x: v128): v128 {
-  const ax = f64x2.abs(x);
-  const ay = f64x2.abs(y);
-  const mx = f64x2.max(ax, ay);
-  const mn = f64x2.min(ax, ay);
-  const zero = f64x2.splat(0);
-  const big = f64x2.gt(mn, f64x2.mul(mx, f64x2.splat(TAN_PI_8)));
-  const num = v128.bitselect(f64x2.sub(mn, mx), mn, big);
-  const den = v128.bitselect(f64x2.add(mn, mx), mx, big);
+function atan2F32x4(y: v128, x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const ay = f32x4.abs(y);
+  const mx = f32x4.max(ax, ay);
+  const mn = f32x4.min(ax, ay);
+  const zero = f32x4.splat(0);
+  const big = f32x4.gt(mn, f32x4.mul(mx, f32x4.splat(TAN_PI_8_F32)));
+  const num = v128.bitselect(f32x4.sub(mn, mx), mn, big);
+  const den = v128.bitselect(f32x4.add(mn, mx), mx, big);
   // mx = 0 (both zero): den = 0, t = 0 / 0 replaced by 0.
-  const t = v128.bitselect(zero, f64x2.div(num, den), f64x2.eq(mx, zero));
-  const t2 = f64x2.mul(t, t);
-  let p = f64x2.splat(-0.0272332697253172);
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(0.05168865089507454));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-0.06550917025403966));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(0.07681046852995807));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-0.09090256109269676));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(0.11111089657310289));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-0.14285713930583313));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(0.19999999997726794));
-  p = f64x2.add(f64x2.mul(p, t2), f64x2.splat(-0.33333333333330933));
-  let r = f64x2.add(t, f64x2.mul(f64x2.mul(p, t2), t));
-  r = v128.bitselect(f64x2.add(r, f64x2.splat(PI_4)), r, big);
-  r = v128.bitselect(f64x2.sub(f64x2.splat(PI_2), r), r, f64x2.gt(ay, ax));
+  const t = v128.bitselect(zero, f32x4.div(num, den), f32x4.eq(mx, zero));
+  const z = f32x4.mul(t, t);
+  let p = f32x4.splat(-0.0608389712870121);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(0.10596171021461487));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-0.14243870973587036));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(0.19998490810394287));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-0.33333316445350647));
+  let r = f32x4.add(t, f32x4.mul(f32x4.mul(p, z), t));
+  r = v128.bitselect(f32x4.add(f32x4.add(r, f32x4.splat(PI_4_LO)), f32x4.splat(PI_4_HI)), r, big);
+  r = v128.bitselect(f32x4.add(f32x4.sub(f32x4.splat(PI_2_LO), r), f32x4.splat(PI_2_HI)), r, f32x4.gt(ay, ax));
   // x < 0, including -0: sign bit set.
-  const xNeg = i64x2.lt_s(x, i64x2.splat(0));
-  r = v128.bitselect(f64x2.sub(f64x2.splat(PI), r), r, xNeg);
+  const xNeg = i32x4.lt_s(x, i32x4.splat(0));
+  r = v128.bitselect(f32x4.add(f32x4.sub(f32x4.splat(PI_LO), r), f32x4.splat(PI_HI)), r, xNeg);
   // Sign of y (copysign): r >= 0 here.
-  const signBit = i64x2.splat(0x8000000000000000);
-  return v128.or(r, v128.and(y, signBit));
+  return v128.or(r, v128.and(y, i32x4.splat(0x80000000)));
 }
 
 /**
  * In place over n values (n a multiple of 4): re -> |z| (float32, rounded once from float64, as
- * hypotf), im -> angle(z) (atan2f, float32 rounded once from float64). Run once over the input
+ * hypotf), im -> angle(z) (float32 atan2, atan2F32x4). Run once over the input
  * STFT: each input column is read by about 1/rate output frames.
  */
 export function pvToPolar(rePtr: usize, imPtr: usize, n: i32): void {
@@ -96,7 +99,7 @@ export function pvToPolar(rePtr: usize, imPtr: usize, n: i32): void {
     const ml = f64x2.sqrt(f64x2.add(f64x2.mul(rl, rl), f64x2.mul(il, il)));
     const mh = f64x2.sqrt(f64x2.add(f64x2.mul(rh, rh), f64x2.mul(ih, ih)));
     v128.store(rePtr + o, packF32(ml, mh));
-    v128.store(imPtr + o, packF32(atan2Pair(il, rl), atan2Pair(ih, rh)));
+    v128.store(imPtr + o, atan2F32x4(im, re));
   }
 }
 

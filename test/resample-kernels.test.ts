@@ -1,6 +1,6 @@
 // The kernels behind resampling and the phase vocoder's polar step, against JS models of the
 // same float32 arithmetic: blocked polyphase resampling must give exactly the lone dot products,
-// and the polar step must give float32-rounded hypot / atan2.
+// and the polar step must give float32-rounded hypot and an atan2 within two float32 ulps.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { designResampler, resamplerBank } from '../src/dsp/resample-design.js';
 import { Random } from '../src/util/random.js';
@@ -64,8 +64,8 @@ describe('resamplePolyphase (blocks of four outputs per filter row)', () => {
 
 type Polar = (rePtr: number, imPtr: number, n: number) => void;
 
-describe('pvToPolar (one division per atan2, degree-8 polynomial)', () => {
-  it('gives float32 hypot and atan2 of each value: equal to the rounded float64 results but for rare 1-ulp ties', () => {
+describe('pvToPolar (float32 atan2: one division, degree-4 polynomial)', () => {
+  it('gives float32 hypot (exactly rounded) and atan2 within two float32 ulps of the exact angle; signed zeros and axes exact', () => {
     const rng = new Random(21);
     const n = 40_000;
     const re = new Float32Array(n);
@@ -90,17 +90,21 @@ describe('pvToPolar (one division per atan2, degree-8 polynomial)', () => {
       (core.exports.pvToPolar as Polar)(rePtr, imPtr, n);
       return [core.readF32(rePtr, n), core.readF32(imPtr, n)];
     });
+    // Distance in float32 steps (ulps of the float64 angle's float32 rounding).
+    let maxUlps = 0;
     let angleDiffers = 0;
     for (let i = 0; i < n; i++) {
       expect(mag[i]).toBe(f(Math.hypot(re[i]!, im[i]!)));
       const want = f(Math.atan2(im[i]!, re[i]!));
-      if (!Object.is(ang[i], want)) {
-        angleDiffers++;
-        // One float32 step at most.
-        expect(Math.abs(ang[i]! - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23 + 1e-45);
-      }
+      if (Object.is(ang[i], want)) continue;
+      angleDiffers++;
+      const ulp = want === 0 ? 2 ** -149 : 2 ** (Math.floor(Math.log2(Math.abs(want))) - 23);
+      maxUlps = Math.max(maxUlps, Math.abs(ang[i]! - want) / ulp);
     }
-    expect(angleDiffers).toBeLessThanOrEqual(n * 1e-4);
+    console.log(`[pvToPolar] float32 atan2: ${angleDiffers} of ${n} angles differ from the rounded float64 atan2, by at most ${maxUlps} ulp`);
+    expect(maxUlps).toBeLessThanOrEqual(2);
+    // Measured: 19 % of angles one or two ulps off (the division and the polynomial each round).
+    expect(angleDiffers).toBeLessThanOrEqual(n * 0.25);
     edges.forEach(([r, m], i) => expect(Object.is(ang[i], f(Math.atan2(m, r))), `atan2(${m}, ${r})`).toBe(true));
   });
 });
