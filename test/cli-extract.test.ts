@@ -12,6 +12,7 @@ import { ROOT, ser as serCli } from './helpers/cli.js';
 const ser = (args: string[]) => serCli(args, 'src');
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { synthCorpusFiles, synthesizeCorpusFile } from '../src/synth/index.js';
+import { CACHE_ENTRY_SUFFIX } from '../src/extract/cache.js';
 
 const HAVE_WASM = existsSync(join(ROOT, 'build/ser.wasm'));
 
@@ -101,7 +102,7 @@ describe.skipIf(!HAVE_WASM)('ser extract: exit codes and odd inputs', () => {
     const cache = join(dir, 'cache-damage');
     const first = await extract(good, join(dir, 'c1', 'f'), '--cache', cache);
     expect(first.stderr).toContain('0 damaged cache entries recomputed');
-    const entry = readdirSync(cache).find((f) => f.endsWith('.f32'))!;
+    const entry = readdirSync(cache).find((f) => f.endsWith(CACHE_ENTRY_SUFFIX))!;
     truncateSync(join(cache, entry), 1000);
     const second = await extract(good, join(dir, 'c2', 'f'), '--cache', cache);
     expect(second.code, second.stderr).toBe(0);

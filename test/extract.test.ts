@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,10 @@ import { loadCorpus } from '../src/corpus/index.js';
 import { extractCorpus } from '../src/extract/extract-corpus.js';
 import { readFeatureTableBinary, writeFeatureTableBinary, writeFeatureTableCsv } from '../src/extract/feature-table.js';
 import { runExtractionPool, workerFilename } from '../src/extract/pool.js';
+import { CACHE_ENTRY_SUFFIX } from '../src/extract/cache.js';
 import { PAPER_RECIPE } from '../src/features/recipe.js';
 import { PAPER_AUGMENT_PARAMS } from '../src/augment/index.js';
 import { writeSynthCorpus } from '../src/synth/corpus-writer.js';
-import { readFileSync } from 'node:fs';
 
 // The pool runs compiled workers from dist/ (built by `npm install` / `npm run build`).
 let haveWorker = true;
@@ -83,21 +83,22 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
     expect(third.run.stats.cacheHits).toBe(0);
   });
 
-  it('recomputes damaged cache entries (truncated, bit flip, bad JSON, mismatched pair) and counts them', async () => {
+  it('recomputes damaged cache entries (truncated, bit flip, bad JSON, another entry\'s file) and counts them', async () => {
     const corpus = loadCorpus(corpusDir);
     for (const workers of [2, 0]) {
       const cacheDir = mkdtempSync(join(tmpdir(), `ser-cache-damage-${workers}-`));
       const first = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
       expect(first.run.stats.cacheRecomputed).toBe(0);
-      const entries = readdirSync(cacheDir).filter((f) => f.endsWith('.f32')).map((f) => f.slice(0, -4)).sort();
+      const entries = readdirSync(cacheDir).filter((f) => f.endsWith(CACHE_ENTRY_SUFFIX)).sort();
       expect(entries.length).toBe(first.run.stats.ok);
-      const [a, b, c, d, e] = entries as [string, string, string, string, string];
-      truncateSync(join(cacheDir, `${a}.f32`), 1000); // truncated vectors
-      const bytes = readFileSync(join(cacheDir, `${b}.f32`));
-      bytes[4 * 700 + 3]! ^= 0x40; // one bit flip in one float's exponent
-      writeFileSync(join(cacheDir, `${b}.f32`), bytes);
-      writeFileSync(join(cacheDir, `${c}.json`), '{"format": 2, "hash": '); // metadata cut short
-      copyFileSync(join(cacheDir, `${e}.json`), join(cacheDir, `${d}.json`)); // .json of another entry
+      const [a, b, c, d, e] = entries.map((name) => join(cacheDir, name)) as [string, string, string, string, string];
+      truncateSync(a, statSync(a).size - 1000); // truncated vectors
+      const bytes = readFileSync(b);
+      bytes[bytes.length - 4 * 700 + 3]! ^= 0x40; // one bit flip in one float's exponent
+      writeFileSync(b, bytes);
+      const cut = readFileSync(c);
+      writeFileSync(c, cut.subarray(0, 4 + Math.floor(cut.readUInt32LE(0) / 2))); // metadata cut short
+      copyFileSync(e, d); // another entry's file under this name
       const second = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
       expect(second.run.stats.cacheRecomputed).toBe(4);
       expect(second.run.stats.cacheHits).toBe(first.run.stats.ok - 4);
