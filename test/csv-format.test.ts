@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFeatureTableCsvLegacy } from '../bench/output.js';
 import { csvField, formatFloat32Legacy, MAX_FLOAT32_CHARS, writeFloat32, writeFloat32Row } from '../src/extract/csv-format.js';
 import { loadWasmCore } from '../src/wasm/load-node.js';
-import { writeFeatureTableCsv, type FeatureTable } from '../src/extract/feature-table.js';
+import type { FeatureTable } from '../src/extract/feature-table.js';
+import { writeFeatureTableCsv } from '../src/extract/csv-table.js';
 import { makeRecipe } from '../src/features/recipe.js';
 import { Random } from '../src/util/random.js';
 

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  FeatureTableError, readFeatureTableBinary, writeFeatureTableBinary, writeFeatureTableCsv, type FeatureTable,
-} from '../src/extract/feature-table.js';
+import { FeatureTableError, readFeatureTableBinary, writeFeatureTableBinary, type FeatureTable } from '../src/extract/feature-table.js';
+import { writeFeatureTableCsv } from '../src/extract/csv-table.js';
 import { makeRecipe } from '../src/features/recipe.js';
 import { writeFileAtomic, writeStreamAtomic } from '../src/util/atomic-write.js';
 

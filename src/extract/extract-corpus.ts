@@ -3,7 +3,9 @@ import { AUGMENT_VERSIONS, NOTEBOOK_AUGMENT_PARAMS, PAPER_AUGMENT_PARAMS, type A
 import type { Corpus } from '../corpus/types.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
+import type { CsvRows } from './csv-table.js';
 import type { FeatureTable } from './feature-table.js';
+import type { ExtractResult } from './types.js';
 import { runExtractionPool, type PoolOptions, type PoolRun } from './pool.js';
 import type { ExtractTask } from './types.js';
 
@@ -21,6 +23,12 @@ export interface ExtractCorpusOptions extends PoolOptions {
    * it must return the results in task order, as the pool does.
    */
   runner?: (tasks: ExtractTask[]) => Promise<PoolRun>;
+  /**
+   * Receives the table's rows in table order, each clip's as soon as it and every clip before it
+   * are done (from the local pool, while it runs; from a `runner`, when it returns): what the
+   * table will hold, for writers that stream (openFeatureTableCsv). Rows of skipped files never come.
+   */
+  onRows?: (rows: CsvRows) => void;
 }
 
 /**
@@ -60,9 +68,11 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
     augmentParams: preset.params,
     seed,
   }));
-  const run = await (opts.runner ? opts.runner(tasks) : runExtractionPool(tasks, opts));
-
   const byKey = new Map(corpus.items.map((item, i) => [tasks[i]!.key, item]));
+  const emit = opts.onRows ? inOrderRows(tasks.length, (r) => opts.onRows!(clipRows(r, byKey.get(r.key)!, recipe.vectorLength))) : undefined;
+  const run = await (opts.runner ? opts.runner(tasks) : runExtractionPool(tasks, { ...opts, onOutcome: emit?.outcome }));
+  emit?.rest(run.results);
+
   const rows = run.results.length * versions.length;
   const dim = recipe.vectorLength;
   const X = new Float32Array(rows * dim);
@@ -98,4 +108,47 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
     }
   }
   return { table, run };
+}
+
+type OkResult = PoolRun['results'][number];
+
+/**
+ * Turns outcomes arriving in any order into ok results delivered in task order: outcome i is
+ * held until every task before it has its outcome. `rest` then delivers, in order, whatever
+ * ok results were not delivered yet (all of them when the outcomes never came one by one).
+ */
+function inOrderRows(tasks: number, deliver: (r: OkResult) => void): { outcome: (i: number, o: ExtractResult) => void; rest: (results: OkResult[]) => void } {
+  const held: Array<ExtractResult | undefined> = new Array(tasks);
+  let next = 0;
+  let delivered = 0;
+  return {
+    outcome(i, o) {
+      held[i] = o;
+      for (; next < tasks && held[next] !== undefined; next++) {
+        const r = held[next]!;
+        held[next] = undefined;
+        if (r.ok) {
+          deliver(r);
+          delivered++;
+        }
+      }
+    },
+    rest(results) {
+      for (; delivered < results.length; delivered++) deliver(results[delivered]!);
+    },
+  };
+}
+
+/** One clip's rows in the table's columns (the same values extractCorpus puts in the table). */
+function clipRows(r: OkResult, item: Corpus['items'][number], dim: number): CsvRows {
+  const n = r.versions.length;
+  return {
+    X: r.vectors, rows: n, dim,
+    y: new Int32Array(n).fill(item.labelIndex),
+    path: new Array<string>(n).fill(r.key),
+    speaker: new Array<string>(n).fill(item.speaker),
+    gender: new Array<string>(n).fill(item.gender ?? ''),
+    version: r.versions.slice(),
+    recordingId: new Array<string>(n).fill(item.recordingId),
+  };
 }

@@ -3,9 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
-import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js';
-import { csvField, MAX_FLOAT32_CHARS, writeFloat32Row } from './csv-format.js';
-import { loadWasmCore } from '../wasm/load-node.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { allFinite } from '../dsp/validate.js';
 import type { SkippedFile } from './pool.js';
 
@@ -205,55 +203,4 @@ export function validateFeatureTable(t: FeatureTable, file: string, binFile = fi
   }
   if (!Array.isArray(m.versions)) throw new FeatureTableError(file, 'meta.versions', 'missing');
   if (!Array.isArray(m.skipped)) throw new FeatureTableError(file, 'meta.skipped', 'missing');
-}
-
-/** Bytes per output chunk of the CSV writer. */
-const CSV_CHUNK_BYTES = 1 << 20;
-
-/**
- * The paper's "CSV ready for ML": a header, then one row per (clip, version)
- * with path, speaker, gender, label, version, recording id and the features.
- * Values are written with 9 significant digits, enough to round-trip float32
- * (`String(Number(v.toPrecision(9)))`'s text, produced without strings: see csv-format.ts);
- * text fields are quoted as csv-stringify does. Byte-identical to the csv-stringify writer this
- * replaced, about 10× faster.
- * Written atomically: an interrupted write leaves the previous file as it was.
- */
-export async function writeFeatureTableCsv(table: FeatureTable, path: string): Promise<void> {
-  validateFeatureTable(table, path);
-  const core = await loadWasmCore();
-  await writeStreamAtomic(path, async (out) => {
-    const header = ['path', 'speaker', 'gender', 'label', 'version', 'recording'];
-    for (let j = 0; j < table.dim; j++) header.push(`f${j}`);
-    let failed: Error | undefined;
-    out.on('error', (err) => (failed ??= err));
-    const rowBytes = table.dim * (MAX_FLOAT32_CHARS + 1) + 1;
-    let buf = Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, 2 * rowBytes));
-    let pos = buf.write(header.map(csvField).join(',') + '\n', 0, 'utf8');
-    const flush = async (): Promise<void> => {
-      if (pos === 0) return;
-      // The stream keeps the chunk until it is written: hand it over and start a new one.
-      const chunk = buf.subarray(0, pos);
-      buf = Buffer.allocUnsafe(buf.length);
-      pos = 0;
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
-      if (failed) throw failed;
-    };
-    const X = table.X;
-    const dim = table.dim;
-    for (let i = 0; i < table.rows; i++) {
-      const text =
-        `${csvField(table.path[i]!)},${csvField(table.speaker[i]!)},${csvField(table.gender[i]!)},` +
-        `${csvField(table.classes[table.y[i]!]!)},${csvField(table.version[i]!)},${csvField(table.recordingId[i]!)}`;
-      const need = Buffer.byteLength(text, 'utf8') + rowBytes;
-      if (pos + need > buf.length) {
-        await flush();
-        if (need > buf.length) buf = Buffer.allocUnsafe(2 * need);
-      }
-      pos += buf.write(text, pos, 'utf8');
-      pos = writeFloat32Row(core, buf, pos, X.subarray(i * dim, (i + 1) * dim));
-      buf[pos++] = 10; // '\n'
-    }
-    await flush();
-  });
 }

@@ -49,6 +49,12 @@ export interface PoolOptions {
    * a scratch frame. A worker that dies fails every task it held; each is retried once.
    */
   tasksPerWorker?: number;
+  /**
+   * Called once per task as soon as its outcome is final (after any retry), in completion order,
+   * with the task's index: callers that stream output (`ser extract`'s CSV) use it to work while
+   * the pool runs. An exception thrown here fails the run.
+   */
+  onOutcome?: (index: number, outcome: ExtractResult) => void;
 }
 
 export interface SkippedFile {
@@ -139,6 +145,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
         if (outcome!.cacheHit) cacheHits++;
         cacheRecomputed += outcome!.cacheRecomputed ?? 0;
         outcomes[i] = outcome;
+        opts.onOutcome?.(i, outcome!);
         progress.tick();
       }),
     );

@@ -64,16 +64,30 @@ export function registerExtract(program: Command): void {
         throw new InvalidArgumentError('--workers sizes the local pool; with --queue the work runs on `ser worker` processes (their --concurrency)');
       }
       const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
-      const { table, run } = await extractCorpus(corpus, o.data, {
-        runner,
-        workers: o.workers,
-        augment: o.augment as AugmentPreset,
-        versions: o.versions ? parseVersions(o.versions) : undefined,
-        seed: o.seed,
-        cacheDir: o.cache === false ? null : resolve(o.cache),
-        quiet: o.quiet,
-        recipe: makeRecipe(),
-      });
+      const recipe = makeRecipe();
+      // The CSV is formatted while the pool runs (rows in table order as clips finish) and renamed
+      // into place only after the table checks out; any failure before that leaves no CSV.
+      const csv = formats.includes('csv')
+        ? await (await import('../../extract/csv-table.js')).openFeatureTableCsv(`${base}.csv`, recipe.vectorLength, corpus.classes)
+        : null;
+      let extracted: Awaited<ReturnType<typeof extractCorpus>>;
+      try {
+        extracted = await extractCorpus(corpus, o.data, {
+          runner,
+          workers: o.workers,
+          augment: o.augment as AugmentPreset,
+          versions: o.versions ? parseVersions(o.versions) : undefined,
+          seed: o.seed,
+          cacheDir: o.cache === false ? null : resolve(o.cache),
+          quiet: o.quiet,
+          recipe,
+          onRows: csv ? (rows) => csv.add(rows) : undefined,
+        });
+      } catch (err) {
+        await csv?.abort();
+        throw err;
+      }
+      const { table, run } = extracted;
       const s = run.stats;
       process.stderr.write(
         `extracted ${s.ok}/${s.files} files × ${table.meta.versions.length} versions = ${table.rows} rows × ${table.dim} in ${s.seconds.toFixed(1)} s ` +
@@ -86,16 +100,22 @@ export function registerExtract(program: Command): void {
         process.stderr.write(`ser extract: no features extracted (every one of the ${s.files + corpus.skipped.length} files was skipped); no table written\n`);
         setExitCode(EXIT_FAILURE);
         if (o.json) printJson('extract', { ok: false, files: s.files + corpus.skipped.length, extracted: 0, rows: 0, outputs: {}, skipped: table.meta.skipped });
+        await csv?.abort();
         return;
       }
       const outputs: Partial<Record<TableFormat | 'json', string>> = {};
-      if (formats.includes('bin')) {
-        const { writeFeatureTableBinary } = await import('../../extract/feature-table.js');
-        Object.assign(outputs, await writeFeatureTableBinary(table, base));
+      try {
+        if (formats.includes('bin')) {
+          const { writeFeatureTableBinary } = await import('../../extract/feature-table.js');
+          Object.assign(outputs, await writeFeatureTableBinary(table, base));
+        }
+      } catch (err) {
+        await csv?.abort();
+        throw err;
       }
-      if (formats.includes('csv')) {
-        const { writeFeatureTableCsv } = await import('../../extract/feature-table.js');
-        await writeFeatureTableCsv(table, (outputs.csv = `${base}.csv`));
+      if (csv) {
+        await csv.commit(table);
+        outputs.csv = `${base}.csv`;
       }
       if (formats.includes('parquet')) {
         const { writeFeatureTableParquet } = await import('../../extract/parquet-table.js');
