@@ -126,29 +126,38 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
     return pool.run({ task, cacheDir });
   };
 
-  try {
-    await Promise.all(
-      tasks.map(async (task, i) => {
-        let outcome: (ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }) | undefined;
-        for (let attempt = 0; attempt < 2 && outcome === undefined; attempt++) {
-          try {
-            outcome = await runOne(task);
-          } catch (err) {
-            // Only infrastructure failures land here (per-file problems come back as ok: false).
-            if (attempt === 0) {
-              retried++;
-              continue;
-            }
-            outcome = { ok: false, key: task.key, code: 'WORKER_FAILED', reason: `worker failed twice: ${(err as Error).message}` };
+  // Tasks go to the pool in corpus order, only as many at a time as the workers hold (each
+  // worker's tasksPerWorker, plus one waiting per worker): outcomes then come back in about
+  // corpus order, which streaming writers (onOutcome) need. Handing Piscina all tasks at once
+  // let a few early tasks finish last, holding back every row after them.
+  const inFlight = pool ? workers * ((opts.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER) + 1) : 1;
+  let next = 0;
+  const runSlot = async (): Promise<void> => {
+    for (let i = next++; i < tasks.length; i = next++) {
+      const task = tasks[i]!;
+      let outcome: (ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }) | undefined;
+      for (let attempt = 0; attempt < 2 && outcome === undefined; attempt++) {
+        try {
+          outcome = await runOne(task);
+        } catch (err) {
+          // Only infrastructure failures land here (per-file problems come back as ok: false).
+          if (attempt === 0) {
+            retried++;
+            continue;
           }
+          outcome = { ok: false, key: task.key, code: 'WORKER_FAILED', reason: `worker failed twice: ${(err as Error).message}` };
         }
-        if (outcome!.cacheHit) cacheHits++;
-        cacheRecomputed += outcome!.cacheRecomputed ?? 0;
-        outcomes[i] = outcome;
-        opts.onOutcome?.(i, outcome!);
-        progress.tick();
-      }),
-    );
+      }
+      if (outcome!.cacheHit) cacheHits++;
+      cacheRecomputed += outcome!.cacheRecomputed ?? 0;
+      outcomes[i] = outcome;
+      opts.onOutcome?.(i, outcome!);
+      progress.tick();
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, tasks.length) }, runSlot));
   } finally {
     progress.stop();
     await pool?.destroy();
