@@ -62,6 +62,8 @@ function awkwardFloat32(): number[] {
     }
   }
   for (let i = 0; i < 20_000; i++) values.push(Math.fround(i / 16), Math.fround(1_000_000 + i / 16), Math.fround(i * 1.1), Math.fround(-i / 1024));
+  // ZCR-like values (counts / 2048, / 8192, / 2^20): exact 9-digit ties at every scale 10^k that is exact (k <= 12) and beyond.
+  for (let i = 1; i < 20_000; i++) values.push(Math.fround(i / 2048), Math.fround(i / 8192), Math.fround(-i / 2 ** 20), Math.fround(i / 2 ** 30));
   return values.map((v) => Math.fround(v));
 }
 

@@ -14,8 +14,9 @@
  * binary exponent and corrected by one when needed; 10^k exact for
  * |k| ≤ 22) lands in [1e8, 1e9) with one rounding error of at most 1.2e-7 units, so the rounding
  * to an integer is exact unless the fraction is within that of one half. Within 1e-5 of a half
- * (a possible tie, about 1 value in 50,000) and for |v| outside [1e-14, 1e31) the value goes
- * through the old expression instead, so every output is the old one.
+ * (a possible tie) the rounding is still exact when the scale 10^k is small enough for s to be
+ * exact (EXACT_SCALE_MAX); otherwise, and for |v| outside [1e-14, 1e31), the value goes through
+ * the old expression instead, so every output is the old one.
  */
 
 import type { WasmCore } from '../wasm/core.js';
@@ -29,6 +30,14 @@ export function formatFloat32Legacy(v: number): string {
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Fraction distance from one half below which the float64 rounding might not be exact. */
 const TIE_GUARD = 1e-5;
+/**
+ * Largest k for which a · 10^k is exact in float64 for every float32 a: a's 24-bit significand
+ * times 5^k (28 bits for k = 12) fits in 53 bits, so the 9-digit rounding of s = a · 10^k
+ * (k >= 0) is decided exactly, ties included. Feature values of magnitude 1e-4 … 1e8 have such k
+ * (ZCR values k/2048 are exact binary fractions: ~1.6 % of a RAVDESS table's values are exact
+ * 9-digit ties, which would otherwise all go through toPrecision).
+ */
+export const EXACT_SCALE_MAX = 12;
 
 const ZERO = 48;
 const MINUS = 45;
@@ -94,8 +103,12 @@ export function writeFloat32(buf: Uint8Array, pos: number, v: number): number {
   if (!(s >= 1e8 && s < 1e9)) return writeAscii(buf, start, formatFloat32Legacy(v));
   let n = s | 0; // s < 1e9 < 2^31: truncation is floor
   const frac = s - n;
-  if (Math.abs(frac - 0.5) < TIE_GUARD) return writeAscii(buf, start, formatFloat32Legacy(v));
-  if (frac > 0.5) n++;
+  if (Math.abs(frac - 0.5) < TIE_GUARD) {
+    // Near a tie: decidable here only when s is exact (see EXACT_SCALE_MAX); toPrecision rounds
+    // an exact tie away from zero ("pick the larger n").
+    if (8 - e < 0 || 8 - e > EXACT_SCALE_MAX) return writeAscii(buf, start, formatFloat32Legacy(v));
+    if (frac >= 0.5) n++;
+  } else if (frac > 0.5) n++;
   if (n === 1e9) {
     n = 1e8;
     e++;
@@ -169,7 +182,8 @@ export function writeFloat32Row(core: WasmCore, buf: Uint8Array, pos: number, va
   const k = core.exports as unknown as CsvKernels;
   return core.scratch((alloc) => {
     const src = alloc(values.length * 4);
-    const out = alloc(values.length * (MAX_FLOAT32_CHARS + 1));
+    // 16 bytes of slack: the WASM writer stores whole vectors up to 16 bytes past its text.
+    const out = alloc(values.length * (MAX_FLOAT32_CHARS + 1) + 16);
     const stop = alloc(4);
     core.writeF32(src, values);
     let from = 0;
