@@ -91,6 +91,12 @@ describe('layout, padding, truncation, non-finite values', () => {
     const cut = paperVector(dsp, new Float32Array(8), { nMfcc: 3, targetLength: 5 });
     expect(Array.from(cut)).toEqual(Array.from(Float32Array.from([0.1, 0.2, 0.5, 0.6, 10])));
     expect(() => paperVector(dsp, new Float32Array(8), { targetLength: 0 })).toThrow(/targetLength/);
+    // Every cut point (inside ZCR, RMS, an MFCC frame) and padding: the natural vector's prefix, then zeros.
+    const natural = Array.from(paperVector(dsp, new Float32Array(8), { nMfcc: 3, targetLength: null }));
+    for (let n = 1; n <= 14; n++) {
+      const v = paperVector(dsp, new Float32Array(8), { nMfcc: 3, targetLength: n });
+      expect(Array.from(v), `targetLength ${n}`).toEqual(Array.from({ length: n }, (_, i) => natural[i] ?? 0));
+    }
   });
 
   it('NaN, +-Infinity and values beyond float32 range become 0', () => {

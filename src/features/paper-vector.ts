@@ -1,5 +1,5 @@
 import type { DspBackend, Real } from '../dsp/types.js';
-import { assertPositiveInt } from '../dsp/validate.js';
+import { allFinite, assertPositiveInt } from '../dsp/validate.js';
 import { computeFrameFeatures, type FrameFeatureOptions, type FrameFeatures } from './frame-features.js';
 import { makeRecipe, type PaperRecipe } from './recipe.js';
 
@@ -28,16 +28,17 @@ export function assemblePaperVector(f: FrameFeatures, targetLength: number | nul
   const natural = frames * (2 + nMfcc);
   const length = targetLength ?? natural;
   const out = new Float32Array(length); // zero-filled: the padding
-  const put = (i: number, v: number): void => {
-    if (i < length) out[i] = v;
-  };
-  for (let t = 0; t < frames; t++) {
-    put(t, f.zcr[t]!);
-    put(frames + t, f.rms[t]!);
-    for (let k = 0; k < nMfcc; k++) put(2 * frames + t * nMfcc + k, data[k * cols + t]!);
+  out.set(f.zcr.subarray(0, Math.min(frames, length)));
+  if (frames < length) out.set(f.rms.subarray(0, Math.min(frames, length - frames)), frames);
+  // mfcc.T flattened: frame t's coefficients at 2 · frames + t · nMfcc.
+  const mfccFrames = Math.min(frames, Math.ceil(Math.max(0, length - 2 * frames) / nMfcc));
+  for (let t = 0; t < mfccFrames; t++) {
+    const at = 2 * frames + t * nMfcc;
+    const count = Math.min(nMfcc, length - at);
+    for (let k = 0; k < count; k++) out[at + k] = data[k * cols + t]!;
   }
   // After the float32 store, so that a finite float64 too large for float32 also becomes 0.
-  for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i]!)) out[i] = 0;
+  if (!allFinite(out)) for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i]!)) out[i] = 0;
   return out;
 }
 
