@@ -6,7 +6,7 @@
 // i32 pairs (first nonzero bin, one past the last) so the projection only touches the
 // few bins where a triangle is nonzero.
 
-import { stftFramePower } from "./stft";
+import { spectrumPower, stftFramePower } from "./stft";
 
 // Slaney mel scale (Auditory Toolbox, librosa.hz_to_mel with htk=False): linear below
 // 1 kHz at 200/3 Hz per mel, logarithmic above with step ln(6.4)/27.
@@ -115,5 +115,34 @@ export function melSpectrogramFrames(
   for (let t = 0; t < nFrames; t++) {
     const spec = stftFramePower(y, n, t, nFft, hop, padLeft, mode, window, table, work, power);
     melProject(spec, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
+  }
+}
+
+/** f32 slots of the work area melFromComplexFrames needs: a re and an im plane of one frame, each rounded up to 4. */
+export function melFromComplexWorkFloats(nFft: i32): i32 {
+  return 2 * (((nFft >> 1) + 4) & ~3);
+}
+
+/**
+ * melSpectrogramFrames for a signal whose complex STFT is already in memory (frame-major planes,
+ * frame t's bins at re/im + 4 * t * planeStride, as the phase vocoder's analysis holds them):
+ * |X|^power and the projection, frame by frame. Given the STFT stftComplex makes of y, the
+ * numbers are melSpectrogramFrames' for y bit for bit (the same spectrumPower and melProject on
+ * the same re/im values), without its windowing and forward FFTs.
+ */
+export function melFromComplexFrames(
+  re: usize, im: usize, planeStride: i32, nFrames: i32, nFft: i32, power: f32,
+  fb: usize, nMels: i32, work: usize, out: usize, melStride: i32, frameStride: i32,
+): void {
+  const bins = (nFft >> 1) + 1;
+  const bytes = <usize>bins << 2;
+  const workRe = work;
+  const workIm = work + (<usize>((bins + 3) & ~3) << 2);
+  const planeBytes = <usize>planeStride << 2;
+  for (let t = 0; t < nFrames; t++) {
+    memory.copy(workRe, re + <usize>t * planeBytes, bytes);
+    memory.copy(workIm, im + <usize>t * planeBytes, bytes);
+    spectrumPower(workRe, workIm, bins, power);
+    melProject(workRe, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
   }
 }

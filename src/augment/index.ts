@@ -73,9 +73,12 @@ export interface AugmentBackend {
   pitchShift(y: Real, sr: number, nSteps: number, binsPerOctave?: number): Float32Array;
   /**
    * Optional: several stretches and pitch shifts of one signal sharing its analysis STFT; each
-   * output must equal the corresponding timeStretch / pitchShift call.
+   * output must equal the corresponding timeStretch / pitchShift call. `onAnalysis`, when given,
+   * is called once with the analysis STFT of y in the backend's own form (the WASM backend's:
+   * WasmStftPlanes, src/wasm/stft-planes.ts), valid only during the call: callers that know the
+   * backend reuse it for y's own features.
    */
-  stretchJobs?(y: Real, jobs: readonly StretchJob[]): Float32Array[];
+  stretchJobs?(y: Real, jobs: readonly StretchJob[], onAnalysis?: (stft: unknown) => void): Float32Array[];
   /**
    * Optional: {@link addScaledNoise} faster; must give the same samples bit for bit and leave
    * `rng` in the same state.
@@ -203,6 +206,8 @@ function drawVersion(version: AugmentVersion, sr: number, clipSeed: number, rng:
  * records as calling {@link augmentClip}(versions[i], y, sr, seeds[i], params, backend) for each
  * i, but y is validated once, the stretch and pitch versions share one analysis STFT when the
  * backend has `stretchJobs`, and 'original' is y itself (not a copy: do not modify it).
+ * `opts.onAnalysis` goes to the backend's stretchJobs (see AugmentBackend); it is not called
+ * when no stretch or pitch version is asked for, or the backend has no stretchJobs.
  */
 export function augmentClipVersions(
   versions: readonly AugmentVersion[],
@@ -211,6 +216,7 @@ export function augmentClipVersions(
   seeds: readonly number[],
   params: AugmentParams,
   backend: AugmentBackend,
+  opts: { onAnalysis?: (stft: unknown) => void } = {},
 ): Array<{ y: Real; applied: AppliedAugmentation }> {
   versions.forEach(assertVersion);
   if (seeds.length !== versions.length) throw new DspError(`augmentClipVersions: ${versions.length} versions but ${seeds.length} seeds`);
@@ -247,7 +253,7 @@ export function augmentClipVersions(
   });
   if (jobs.length > 0) {
     const signals = backend.stretchJobs
-      ? backend.stretchJobs(y, jobs)
+      ? backend.stretchJobs(y, jobs, opts.onAnalysis)
       : jobs.map((j) => (j.kind === 'stretch' ? backend.timeStretch(y, j.rate) : backend.pitchShift(y, sr, j.nSteps, j.binsPerOctave)));
     signals.forEach((s, j) => (out[jobOf[j]!]!.y = s));
   }

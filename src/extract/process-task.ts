@@ -3,7 +3,10 @@ import { isAudioError } from '../audio/errors.js';
 import { loadAudioBytes } from '../audio/load.js';
 import { augmentClipVersions, type AppliedAugmentation, augmentationSeed } from '../augment/index.js';
 import { DspError } from '../dsp/errors.js';
-import { featureVector, recipeLoadOptions } from '../features/feature-recipe.js';
+import { featureVector, isSequenceRecipe, recipeLoadOptions } from '../features/feature-recipe.js';
+import type { FrameFeatures } from '../features/frame-features.js';
+import { assemblePaperVector, recipeFrameOptions } from '../features/paper-vector.js';
+import type { WasmStftPlanes } from '../wasm/stft-planes.js';
 import { TOOL_VERSION } from '../version.js';
 import { createWasmAugmentBackend } from '../wasm/augment.js';
 import { createWasmDsp, type WasmDsp } from '../wasm/dsp.js';
@@ -66,10 +69,18 @@ export async function processTask(task: ExtractTask, cacheDir: string | null, au
     const dim = recipe.vectorLength;
     const vectors = new Float32Array(task.versions.length * dim);
     const params: DrawnParams[] = [];
-    // Every version at once: the stretch and pitch versions share one STFT of the clip.
+    // Every version at once: the stretch and pitch versions share one STFT of the clip, and with
+    // the paper's features the original's MFCCs reuse it too (the same numbers, no forward FFTs).
     const seeds = task.versions.map((version) => augmentationSeed(task.seed, task.key, version));
-    augmentClipVersions(task.versions, y, recipe.sr, seeds, task.augmentParams, ctx.augment).forEach(({ y: yv, applied }, v) => {
-      vectors.set(featureVector(ctx.dsp, yv, recipe), v * dim);
+    const original = task.versions.indexOf('original');
+    const plan = original >= 0 && !isSequenceRecipe(recipe) ? ctx.dsp.planFrameFeatures(y.length, recipeFrameOptions(recipe)) : null;
+    let originalFrames: FrameFeatures | null = null;
+    const onAnalysis = plan ? (stft: unknown) => (originalFrames = ctx.dsp.frameFeaturesFromStft(stft as WasmStftPlanes, plan)) : undefined;
+    augmentClipVersions(task.versions, y, recipe.sr, seeds, task.augmentParams, ctx.augment, { onAnalysis }).forEach(({ y: yv, applied }, v) => {
+      const vector = v === original && originalFrames && !isSequenceRecipe(recipe)
+        ? assemblePaperVector(originalFrames, recipe.vectorLength)
+        : featureVector(ctx.dsp, yv, recipe);
+      vectors.set(vector, v * dim);
       params.push(drawn(applied));
     });
     const result = { ok: true as const, key: task.key, vectors, versions: task.versions.slice(), params, clipSamples: y.length };

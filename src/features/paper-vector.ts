@@ -55,10 +55,15 @@ export function paperVector(dsp: DspBackend, y: Real, opts: PaperVectorOptions =
   return assemblePaperVector(computeFrameFeatures(dsp, y, frameOpts), length);
 }
 
+/** The frame-feature options of a recipe (what paperVectorForRecipe computes its frames with). */
+export function recipeFrameOptions(recipe: PaperRecipe): Required<FrameFeatureOptions> {
+  const { sr, nFft, hopLength, nMfcc, nMels } = recipe;
+  return { sr, nFft, hopLength, nMfcc, nMels };
+}
+
 /** paperVector with every parameter taken from a recipe (padded/truncated to recipe.vectorLength). */
 export function paperVectorForRecipe(dsp: DspBackend, y: Real, recipe: PaperRecipe): Float32Array {
-  const { sr, nFft, hopLength, nMfcc, nMels, vectorLength } = recipe;
-  return paperVector(dsp, y, { sr, nFft, hopLength, nMfcc, nMels, targetLength: vectorLength });
+  return paperVector(dsp, y, { ...recipeFrameOptions(recipe), targetLength: recipe.vectorLength });
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -25,6 +25,7 @@ import {
   TIME_STRETCH_HOP, TIME_STRETCH_N_FFT, assertStretch, phaseVocoderGeometry, planPitchShift, type PhaseVocoderOptions,
 } from '../dsp/phase-vocoder-plan.js';
 import type { WasmCore } from './core.js';
+import type { WasmStftPlanes } from './stft-planes.js';
 import { hannTable, requireKernels, rfftTable, type AugmentKernels } from './kernels.js';
 import { prepareRatio, resampleRatioInScratch } from './resample.js';
 
@@ -180,9 +181,10 @@ export function istft(core: WasmCore, D: ComplexMatrix, opts: IstftOptions = {})
  * without it leaving WASM memory. Every output is bit-identical to {@link timeStretch} /
  * {@link pitchShift} called alone (the same kernels on the same numbers); the saving is the
  * shared STFT and polar step, one validation of y, and two copies per pitch shift. Jobs are
- * validated before any work.
+ * validated before any work. `onAnalysis`, when given, receives the analysis STFT of y (and y)
+ * in WASM memory before the jobs run, valid during the call (see stft-planes.ts).
  */
-export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]): Float32Array[] {
+export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[], onAnalysis?: (stft: WasmStftPlanes) => void): Float32Array[] {
   assertSignalShape(y); // the samples are checked in WASM right after the copy below
   const nFft = TIME_STRETCH_N_FFT;
   const hop = TIME_STRETCH_HOP;
@@ -215,6 +217,7 @@ export function stretchJobs(core: WasmCore, y: Real, jobs: readonly StretchJob[]
       core.f32.fill(0, mag >> 2, (mag >> 2) + stride * cols);
       core.f32.fill(0, phase >> 2, (phase >> 2) + stride * cols);
       k.stftComplex(yPtr, y.length, nFft, hop, cols, nFft >> 1, PAD_CONSTANT, window, table, stftWork, mag, phase, 1, stride);
+      onAnalysis?.({ core, y: yPtr, n: y.length, re: mag, im: phase, stride, frames: cols, nFft, hop, padLeft: nFft >> 1, padMode: 'constant' });
     });
     k.pvToPolar(mag, phase, stride * cols);
     return plans.map((p, j) =>
@@ -267,7 +270,7 @@ export function createWasmAugmentBackend(core: WasmCore): AugmentBackend {
     name: 'wasm',
     timeStretch: (y, rate) => timeStretch(core, y, rate),
     pitchShift: (y, sr, nSteps, binsPerOctave = 12) => pitchShift(core, y, sr, nSteps, binsPerOctave),
-    stretchJobs: (y, jobs) => stretchJobs(core, y, jobs),
+    stretchJobs: (y, jobs, onAnalysis) => stretchJobs(core, y, jobs, onAnalysis as ((stft: WasmStftPlanes) => void) | undefined),
     addScaledNoise: (y, relativeAmplitude, rng) => addScaledNoiseWasm(core, y, relativeAmplitude, rng),
   };
 }

@@ -38,6 +38,7 @@ import {
 } from '../dsp/validate.js';
 import type { WasmCore } from './core.js';
 import { assertCopiedFinite } from './finite.js';
+import type { WasmStftPlanes } from './stft-planes.js';
 import { CONTOUR_KERNELS, hannTable, requireKernels, rfftTable, type ContourKernels, type DspKernels } from './kernels.js';
 // Node-only (reads build/ser.wasm from disk). Imported through a variable because bundlers
 // follow literal import() specifiers and fail on node:fs; browsers pass their own core.
@@ -45,7 +46,8 @@ const NODE_CORE_LOADER = './load-node.js';
 
 const REQUIRED_KERNELS: Array<keyof DspKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'hannInit', 'stftWorkFloats', 'stftComplex',
-  'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'powerToDbInPlace', 'dctTableBytes',
+  'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'melFromComplexWorkFloats', 'melFromComplexFrames',
+  'powerToDbInPlace', 'dctTableBytes',
   'dctInitBasis', 'dctFrames', 'rmsWorkBytes', 'rmsFrames', 'zcrWorkBytes', 'zcrFrames', 'firstNonFinite',
 ];
 
@@ -248,7 +250,7 @@ export class WasmDsp implements DspBackend {
 
   mfcc(y: Real, opts: MfccOptions = {}): Matrix<Float32Array> {
     assertSignalShape(y);
-    const c = this.checkMfcc(y, opts);
+    const c = this.checkMfcc(y.length, opts);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const out = this.mfccInto(alloc, yp, y.length, c);
@@ -491,12 +493,51 @@ export class WasmDsp implements DspBackend {
    */
   frameFeatures(y: Real, opts: FrameFeatureOptions = {}): FrameFeatures {
     assertSignalShape(y);
-    const c = this.checkMfcc(y, opts);
+    const c = this.checkMfcc(y.length, opts);
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
       const zcr = this.frameKernelInto(alloc, 'zcr', yp, y.length, c.stft.nFft, c.stft.hopLength, c.frames, true);
       const rms = this.frameKernelInto(alloc, 'rms', yp, y.length, c.stft.nFft, c.stft.hopLength, c.frames, true);
       const mfcc = this.mfccInto(alloc, yp, y.length, c);
+      return {
+        zcr: this.core.readF32(zcr, c.frames),
+        rms: this.core.readF32(rms, c.frames),
+        mfcc: { data: this.core.readF32(mfcc, c.nMfcc * c.frames), rows: c.nMfcc, cols: c.frames },
+      };
+    });
+  }
+
+  /**
+   * The plan {@link frameFeaturesFromStft} needs for a signal of `length` samples: options
+   * validated and every table fetched. Call it outside any scratch frame (tables are created on
+   * first use), e.g. before the augmentation whose analysis the features will reuse.
+   */
+  planFrameFeatures(length: number, opts: FrameFeatureOptions = {}): FrameFeaturesPlan {
+    return { length, mfcc: this.checkMfcc(length, opts) };
+  }
+
+  /**
+   * frameFeatures of the signal an STFT in WASM memory was computed from (stretchJobs' analysis,
+   * see stft-planes.ts): ZCR and RMS from the signal there, the MFCCs from that STFT instead of a
+   * new one, so the original clip's features cost no forward FFT. The numbers are frameFeatures'
+   * bit for bit (the same kernels on the same values; test/shared-analysis.test.ts). Returns null
+   * when the STFT's framing is not the plan's (n_fft, hop, centring, padding, length; both use
+   * the periodic Hann window of n_fft samples), and the caller computes the features itself.
+   */
+  frameFeaturesFromStft(a: WasmStftPlanes, plan: FrameFeaturesPlan): FrameFeatures | null {
+    const c = plan.mfcc;
+    const o = c.stft;
+    if (a.core !== this.core || a.n !== plan.length || a.nFft !== o.nFft || a.hop !== o.hopLength || a.frames !== c.frames
+      || !o.center || a.padLeft !== o.padLeft || a.padMode !== o.padMode) {
+      return null;
+    }
+    return this.core.scratch((alloc) => {
+      const zcr = this.frameKernelInto(alloc, 'zcr', a.y, a.n, o.nFft, o.hopLength, c.frames, true);
+      const rms = this.frameKernelInto(alloc, 'rms', a.y, a.n, o.nFft, o.hopLength, c.frames, true);
+      const work = alloc(this.k.melFromComplexWorkFloats(o.nFft) * 4);
+      const mel = alloc(c.nMels * c.frames * 4);
+      this.k.melFromComplexFrames(a.re, a.im, a.stride, c.frames, o.nFft, c.power, c.fb, c.nMels, work, mel, 1, c.nMels);
+      const mfcc = this.melToMfccInto(alloc, mel, c);
       return {
         zcr: this.core.readF32(zcr, c.frames),
         rms: this.core.readF32(rms, c.frames),
@@ -511,8 +552,8 @@ export class WasmDsp implements DspBackend {
     return { table: this.rfftTable(nFft), window: this.hann(nFft) };
   }
 
-  /** Validates MFCC options and fetches every cached table (must happen outside scratch). */
-  private checkMfcc(y: Real, opts: MfccOptions) {
+  /** Validates MFCC options for a signal of `length` samples and fetches every cached table (must happen outside scratch). */
+  private checkMfcc(length: number, opts: MfccOptions) {
     const nMfcc = opts.nMfcc ?? DEFAULTS.nMfcc;
     const nMels = opts.nMels ?? DEFAULTS.nMels;
     assertMfccCount(nMfcc, nMels);
@@ -520,7 +561,7 @@ export class WasmDsp implements DspBackend {
     assertNonNegative(lifter, 'lifter');
     const power = resolvePower(opts.power, 2);
     const mel = resolveMelOptions(opts);
-    const stft = planStft(y.length, opts);
+    const stft = planStft(length, opts);
     const db = resolveDb(opts);
     const { table, window } = this.stftTables(stft.nFft);
     return {
@@ -532,7 +573,7 @@ export class WasmDsp implements DspBackend {
   }
 
   /** y -> mel power (frame-major) -> dB (in place) -> DCT, all in WASM; returns the [nMfcc, frames] pointer. */
-  private mfccInto(alloc: (bytes: number) => number, yp: number, n: number, c: ReturnType<WasmDsp['checkMfcc']>): number {
+  private mfccInto(alloc: (bytes: number) => number, yp: number, n: number, c: MfccPlan): number {
     const { stft: o, frames, nMels, nMfcc } = c;
     const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
     const mel = alloc(nMels * frames * 4);
@@ -540,6 +581,12 @@ export class WasmDsp implements DspBackend {
       yp, n, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], c.window, c.table, work, c.power,
       c.fb, nMels, mel, 1, nMels,
     );
+    return this.melToMfccInto(alloc, mel, c);
+  }
+
+  /** Mel power (frame-major, nMels per frame) -> dB in place -> DCT; returns the [nMfcc, frames] pointer. */
+  private melToMfccInto(alloc: (bytes: number) => number, mel: number, c: MfccPlan): number {
+    const { frames, nMels, nMfcc } = c;
     this.k.powerToDbInPlace(mel, nMels * frames, c.db.refDb, c.db.amin, c.db.topDb);
     const out = alloc(nMfcc * frames * 4);
     this.k.dctFrames(mel, frames, nMels, c.dct, nMfcc, out, frames, 1);
@@ -574,6 +621,15 @@ export class WasmDsp implements DspBackend {
     this.writeSignalAt(p, y, what);
     return p;
   }
+}
+
+/** Validated MFCC options of one signal length with its cached tables (WasmDsp.checkMfcc). */
+type MfccPlan = ReturnType<WasmDsp['checkMfcc']>;
+
+/** What {@link WasmDsp.frameFeaturesFromStft} needs: see WasmDsp.planFrameFeatures. */
+export interface FrameFeaturesPlan {
+  readonly length: number;
+  readonly mfcc: MfccPlan;
 }
 
 /** The WASM backend on the given core (default: this thread's shared instance of build/ser.wasm). */

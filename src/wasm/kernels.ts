@@ -33,6 +33,11 @@ export interface DspKernels extends SpectralKernels {
     window: number, table: number, work: number, power: number,
     fb: number, nMels: number, out: number, melStride: number, frameStride: number,
   ): void;
+  melFromComplexWorkFloats(nFft: number): number;
+  melFromComplexFrames(
+    re: number, im: number, planeStride: number, nFrames: number, nFft: number, power: number,
+    fb: number, nMels: number, work: number, out: number, melStride: number, frameStride: number,
+  ): void;
   powerToDbInPlace(ptr: number, len: number, refDb: number, amin: number, topDb: number): void;
   dctTableBytes(nIn: number, nOut: number): number;
   dctInitBasis(nIn: number, nOut: number, lifter: number, basis: number): void;
