@@ -6,7 +6,7 @@
 // i32 pairs (first nonzero bin, one past the last) so the projection only touches the
 // few bins where a triangle is nonzero.
 
-import { spectrumPower, stftFramePower } from "./stft";
+import { spectrumPower, stftFramePower, stftWorkFloats } from "./stft";
 
 // Slaney mel scale (Auditory Toolbox, librosa.hz_to_mel with htk=False): linear below
 // 1 kHz at 200/3 Hz per mel, logarithmic above with step ln(6.4)/27.
@@ -103,31 +103,100 @@ export function melProject(spec: usize, fb: usize, nFft: i32, nMels: i32, out: u
 }
 
 /**
+ * melProject for four spectra at once (spectrum f at spec + f * specStride bytes, its mel band i
+ * to out + 4 * (f * frameStride + i * melStride)): each spectrum's sum runs in exactly
+ * melProject's order, but the four chains of dependent adds interleave and each filter row is
+ * read once for the four. Same results as four melProject calls.
+ */
+function melProject4(spec: usize, specStride: usize, fb: usize, nFft: i32, nMels: i32, out: usize, melStride: i32, frameStride: i32): void {
+  const bins = (nFft >> 1) + 1;
+  const ranges = melRangesPtr(fb, nFft, nMels);
+  const s0 = spec;
+  const s1 = s0 + specStride;
+  const s2 = s1 + specStride;
+  const s3 = s2 + specStride;
+  const step = <usize>frameStride << 2;
+  for (let i = 0; i < nMels; i++) {
+    const row = fb + (<usize>(i * bins) << 2);
+    const lo = <usize>load<i32>(ranges + (<usize>i << 3)) << 2;
+    const hi = <usize>load<i32>(ranges + (<usize>i << 3), 4) << 2;
+    let a0 = f32x4.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let k = lo;
+    for (; k + 16 <= hi; k += 16) {
+      const w = v128.load(row + k);
+      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(s0 + k)));
+      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(s1 + k)));
+      a2 = f32x4.add(a2, f32x4.mul(w, v128.load(s2 + k)));
+      a3 = f32x4.add(a3, f32x4.mul(w, v128.load(s3 + k)));
+    }
+    const o = out + (<usize>(i * melStride) << 2);
+    store<f32>(o, bandTail(a0, row, s0, k, hi));
+    store<f32>(o + step, bandTail(a1, row, s1, k, hi));
+    store<f32>(o + 2 * step, bandTail(a2, row, s2, k, hi));
+    store<f32>(o + 3 * step, bandTail(a3, row, s3, k, hi));
+  }
+}
+
+/** melProject's finish: lanes summed 0 + 1 + 2 + 3 in order, then the band's last bins one by one. */
+@inline
+function bandTail(acc: v128, row: usize, spec: usize, k: usize, hi: usize): f32 {
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; k < hi; k += 4) s += load<f32>(row + k) * load<f32>(spec + k);
+  return s;
+}
+
+/** Bytes between the four power spectra melSpectrogramFrames and melFromComplexFrames keep in their work area. */
+@inline
+function quadStride(nFft: i32): usize {
+  return <usize>((((nFft >> 1) + 1) + 3) & ~3) << 2;
+}
+
+/** f32 slots of melSpectrogramFrames' work area: the STFT's (stftWorkFloats) and four power spectra. */
+export function melWorkFloats(nFft: i32): i32 {
+  return stftWorkFloats(nFft) + 4 * ((((nFft >> 1) + 1) + 3) & ~3);
+}
+
+/**
  * Mel spectrogram librosa.feature.melspectrogram(y, power=power): STFT frame by frame
- * (see stft.ts for the framing arguments), |X|^power, projection on the filterbank.
- * Mel band i of frame t goes to out[i * melStride + t * frameStride].
+ * (see stft.ts for the framing arguments), |X|^power, projection on the filterbank, four frames
+ * per projection (melProject4). Mel band i of frame t goes to out[i * melStride + t * frameStride].
+ * `work` holds melWorkFloats(nFft) floats.
  */
 export function melSpectrogramFrames(
   y: usize, n: i32, nFft: i32, hop: i32, nFrames: i32, padLeft: i32, mode: i32,
   window: usize, table: usize, work: usize, power: f32,
   fb: usize, nMels: i32, out: usize, melStride: i32, frameStride: i32,
 ): void {
-  for (let t = 0; t < nFrames; t++) {
+  const bins = (nFft >> 1) + 1;
+  const quad = work + (<usize>stftWorkFloats(nFft) << 2);
+  const qs = quadStride(nFft);
+  let t = 0;
+  for (; t + 4 <= nFrames; t += 4) {
+    for (let f = 0; f < 4; f++) {
+      const spec = stftFramePower(y, n, t + f, nFft, hop, padLeft, mode, window, table, work, power);
+      memory.copy(quad + <usize>f * qs, spec, <usize>bins << 2);
+    }
+    melProject4(quad, qs, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride, frameStride);
+  }
+  for (; t < nFrames; t++) {
     const spec = stftFramePower(y, n, t, nFft, hop, padLeft, mode, window, table, work, power);
     melProject(spec, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
   }
 }
 
-/** f32 slots of the work area melFromComplexFrames needs: a re and an im plane of one frame, each rounded up to 4. */
+/** f32 slots of the work area melFromComplexFrames needs: a re and an im plane for each of four frames. */
 export function melFromComplexWorkFloats(nFft: i32): i32 {
-  return 2 * (((nFft >> 1) + 4) & ~3);
+  return 8 * ((((nFft >> 1) + 1) + 3) & ~3);
 }
 
 /**
  * melSpectrogramFrames for a signal whose complex STFT is already in memory (frame-major planes,
  * frame t's bins at re/im + 4 * t * planeStride, as the phase vocoder's analysis holds them):
- * |X|^power and the projection, frame by frame. Given the STFT stftComplex makes of y, the
- * numbers are melSpectrogramFrames' for y bit for bit (the same spectrumPower and melProject on
+ * |X|^power and the projection, four frames at a time. Given the STFT stftComplex makes of y, the
+ * numbers are melSpectrogramFrames' for y bit for bit (the same spectrumPower and projection on
  * the same re/im values), without its windowing and forward FFTs.
  */
 export function melFromComplexFrames(
@@ -136,13 +205,25 @@ export function melFromComplexFrames(
 ): void {
   const bins = (nFft >> 1) + 1;
   const bytes = <usize>bins << 2;
-  const workRe = work;
-  const workIm = work + (<usize>((bins + 3) & ~3) << 2);
+  const qs = quadStride(nFft);
+  const imWork = work + 4 * qs; // the four re planes first (they become the power spectra), then the four im planes
   const planeBytes = <usize>planeStride << 2;
-  for (let t = 0; t < nFrames; t++) {
-    memory.copy(workRe, re + <usize>t * planeBytes, bytes);
-    memory.copy(workIm, im + <usize>t * planeBytes, bytes);
-    spectrumPower(workRe, workIm, bins, power);
-    melProject(workRe, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
+  let t = 0;
+  for (; t + 4 <= nFrames; t += 4) {
+    for (let f = 0; f < 4; f++) {
+      const src = <usize>(t + f) * planeBytes;
+      const r = work + <usize>f * qs;
+      const i = imWork + <usize>f * qs;
+      memory.copy(r, re + src, bytes);
+      memory.copy(i, im + src, bytes);
+      spectrumPower(r, i, bins, power);
+    }
+    melProject4(work, qs, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride, frameStride);
+  }
+  for (; t < nFrames; t++) {
+    memory.copy(work, re + <usize>t * planeBytes, bytes);
+    memory.copy(imWork, im + <usize>t * planeBytes, bytes);
+    spectrumPower(work, imWork, bins, power);
+    melProject(work, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
   }
 }

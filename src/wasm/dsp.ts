@@ -46,7 +46,7 @@ const NODE_CORE_LOADER = './load-node.js';
 
 const REQUIRED_KERNELS: Array<keyof DspKernels & string> = [
   'rfftTableFloats', 'rfftInitTable', 'rfftForward', 'rfftInverse', 'hannInit', 'stftWorkFloats', 'stftComplex',
-  'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'melFromComplexWorkFloats', 'melFromComplexFrames',
+  'stftPower', 'melFilterbankBytes', 'melInitFilterbank', 'melSpectrogramFrames', 'melWorkFloats', 'melFromComplexWorkFloats', 'melFromComplexFrames',
   'powerToDbInPlace', 'dctTableBytes',
   'dctInitBasis', 'dctFrames', 'rmsWorkBytes', 'rmsFrames', 'zcrWorkBytes', 'zcrFrames', 'firstNonFinite',
 ];
@@ -226,7 +226,7 @@ export class WasmDsp implements DspBackend {
     const frames = o.frames;
     return this.core.scratch((alloc) => {
       const yp = this.writeSignal(alloc, y);
-      const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
+      const work = alloc(this.k.melWorkFloats(o.nFft) * 4);
       const out = alloc(mel.nMels * frames * 4);
       this.k.melSpectrogramFrames(
         yp, y.length, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], window, table, work, power,
@@ -575,7 +575,7 @@ export class WasmDsp implements DspBackend {
   /** y -> mel power (frame-major) -> dB (in place) -> DCT, all in WASM; returns the [nMfcc, frames] pointer. */
   private mfccInto(alloc: (bytes: number) => number, yp: number, n: number, c: MfccPlan): number {
     const { stft: o, frames, nMels, nMfcc } = c;
-    const work = alloc(this.k.stftWorkFloats(o.nFft) * 4);
+    const work = alloc(this.k.melWorkFloats(o.nFft) * 4);
     const mel = alloc(nMels * frames * 4);
     this.k.melSpectrogramFrames(
       yp, n, o.nFft, o.hopLength, frames, o.padLeft, PAD_CODE[o.padMode], c.window, c.table, work, c.power,

@@ -33,6 +33,7 @@ export interface DspKernels extends SpectralKernels {
     window: number, table: number, work: number, power: number,
     fb: number, nMels: number, out: number, melStride: number, frameStride: number,
   ): void;
+  melWorkFloats(nFft: number): number;
   melFromComplexWorkFloats(nFft: number): number;
   melFromComplexFrames(
     re: number, im: number, planeStride: number, nFrames: number, nFft: number, power: number,
