@@ -47,8 +47,10 @@ export * from './synth/index.js';
 export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from './extract/extract-corpus.js';
 export type { PoolRun } from './extract/pool.js';
 export type { DrawnParams } from './extract/types.js';
-export { readFeatureTableBinary, writeFeatureTableBinary, type FeatureTable } from './extract/feature-table.js';
-export { writeFeatureTableCsv, openFeatureTableCsv, type CsvTableStream, type CsvRows } from './extract/csv-table.js';
+export {
+  readFeatureTableBinary, writeFeatureTableBinary, openFeatureTableBinary, type FeatureTable, type TableRows, type TableStream,
+} from './extract/feature-table.js';
+export { writeFeatureTableCsv, openFeatureTableCsv } from './extract/csv-table.js';
 
 // Models: classical ML, the paper's CNN, saved model bundles.
 export { StandardScaler, type StandardScalerJSON } from './ml/scaler.js';

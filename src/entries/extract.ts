@@ -7,10 +7,10 @@
  */
 export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from '../extract/extract-corpus.js';
 export {
-  readFeatureTableBinary, writeFeatureTableBinary, validateFeatureTable, FeatureTableError, FEATURE_TABLE_FORMAT,
+  readFeatureTableBinary, writeFeatureTableBinary, openFeatureTableBinary, validateFeatureTable, type TableRows, type TableStream, FeatureTableError, FEATURE_TABLE_FORMAT,
   type FeatureTable,
 } from '../extract/feature-table.js';
-export { writeFeatureTableCsv, openFeatureTableCsv, type CsvTableStream, type CsvRows } from '../extract/csv-table.js';
+export { writeFeatureTableCsv, openFeatureTableCsv } from '../extract/csv-table.js';
 export {
   writeFeatureTableParquet, readFeatureTableParquet, readFeatureTable, PARQUET_SCHEMA_VERSION,
 } from '../extract/parquet-table.js';

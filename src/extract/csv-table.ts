@@ -14,12 +14,9 @@
 import type { Writable } from 'node:stream';
 import type { WasmCore } from '../wasm/core.js';
 import { loadWasmCore } from '../wasm/load-node.js';
-import { writeStreamAtomic } from '../util/atomic-write.js';
+import { openAtomicStream, writeStreamAtomic } from '../util/atomic-write.js';
 import { csvField, MAX_FLOAT32_CHARS, writeFloat32Row } from './csv-format.js';
-import { validateFeatureTable, type FeatureTable } from './feature-table.js';
-
-/** Rows of a feature table, in the columns the CSV holds (a whole FeatureTable is one). */
-export type CsvRows = Pick<FeatureTable, 'X' | 'rows' | 'dim' | 'y' | 'path' | 'speaker' | 'gender' | 'version' | 'recordingId'>;
+import { FLUSH_EVERY_BYTES, validateFeatureTable, type FeatureTable, type TableRows, type TableStream } from './feature-table.js';
 
 /** Bytes per output chunk of the CSV writer. */
 const CSV_CHUNK_BYTES = 1 << 20;
@@ -40,7 +37,7 @@ class CsvChunker {
     this.pos = this.buf.write(header.map(csvField).join(',') + '\n', 0, 'utf8');
   }
 
-  async rows(t: CsvRows): Promise<void> {
+  async rows(t: TableRows): Promise<void> {
     if (t.dim !== this.dim) throw new Error(`CSV rows of ${t.dim} values, expected ${this.dim}`);
     const dim = this.dim;
     for (let i = 0; i < t.rows; i++) {
@@ -78,76 +75,35 @@ export async function writeFeatureTableCsv(table: FeatureTable, path: string): P
     const chunker = new CsvChunker(core, out, table.dim, table.classes);
     await chunker.rows(table);
     await chunker.flush();
-  });
-}
-
-/** A CSV table being written while its rows arrive (see {@link openFeatureTableCsv}). */
-export interface CsvTableStream {
-  /** Queues rows (in table order) for formatting; returns at once. */
-  add(rows: CsvRows): void;
-  /**
-   * Checks `table` (validateFeatureTable) and that exactly its rows were added, then finishes the
-   * file and renames it into place. Rejects, leaving no file, when either check or a write fails.
-   */
-  commit(table: FeatureTable): Promise<void>;
-  /** Drops the temporary file; the target keeps whatever it held before. Never rejects. */
-  abort(): Promise<void>;
+  }, { flushEveryBytes: FLUSH_EVERY_BYTES });
 }
 
 /**
  * A CSV table at `path` of `dim` values per row and the given class names, written while rows
- * are added: formatted on this thread, one batch after another. The temporary file (and the
- * folder) are created with the first rows, so a run that never adds any leaves nothing behind.
+ * are added (formatted on this thread, one batch after another) and renamed into place by
+ * commit once the whole table validates. Nothing is created until the first rows arrive.
  */
-export async function openFeatureTableCsv(path: string, dim: number, classes: string[]): Promise<CsvTableStream> {
+export async function openFeatureTableCsv(path: string, dim: number, classes: string[]): Promise<TableStream> {
   const core = await loadWasmCore();
+  const stream = openAtomicStream(path, (out) => new CsvChunker(core, out, dim, classes), { flushEveryBytes: FLUSH_EVERY_BYTES });
   let rowsAdded = 0;
-  let settle!: { finish: (table: FeatureTable) => void; fail: (err: Error) => void };
-  const decided = new Promise<FeatureTable>((finish, fail) => (settle = { finish, fail }));
-  decided.catch(() => {}); // an abort before the file is open is not an unhandled rejection
-  let opened!: (chunker: CsvChunker) => void;
-  const ready = new Promise<CsvChunker>((resolve) => (opened = resolve));
-  // Every add and the end run in order on this chain; the first failure is kept and re-thrown.
-  let chain: Promise<unknown> = ready;
-  let failure: Error | undefined;
-  let written: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    written ??= writeStreamAtomic(path, async (out) => {
-      opened(new CsvChunker(core, out, dim, classes));
-      const table = await decided;
-      await chain;
-      if (failure) throw failure;
-      if (rowsAdded !== table.rows) throw new Error(`${path}: ${rowsAdded} rows were written but the table has ${table.rows}`);
-      await (await ready).flush();
-    });
-    // Until commit or abort, a failed open is only remembered (commit reports it).
-    written.catch(() => {});
-    return written;
-  };
   return {
     add(rows) {
-      start();
       rowsAdded += rows.rows;
-      chain = chain.then(async () => {
-        if (!failure) await (await ready).rows(rows);
-      }).catch((err: Error) => {
-        failure ??= err;
-      });
+      stream.add((chunker) => chunker.rows(rows));
     },
     async commit(table) {
       try {
         validateFeatureTable(table, path);
       } catch (err) {
-        settle.fail(err as Error);
-        await written?.catch(() => {});
+        await stream.abort();
         throw err;
       }
-      settle.finish(table);
-      await start();
+      await stream.commit(async (chunker) => {
+        if (rowsAdded !== table.rows) throw new Error(`${path}: ${rowsAdded} rows were written but the table has ${table.rows}`);
+        await chunker.flush();
+      });
     },
-    async abort() {
-      settle.fail(new Error(`${path}: write abandoned`));
-      await written?.catch(() => {});
-    },
+    abort: () => stream.abort(),
   };
 }

@@ -3,8 +3,7 @@ import { AUGMENT_VERSIONS, NOTEBOOK_AUGMENT_PARAMS, PAPER_AUGMENT_PARAMS, type A
 import type { Corpus } from '../corpus/types.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
-import type { CsvRows } from './csv-table.js';
-import type { FeatureTable } from './feature-table.js';
+import type { FeatureTable, TableRows } from './feature-table.js';
 import type { ExtractResult } from './types.js';
 import { runExtractionPool, type PoolOptions, type PoolRun } from './pool.js';
 import type { ExtractTask } from './types.js';
@@ -26,9 +25,9 @@ export interface ExtractCorpusOptions extends PoolOptions {
   /**
    * Receives the table's rows in table order, each clip's as soon as it and every clip before it
    * are done (from the local pool, while it runs; from a `runner`, when it returns): what the
-   * table will hold, for writers that stream (openFeatureTableCsv). Rows of skipped files never come.
+   * table will hold, for writers that stream (openFeatureTableCsv, openFeatureTableBinary). Rows of skipped files never come.
    */
-  onRows?: (rows: CsvRows) => void;
+  onRows?: (rows: TableRows) => void;
 }
 
 /**
@@ -140,7 +139,7 @@ function inOrderRows(tasks: number, deliver: (r: OkResult) => void): { outcome: 
 }
 
 /** One clip's rows in the table's columns (the same values extractCorpus puts in the table). */
-function clipRows(r: OkResult, item: Corpus['items'][number], dim: number): CsvRows {
+function clipRows(r: OkResult, item: Corpus['items'][number], dim: number): TableRows {
   const n = r.versions.length;
   return {
     X: r.vectors, rows: n, dim,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { openAtomicStream, writeFileAtomic } from '../util/atomic-write.js';
 import { allFinite } from '../dsp/validate.js';
 import type { SkippedFile } from './pool.js';
 
@@ -54,6 +54,29 @@ interface BinDigest {
   sha256: string;
 }
 
+/** Rows of a feature table in table order, the columns the writers need (a whole FeatureTable is one). */
+export type TableRows = Pick<FeatureTable, 'X' | 'rows' | 'dim' | 'y' | 'path' | 'speaker' | 'gender' | 'version' | 'recordingId'>;
+
+/**
+ * A table file being written while its rows arrive (`ser extract` writes its tables while the
+ * pool runs): rows go in with add, in table order; commit checks the finished table (and that
+ * exactly its rows were added) and puts the file(s) in place; abort leaves the previous files.
+ */
+export interface TableStream {
+  /** Queues rows (in table order) for writing; returns at once. */
+  add(rows: TableRows): void;
+  /** Validates `table`, checks that exactly its rows were added, finishes and renames. Rejects, writing nothing, otherwise. */
+  commit(table: FeatureTable): Promise<void>;
+  /** Drops what was written; the targets keep whatever they held before. Never rejects. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Large tables are flushed to disk in the background every this many bytes while they are
+ * written, so the flush before the final rename has little left to do.
+ */
+export const FLUSH_EVERY_BYTES = 32 << 20;
+
 /**
  * Binary form: <base>.bin holds the float32 matrix (raw little-endian, rows × dim, no header,
  * so numpy.fromfile reads it), <base>.json everything else plus a digest of the .bin: the run id
@@ -66,16 +89,66 @@ export async function writeFeatureTableBinary(table: FeatureTable, basePath: str
   const json = `${basePath}.json`;
   validateFeatureTable(table, json);
   const bytes = new Uint8Array(table.X.buffer, table.X.byteOffset, table.X.byteLength);
-  const digest: BinDigest = {
-    runId: randomUUID(),
-    file: basename(bin),
-    bytes: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   await writeFileAtomic(bin, bytes);
+  return writeBinaryJson(table, bin, json, bytes.byteLength, sha256);
+}
+
+/** The .json part of a binary table whose .bin (`bytes` bytes, `sha256`) is already in place. */
+async function writeBinaryJson(table: FeatureTable, bin: string, json: string, bytes: number, sha256: string): Promise<{ bin: string; json: string; runId: string }> {
+  const digest: BinDigest = { runId: randomUUID(), file: basename(bin), bytes, sha256 };
   const { X: _x, ...rest } = table;
   await writeFileAtomic(json, JSON.stringify({ format: FEATURE_TABLE_FORMAT, bin: digest, ...rest, y: Array.from(table.y) }));
   return { bin, json, runId: digest.runId };
+}
+
+/**
+ * The binary table at <basePath>.bin/.json written while its rows arrive: each batch's values are
+ * appended to the .bin's temporary file and hashed as they come; commit validates the table,
+ * checks the row count, renames the .bin into place and writes the .json (the same files as
+ * writeFeatureTableBinary of the finished table). Nothing is created until the first rows.
+ */
+export function openFeatureTableBinary(basePath: string): TableStream & { readonly bin: string; readonly json: string } {
+  const bin = `${basePath}.bin`;
+  const json = `${basePath}.json`;
+  const hash = createHash('sha256');
+  let bytesAdded = 0;
+  let rowsAdded = 0;
+  let dim: number | undefined;
+  const stream = openAtomicStream(bin, (out) => out, { flushEveryBytes: FLUSH_EVERY_BYTES });
+  return {
+    bin,
+    json,
+    add(rows) {
+      dim ??= rows.dim;
+      rowsAdded += rows.rows;
+      stream.add(async (out) => {
+        if (rows.dim !== dim || rows.X.length !== rows.rows * rows.dim) {
+          throw new FeatureTableError(bin, 'X', `rows of ${rows.dim} values (${rows.X.length} for ${rows.rows} rows), expected ${dim} per row`);
+        }
+        const bytes = new Uint8Array(rows.X.buffer, rows.X.byteOffset, rows.X.byteLength);
+        hash.update(bytes);
+        bytesAdded += bytes.byteLength;
+        // The stream keeps the chunk until it is written; the rows' values are not changed afterwards.
+        if (!out.write(bytes)) await new Promise((resolve) => out.once('drain', resolve));
+      });
+    },
+    async commit(table) {
+      try {
+        validateFeatureTable(table, json);
+      } catch (err) {
+        await stream.abort();
+        throw err;
+      }
+      await stream.commit(() => {
+        if (rowsAdded !== table.rows || dim !== table.dim) {
+          throw new FeatureTableError(bin, 'rows', `${rowsAdded} rows of ${dim} values were written but the table has ${table.rows} × ${table.dim}`);
+        }
+      });
+      await writeBinaryJson(table, bin, json, bytesAdded, hash.digest('hex'));
+    },
+    abort: () => stream.abort(),
+  };
 }
 
 /**

@@ -160,7 +160,9 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
     await Promise.all(Array.from({ length: Math.min(inFlight, tasks.length) }, runSlot));
   } finally {
     progress.stop();
-    await pool?.destroy();
+    // Every task is settled: the idle workers exit in the background (tens of ms: each frees its
+    // heap and WASM memory) while the caller goes on to write its tables.
+    pool?.destroy().catch(() => {});
   }
   // Inline runs (workers 0) count damaged cache entries on this thread; workers report theirs per task.
   if (!pool) cacheRecomputed += takeDamagedEntryCount();

@@ -56,17 +56,38 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
   }
 }
 
+/** Options of {@link writeStreamAtomic}. */
+export interface StreamAtomicOptions {
+  /**
+   * Start an fdatasync in the background after every this many bytes (default: never): the
+   * final flush before the rename then has little left to write, instead of all of a large file.
+   */
+  flushEveryBytes?: number;
+}
+
 /**
  * Streams into `path` atomically: `produce` receives a Writable on the temporary file and
  * resolves when it has written everything (it must not end the stream; this function does).
  * If `produce` throws, the temporary file is removed and the target keeps its old content.
  */
-export async function writeStreamAtomic(path: string, produce: (out: Writable) => Promise<void>): Promise<void> {
+export async function writeStreamAtomic(path: string, produce: (out: Writable) => Promise<void>, opts: StreamAtomicOptions = {}): Promise<void> {
   await writeAtomicWith(path, async (handle) => {
+    const every = opts.flushEveryBytes ?? Infinity;
+    let unflushed = 0;
+    let flushing: Promise<void> = Promise.resolve();
     const out = new Writable({
       highWaterMark: 1 << 16,
       write(chunk: Buffer, _enc, done) {
-        writeAll(handle, chunk).then(() => done(), done);
+        writeAll(handle, chunk).then(() => {
+          unflushed += chunk.byteLength;
+          if (unflushed >= every) {
+            unflushed = 0;
+            // One flush at a time, not awaited here: writing goes on while the disk catches up.
+            flushing = flushing.then(() => handle.datasync());
+            flushing.catch(() => {}); // a failed flush is reported after the last write, below
+          }
+          done();
+        }, done);
       },
     });
     let streamError: Error | undefined;
@@ -77,7 +98,64 @@ export async function writeStreamAtomic(path: string, produce: (out: Writable) =
       out.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
     if (streamError) throw streamError;
+    await flushing;
   });
+}
+
+/**
+ * A file written atomically while its content arrives (what writeStreamAtomic does for content
+ * known up front): `add` queues work on the writer state (made by `start` from the stream on the
+ * temporary file), run one after another; `commit` runs `finish` after all of it, then the file
+ * is flushed and renamed into place; `abort` drops the temporary file. The temporary file (and
+ * its folder) are created by the first add or commit, so an abandoned write that never added
+ * anything leaves nothing behind. The first failure of any queued work is kept and rejects the
+ * commit.
+ */
+export interface AtomicStream<S> {
+  add(work: (state: S) => Promise<void> | void): void;
+  commit(finish: (state: S) => Promise<void> | void): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export function openAtomicStream<S>(path: string, start: (out: Writable) => S, opts: StreamAtomicOptions = {}): AtomicStream<S> {
+  let settle!: { finish: (f: (state: S) => Promise<void> | void) => void; fail: (err: Error) => void };
+  const decided = new Promise<(state: S) => Promise<void> | void>((finish, fail) => (settle = { finish, fail }));
+  decided.catch(() => {}); // an abort before the file is open is not an unhandled rejection
+  let opened!: (state: S) => void;
+  const ready = new Promise<S>((resolve) => (opened = resolve));
+  let chain: Promise<unknown> = ready;
+  let failure: Error | undefined;
+  let written: Promise<void> | undefined;
+  const begin = (): Promise<void> => {
+    written ??= writeStreamAtomic(path, async (out) => {
+      const state = start(out);
+      opened(state);
+      const finish = await decided;
+      await chain;
+      if (failure) throw failure;
+      await finish(state);
+    }, opts);
+    written.catch(() => {}); // reported by commit
+    return written;
+  };
+  return {
+    add(work) {
+      begin();
+      chain = chain.then(async (): Promise<void> => {
+        if (!failure) await work(await ready);
+      }).catch((err: Error) => {
+        failure ??= err;
+      });
+    },
+    async commit(finish) {
+      settle.finish(finish);
+      await begin();
+    },
+    async abort() {
+      settle.fail(new Error(`${path}: write abandoned`));
+      await written?.catch(() => {});
+    },
+  };
 }
 
 async function writeAll(handle: import('node:fs/promises').FileHandle, chunk: Uint8Array): Promise<void> {

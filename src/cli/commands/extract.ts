@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { resolveDataOption } from '../data-option.js';
 import { loadCorpus, type CorpusLayout } from '../../corpus/index.js';
 import type { AugmentPreset } from '../../extract/extract-corpus.js';
+import type { TableStream } from '../../extract/feature-table.js';
 import { makeRecipe } from '../../features/recipe.js';
 import { EXIT_FAILURE, EXIT_PARTIAL, setExitCode } from '../exit-codes.js';
 import { printJson } from '../json-output.js';
@@ -65,11 +66,17 @@ export function registerExtract(program: Command): void {
       }
       const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
       const recipe = makeRecipe();
-      // The CSV is formatted while the pool runs (rows in table order as clips finish) and renamed
-      // into place only after the table checks out; any failure before that leaves no CSV.
-      const csv = formats.includes('csv')
-        ? await (await import('../../extract/csv-table.js')).openFeatureTableCsv(`${base}.csv`, recipe.vectorLength, corpus.classes)
-        : null;
+      // The binary and CSV tables are written while the pool runs (rows in table order as clips
+      // finish) and put in place only after the whole table checks out: a failure before that
+      // leaves no new file, and a run that extracts nothing creates none.
+      const { openFeatureTableBinary } = await import('../../extract/feature-table.js');
+      const streams: { bin?: ReturnType<typeof openFeatureTableBinary>; csv?: TableStream } = {};
+      if (formats.includes('bin')) streams.bin = openFeatureTableBinary(base);
+      if (formats.includes('csv')) {
+        streams.csv = await (await import('../../extract/csv-table.js')).openFeatureTableCsv(`${base}.csv`, recipe.vectorLength, corpus.classes);
+      }
+      const open = [streams.bin, streams.csv].filter((w): w is TableStream => w !== undefined);
+      const abortAll = () => Promise.all(open.map((w) => w.abort()));
       let extracted: Awaited<ReturnType<typeof extractCorpus>>;
       try {
         extracted = await extractCorpus(corpus, o.data, {
@@ -81,10 +88,10 @@ export function registerExtract(program: Command): void {
           cacheDir: o.cache === false ? null : resolve(o.cache),
           quiet: o.quiet,
           recipe,
-          onRows: csv ? (rows) => csv.add(rows) : undefined,
+          onRows: open.length ? (rows) => open.forEach((w) => w.add(rows)) : undefined,
         });
       } catch (err) {
-        await csv?.abort();
+        await abortAll();
         throw err;
       }
       const { table, run } = extracted;
@@ -100,21 +107,21 @@ export function registerExtract(program: Command): void {
         process.stderr.write(`ser extract: no features extracted (every one of the ${s.files + corpus.skipped.length} files was skipped); no table written\n`);
         setExitCode(EXIT_FAILURE);
         if (o.json) printJson('extract', { ok: false, files: s.files + corpus.skipped.length, extracted: 0, rows: 0, outputs: {}, skipped: table.meta.skipped });
-        await csv?.abort();
+        await abortAll();
         return;
       }
       const outputs: Partial<Record<TableFormat | 'json', string>> = {};
       try {
-        if (formats.includes('bin')) {
-          const { writeFeatureTableBinary } = await import('../../extract/feature-table.js');
-          Object.assign(outputs, await writeFeatureTableBinary(table, base));
+        if (streams.bin) {
+          await streams.bin.commit(table);
+          Object.assign(outputs, { bin: streams.bin.bin, json: streams.bin.json });
         }
       } catch (err) {
-        await csv?.abort();
+        await streams.csv?.abort();
         throw err;
       }
-      if (csv) {
-        await csv.commit(table);
+      if (streams.csv) {
+        await streams.csv.commit(table);
         outputs.csv = `${base}.csv`;
       }
       if (formats.includes('parquet')) {

@@ -1,12 +1,15 @@
-// The streaming CSV writer (openFeatureTableCsv): the same bytes as writing the finished table,
-// whatever the batches; nothing at the target until commit; abort and failed checks leave the
-// previous file and no temporary file.
+// The streaming table writers (openFeatureTableCsv, openFeatureTableBinary): the same bytes as
+// writing the finished table, whatever the batches; nothing at the target until commit; abort
+// and failed checks leave the previous files and no temporary file.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openFeatureTableCsv, writeFeatureTableCsv, type CsvRows } from '../src/extract/csv-table.js';
-import type { FeatureTable } from '../src/extract/feature-table.js';
+import { openFeatureTableCsv, writeFeatureTableCsv } from '../src/extract/csv-table.js';
+import {
+  openFeatureTableBinary, readFeatureTableBinary, writeFeatureTableBinary, type FeatureTable, type TableRows,
+} from '../src/extract/feature-table.js';
+import { openAtomicStream, writeStreamAtomic } from '../src/util/atomic-write.js';
 import { makeRecipe } from '../src/features/recipe.js';
 import { Random } from '../src/util/random.js';
 
@@ -32,7 +35,7 @@ function table(rows: number, dim: number, seed: number): FeatureTable {
 }
 
 /** Rows [from, to) of t as one batch. */
-function slice(t: FeatureTable, from: number, to: number): CsvRows {
+function slice(t: FeatureTable, from: number, to: number): TableRows {
   return {
     X: t.X.subarray(from * t.dim, to * t.dim), rows: to - from, dim: t.dim, y: t.y.subarray(from, to),
     path: t.path.slice(from, to), speaker: t.speaker.slice(from, to), gender: t.gender.slice(from, to),
@@ -92,5 +95,87 @@ describe('openFeatureTableCsv', () => {
     await expect(csv.commit({ ...t, dim: 5, X: new Float32Array(20), meta: { ...t.meta, recipe: makeRecipe({ vectorLength: 5 }) } }))
       .rejects.toThrow(/CSV rows of 4 values, expected 5/);
     expect(existsSync(join(dir, 'width.csv'))).toBe(false);
+  });
+});
+
+describe('openFeatureTableBinary', () => {
+  it('writes the .bin writeFeatureTableBinary writes and a .json the reader accepts, in batches of any size', async () => {
+    const t = table(23, 50, 7);
+    const whole = join(dir, 'whole-bin');
+    await writeFeatureTableBinary(t, whole);
+    for (const batch of [1, 4, 23]) {
+      const base = join(dir, `bin-${batch}`);
+      const w = openFeatureTableBinary(base);
+      for (let r = 0; r < t.rows; r += batch) w.add(slice(t, r, Math.min(t.rows, r + batch)));
+      expect(existsSync(`${base}.bin`)).toBe(false);
+      await w.commit(t);
+      expect(readFileSync(`${base}.bin`).equals(readFileSync(`${whole}.bin`)), `batches of ${batch}`).toBe(true);
+      const back = await readFeatureTableBinary(base);
+      expect(Array.from(back.X)).toEqual(Array.from(t.X));
+      expect(back.path).toEqual(t.path);
+    }
+    expect(temporaryFiles()).toEqual([]);
+  });
+
+  it('refuses a row count or width that differs from the table, and abort leaves the previous pair', async () => {
+    const t = table(6, 4, 8);
+    const base = join(dir, 'kept-bin');
+    await writeFeatureTableBinary(t, base);
+    const before = readFileSync(`${base}.json`, 'utf8');
+    const short = openFeatureTableBinary(base);
+    short.add(slice(t, 0, 5));
+    await expect(short.commit(t)).rejects.toThrow(/5 rows of 4 values were written but the table has 6 × 4/);
+    const aborted = openFeatureTableBinary(base);
+    aborted.add(slice(t, 0, 6));
+    await aborted.abort();
+    const wide = openFeatureTableBinary(base);
+    wide.add(slice(t, 0, 3));
+    wide.add({ ...slice(table(3, 5, 9), 0, 3) });
+    await expect(wide.commit(t)).rejects.toThrow(/rows of 5 values \(15 for 3 rows\), expected 4 per row/);
+    expect(readFileSync(`${base}.json`, 'utf8')).toBe(before);
+    expect((await readFeatureTableBinary(base)).rows).toBe(6);
+    expect(temporaryFiles()).toEqual([]);
+  });
+
+  it('never creates a file when no rows come and the write is abandoned', async () => {
+    const w = openFeatureTableBinary(join(dir, 'nothing', 'X'));
+    await w.abort();
+    expect(existsSync(join(dir, 'nothing'))).toBe(false);
+  });
+});
+
+describe('atomic streams', () => {
+  it('flushEveryBytes flushes along the way and the file is whole', async () => {
+    const path = join(dir, 'flushed.bin');
+    const chunk = new Uint8Array(10_000).fill(7);
+    await writeStreamAtomic(path, async (out) => {
+      for (let i = 0; i < 50; i++) if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    }, { flushEveryBytes: 64 * 1024 });
+    expect(readFileSync(path).length).toBe(500_000);
+  });
+
+  it('openAtomicStream runs added work in order and rejects the commit with the first failure', async () => {
+    const order: number[] = [];
+    const ok = openAtomicStream(join(dir, 'ordered.txt'), (out) => out);
+    for (let i = 0; i < 5; i++) {
+      ok.add(async (out) => {
+        await new Promise((resolve) => setTimeout(resolve, 5 - i));
+        order.push(i);
+        out.write(`${i}`);
+      });
+    }
+    await ok.commit(() => {});
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(readFileSync(join(dir, 'ordered.txt'), 'utf8')).toBe('01234');
+    const bad = openAtomicStream(join(dir, 'failed.txt'), (out) => out);
+    bad.add(() => {
+      throw new Error('first');
+    });
+    bad.add(() => {
+      throw new Error('second');
+    });
+    await expect(bad.commit(() => {})).rejects.toThrow('first');
+    expect(existsSync(join(dir, 'failed.txt'))).toBe(false);
+    expect(temporaryFiles()).toEqual([]);
   });
 });
