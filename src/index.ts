@@ -11,7 +11,8 @@ export * from './audio/index.js';
 // DSP backends: WASM (build/ser.wasm) and the float64 JavaScript reference.
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from './wasm/core.js';
 export { loadWasmCore, wasmPath } from './wasm/load-node.js';
-export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack } from './wasm/dsp.js';
+export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack, type FrameFeaturesPlan } from './wasm/dsp.js';
+export type { WasmStftPlanes } from './wasm/stft-planes.js';
 export { resample, resampleDirect, resampleRatio } from './wasm/resample.js';
 export { createReferenceDsp, ReferenceDsp } from './reference/index.js';
 export { DspError } from './dsp/errors.js';
@@ -46,7 +47,7 @@ export * from './synth/index.js';
 // Feature extraction over a corpus (worker pool, cache, feature tables).
 export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from './extract/extract-corpus.js';
 export type { PoolRun } from './extract/pool.js';
-export type { DrawnParams } from './extract/types.js';
+export type { DrawnParams, ExtractResult } from './extract/types.js';
 export {
   readFeatureTableBinary, writeFeatureTableBinary, openFeatureTableBinary, type FeatureTable, type TableRows, type TableStream,
 } from './extract/feature-table.js';

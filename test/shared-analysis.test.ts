@@ -70,6 +70,9 @@ describe('frameFeaturesFromStft', () => {
     let got: FrameFeatures | null | undefined;
     stretchJobs(core, y, [{ kind: 'stretch', rate: 1.1 }], (stft: WasmStftPlanes) => (got = dsp.frameFeaturesFromStft(stft, plan)));
     expect(got).toBeNull();
+    // A plan that planFrameFeatures did not make (its tables unknown) is an error, not a guess.
+    expect(() => stretchJobs(core, y, [{ kind: 'stretch', rate: 1.1 }], (stft: WasmStftPlanes) => dsp.frameFeaturesFromStft(stft, { length: y.length })))
+      .toThrow(/plan was not made by this backend's planFrameFeatures/);
   });
 });
 

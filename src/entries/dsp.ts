@@ -18,7 +18,8 @@
 import type { WasmCore } from '../wasm/core.js';
 
 export { WasmCore, instantiateWasm, instantiateWasmFromUrl, type SerWasmExports } from '../wasm/core.js';
-export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack } from '../wasm/dsp.js';
+export { WasmDsp, createWasmDsp, MAX_FFT, type YinTrack, type FrameFeaturesPlan } from '../wasm/dsp.js';
+export type { WasmStftPlanes } from '../wasm/stft-planes.js';
 export { loadWasmCoreFrom, createWasmDspFromCore, wasmResampler, type WasmSource } from '../browser/wasm.js';
 export { resample, resampleRatio } from '../wasm/resample.js';
 export { WasmVad, detectSpeech, type VadFeatures } from '../wasm/vad.js';

@@ -15,5 +15,5 @@ export {
   writeFeatureTableParquet, readFeatureTableParquet, readFeatureTable, PARQUET_SCHEMA_VERSION,
 } from '../extract/parquet-table.js';
 export { maxWorkers, MAX_WORKERS_PER_CORE, type PoolOptions, type PoolRun, type SkippedFile } from '../extract/pool.js';
-export type { DrawnParams, ExtractTask } from '../extract/types.js';
+export type { DrawnParams, ExtractResult, ExtractTask } from '../extract/types.js';
 export type { QueueRunStats } from '../queue/run-on-queue.js';

@@ -513,7 +513,9 @@ export class WasmDsp implements DspBackend {
    * first use), e.g. before the augmentation whose analysis the features will reuse.
    */
   planFrameFeatures(length: number, opts: FrameFeatureOptions = {}): FrameFeaturesPlan {
-    return { length, mfcc: this.checkMfcc(length, opts) };
+    const plan: FrameFeaturesPlan = { length };
+    mfccPlans.set(plan, { core: this.core, mfcc: this.checkMfcc(length, opts) });
+    return plan;
   }
 
   /**
@@ -525,7 +527,9 @@ export class WasmDsp implements DspBackend {
    * the periodic Hann window of n_fft samples), and the caller computes the features itself.
    */
   frameFeaturesFromStft(a: WasmStftPlanes, plan: FrameFeaturesPlan): FrameFeatures | null {
-    const c = plan.mfcc;
+    const made = mfccPlans.get(plan);
+    if (!made || made.core !== this.core) throw new DspError('frameFeaturesFromStft: the plan was not made by this backend\'s planFrameFeatures');
+    const c = made.mfcc;
     const o = c.stft;
     if (a.core !== this.core || a.n !== plan.length || a.nFft !== o.nFft || a.hop !== o.hopLength || a.frames !== c.frames
       || !o.center || a.padLeft !== o.padLeft || a.padMode !== o.padMode) {
@@ -626,11 +630,14 @@ export class WasmDsp implements DspBackend {
 /** Validated MFCC options of one signal length with its cached tables (WasmDsp.checkMfcc). */
 type MfccPlan = ReturnType<WasmDsp['checkMfcc']>;
 
-/** What {@link WasmDsp.frameFeaturesFromStft} needs: see WasmDsp.planFrameFeatures. */
+/** What {@link WasmDsp.frameFeaturesFromStft} needs, made by WasmDsp.planFrameFeatures (its details stay inside the backend). */
 export interface FrameFeaturesPlan {
+  /** Samples of the signal the plan is for. */
   readonly length: number;
-  readonly mfcc: MfccPlan;
 }
+
+// The validated options and table pointers behind each plan, with the core they belong to.
+const mfccPlans = new WeakMap<FrameFeaturesPlan, { core: WasmCore; mfcc: MfccPlan }>();
 
 /** The WASM backend on the given core (default: this thread's shared instance of build/ser.wasm). */
 export async function createWasmDsp(core?: WasmCore): Promise<WasmDsp> {
