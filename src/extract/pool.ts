@@ -55,6 +55,52 @@ export interface PoolOptions {
    * the pool runs. An exception thrown here fails the run.
    */
   onOutcome?: (index: number, outcome: ExtractResult) => void;
+  /**
+   * Workers already started by {@link startExtractionWorkers} (their settings replace workers,
+   * workerFile and tasksPerWorker here): the run takes them over and shuts them down at its end.
+   */
+  started?: StartedWorkers;
+}
+
+/** Worker threads started ahead of a run: see {@link startExtractionWorkers}. */
+export interface StartedWorkers {
+  readonly workers: number;
+  readonly tasksPerWorker: number;
+  /** Shuts the threads down if no run took them over (a no-op after one did). */
+  close(): Promise<void>;
+}
+
+// The pool behind each StartedWorkers, until a run takes it over.
+const startedPools = new WeakMap<StartedWorkers, Piscina>();
+
+function newPool(workers: number, workerFile: string | undefined, tasksPerWorker: number): Piscina {
+  return new Piscina({
+    filename: workerFile ?? workerFilename(), minThreads: workers, maxThreads: workers, idleTimeout: 1000,
+    concurrentTasksPerWorker: tasksPerWorker,
+  });
+}
+
+/**
+ * Starts the worker threads of a coming run now, so that their start-up (a Node thread, the
+ * module graph, the WASM instance: ~0.1–0.2 s each, in parallel) overlaps what the caller does
+ * before its tasks exist (`ser extract` lists the corpus and opens its outputs meanwhile). Hand
+ * the result to the run as PoolOptions.started; close it if no run will.
+ */
+export function startExtractionWorkers(opts: Pick<PoolOptions, 'workers' | 'workerFile' | 'tasksPerWorker'> = {}): StartedWorkers {
+  const workers = checkWorkers(opts.workers ?? availableParallelism());
+  if (workers === 0) throw new RangeError('startExtractionWorkers: workers must be at least 1 (0 runs tasks on the calling thread)');
+  const tasksPerWorker = opts.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER;
+  const started: StartedWorkers = {
+    workers,
+    tasksPerWorker,
+    async close() {
+      const pool = startedPools.get(started);
+      startedPools.delete(started);
+      await pool?.destroy();
+    },
+  };
+  startedPools.set(started, newPool(workers, opts.workerFile, tasksPerWorker));
+  return started;
 }
 
 export interface SkippedFile {
@@ -100,7 +146,14 @@ export function workerFilename(): string {
  * fresh worker (Piscina replaces dead workers by itself).
  */
 export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions = {}): Promise<PoolRun> {
-  const workers = checkWorkers(opts.workers ?? availableParallelism());
+  let pool: Piscina | null = null;
+  if (opts.started) {
+    pool = startedPools.get(opts.started) ?? null;
+    if (!pool) throw new Error('runExtractionPool: these started workers were already used by a run or closed');
+    startedPools.delete(opts.started);
+  }
+  const workers = opts.started ? opts.started.workers : checkWorkers(opts.workers ?? availableParallelism());
+  const tasksPerWorker = opts.started ? opts.started.tasksPerWorker : (opts.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER);
   const cacheDir = opts.cacheDir ?? null;
   const started = performance.now();
   const progress = createProgress(opts.label ?? 'extract', tasks.length, { quiet: opts.quiet });
@@ -110,13 +163,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
   let retried = 0;
   if (workers === 0) takeDamagedEntryCount(); // start this run's count from zero on this thread
 
-  const pool =
-    workers > 0
-      ? new Piscina({
-        filename: opts.workerFile ?? workerFilename(), minThreads: workers, maxThreads: workers, idleTimeout: 1000,
-        concurrentTasksPerWorker: opts.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER,
-      })
-      : null;
+  if (!pool && workers > 0) pool = newPool(workers, opts.workerFile, tasksPerWorker);
 
   const runOne = async (task: ExtractTask): Promise<ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }> => {
     if (!pool) {
@@ -130,7 +177,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
   // worker's tasksPerWorker, plus one waiting per worker): outcomes then come back in about
   // corpus order, which streaming writers (onOutcome) need. Handing Piscina all tasks at once
   // let a few early tasks finish last, holding back every row after them.
-  const inFlight = pool ? workers * ((opts.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER) + 1) : 1;
+  const inFlight = pool ? workers * (tasksPerWorker + 1) : 1;
   let next = 0;
   const runSlot = async (): Promise<void> => {
     for (let i = next++; i < tasks.length; i = next++) {

@@ -28,6 +28,14 @@ interface ThreadContext {
 let context: Promise<ThreadContext> | undefined;
 const caches = new Map<string, FeatureCache>();
 
+/**
+ * Starts this thread's WASM instance now rather than on the first task (a worker calls it as it
+ * loads, so the instance is ready by the time the first file arrives).
+ */
+export function prepareThread(): void {
+  threadContext().catch(() => {}); // a failure surfaces again, with its task, on first use
+}
+
 function threadContext(): Promise<ThreadContext> {
   context ??= (async () => {
     const core = await loadWasmCore();

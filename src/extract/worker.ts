@@ -1,7 +1,9 @@
 import { Piscina } from 'piscina';
 import { takeDamagedEntryCount } from './cache.js';
-import { processTask } from './process-task.js';
+import { prepareThread, processTask } from './process-task.js';
 import type { ExtractResult, ExtractTask } from './types.js';
+
+prepareThread();
 
 /**
  * Piscina worker entry. The WASM module is instantiated once per worker (on its

@@ -64,91 +64,99 @@ export function registerExtract(program: Command): void {
       if (runner && o.workers !== undefined) {
         throw new InvalidArgumentError('--workers sizes the local pool; with --queue the work runs on `ser worker` processes (their --concurrency)');
       }
-      const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
-      const recipe = makeRecipe();
-      // The binary and CSV tables are written while the pool runs (rows in table order as clips
-      // finish) and put in place only after the whole table checks out: a failure before that
-      // leaves no new file, and a run that extracts nothing creates none.
-      const { openFeatureTableBinary } = await import('../../extract/feature-table.js');
-      const streams: { bin?: ReturnType<typeof openFeatureTableBinary>; csv?: TableStream } = {};
-      if (formats.includes('bin')) streams.bin = openFeatureTableBinary(base);
-      if (formats.includes('csv')) {
-        streams.csv = await (await import('../../extract/csv-table.js')).openFeatureTableCsv(`${base}.csv`, recipe.vectorLength, corpus.classes);
-      }
-      const open = [streams.bin, streams.csv].filter((w): w is TableStream => w !== undefined);
-      const abortAll = () => Promise.all(open.map((w) => w.abort()));
-      let extracted: Awaited<ReturnType<typeof extractCorpus>>;
+      // The workers start now: their start-up overlaps listing the corpus and opening the outputs.
+      const { startExtractionWorkers } = await import('../../extract/pool.js');
+      const started = runner || o.workers === 0 ? undefined : startExtractionWorkers({ workers: o.workers });
       try {
-        extracted = await extractCorpus(corpus, o.data, {
-          runner,
-          workers: o.workers,
-          augment: o.augment as AugmentPreset,
-          versions: o.versions ? parseVersions(o.versions) : undefined,
-          seed: o.seed,
-          cacheDir: o.cache === false ? null : resolve(o.cache),
-          quiet: o.quiet,
-          recipe,
-          onRows: open.length ? (rows) => open.forEach((w) => w.add(rows)) : undefined,
-        });
-      } catch (err) {
-        await abortAll();
-        throw err;
-      }
-      const { table, run } = extracted;
-      const s = run.stats;
-      process.stderr.write(
-        `extracted ${s.ok}/${s.files} files × ${table.meta.versions.length} versions = ${table.rows} rows × ${table.dim} in ${s.seconds.toFixed(1)} s ` +
-          `(${s.filesPerSecond.toFixed(1)} files/s, ${s.workers} workers, ${s.cacheHits} cache hits, ${s.cacheRecomputed} damaged cache entries recomputed)\n`,
-      );
-      for (const k of table.meta.skipped) process.stderr.write(`skipped ${k.path}: [${k.code}] ${k.reason}\n`);
-      if (table.meta.skipped.length) process.stderr.write(`${table.meta.skipped.length} file(s) skipped\n`);
-      if (table.rows === 0) {
-        // An empty table would only fail later, further from the cause: write nothing.
-        process.stderr.write(`ser extract: no features extracted (every one of the ${s.files + corpus.skipped.length} files was skipped); no table written\n`);
-        setExitCode(EXIT_FAILURE);
-        if (o.json) printJson('extract', { ok: false, files: s.files + corpus.skipped.length, extracted: 0, rows: 0, outputs: {}, skipped: table.meta.skipped });
-        await abortAll();
-        return;
-      }
-      const outputs: Partial<Record<TableFormat | 'json', string>> = {};
-      try {
-        if (streams.bin) {
-          await streams.bin.commit(table);
-          Object.assign(outputs, { bin: streams.bin.bin, json: streams.bin.json });
+        const corpus = loadCorpus(o.data, { layout: o.layout as CorpusLayout, ravdessClasses: o.classes });
+        const recipe = makeRecipe();
+        // The binary and CSV tables are written while the pool runs (rows in table order as clips
+        // finish) and put in place only after the whole table checks out: a failure before that
+        // leaves no new file, and a run that extracts nothing creates none.
+        const { openFeatureTableBinary } = await import('../../extract/feature-table.js');
+        const streams: { bin?: ReturnType<typeof openFeatureTableBinary>; csv?: TableStream } = {};
+        if (formats.includes('bin')) streams.bin = openFeatureTableBinary(base);
+        if (formats.includes('csv')) {
+          streams.csv = await (await import('../../extract/csv-table.js')).openFeatureTableCsv(`${base}.csv`, recipe.vectorLength, corpus.classes);
         }
-      } catch (err) {
-        await streams.csv?.abort();
-        throw err;
-      }
-      if (streams.csv) {
-        await streams.csv.commit(table);
-        outputs.csv = `${base}.csv`;
-      }
-      if (formats.includes('parquet')) {
-        const { writeFeatureTableParquet } = await import('../../extract/parquet-table.js');
-        await writeFeatureTableParquet(table, (outputs.parquet = `${base}.parquet`));
-      }
-      const written = [outputs.parquet, outputs.csv, outputs.bin, outputs.json].filter(Boolean);
-      process.stderr.write(`wrote ${written.join(', ')}\n`);
-      if (table.meta.skipped.length) setExitCode(EXIT_PARTIAL);
-      if (o.json) {
-        printJson('extract', {
-          ok: table.meta.skipped.length === 0,
-          files: s.files + corpus.skipped.length,
-          extracted: s.ok,
-          rows: table.rows,
-          dim: table.dim,
-          classes: table.classes,
-          versions: table.meta.versions,
-          seed: table.meta.seed,
-          seconds: s.seconds,
-          filesPerSecond: s.filesPerSecond,
-          workers: s.workers,
-          cacheHits: s.cacheHits,
-          queue: run.queue ?? null,
-          outputs: { bin: outputs.bin ?? null, json: outputs.json ?? null, csv: outputs.csv ?? null, parquet: outputs.parquet ?? null },
-          skipped: table.meta.skipped.map((k) => ({ path: k.path, code: k.code, reason: k.reason })),
-        });
+        const open = [streams.bin, streams.csv].filter((w): w is TableStream => w !== undefined);
+        const abortAll = () => Promise.all(open.map((w) => w.abort()));
+        let extracted: Awaited<ReturnType<typeof extractCorpus>>;
+        try {
+          extracted = await extractCorpus(corpus, o.data, {
+            runner,
+            workers: o.workers,
+            started,
+            augment: o.augment as AugmentPreset,
+            versions: o.versions ? parseVersions(o.versions) : undefined,
+            seed: o.seed,
+            cacheDir: o.cache === false ? null : resolve(o.cache),
+            quiet: o.quiet,
+            recipe,
+            onRows: open.length ? (rows) => open.forEach((w) => w.add(rows)) : undefined,
+          });
+        } catch (err) {
+          await abortAll();
+          throw err;
+        }
+        const { table, run } = extracted;
+        const s = run.stats;
+        process.stderr.write(
+          `extracted ${s.ok}/${s.files} files × ${table.meta.versions.length} versions = ${table.rows} rows × ${table.dim} in ${s.seconds.toFixed(1)} s ` +
+            `(${s.filesPerSecond.toFixed(1)} files/s, ${s.workers} workers, ${s.cacheHits} cache hits, ${s.cacheRecomputed} damaged cache entries recomputed)\n`,
+        );
+        for (const k of table.meta.skipped) process.stderr.write(`skipped ${k.path}: [${k.code}] ${k.reason}\n`);
+        if (table.meta.skipped.length) process.stderr.write(`${table.meta.skipped.length} file(s) skipped\n`);
+        if (table.rows === 0) {
+          // An empty table would only fail later, further from the cause: write nothing.
+          process.stderr.write(`ser extract: no features extracted (every one of the ${s.files + corpus.skipped.length} files was skipped); no table written\n`);
+          setExitCode(EXIT_FAILURE);
+          if (o.json) printJson('extract', { ok: false, files: s.files + corpus.skipped.length, extracted: 0, rows: 0, outputs: {}, skipped: table.meta.skipped });
+          await abortAll();
+          return;
+        }
+        const outputs: Partial<Record<TableFormat | 'json', string>> = {};
+        try {
+          if (streams.bin) {
+            await streams.bin.commit(table);
+            Object.assign(outputs, { bin: streams.bin.bin, json: streams.bin.json });
+          }
+        } catch (err) {
+          await streams.csv?.abort();
+          throw err;
+        }
+        if (streams.csv) {
+          await streams.csv.commit(table);
+          outputs.csv = `${base}.csv`;
+        }
+        if (formats.includes('parquet')) {
+          const { writeFeatureTableParquet } = await import('../../extract/parquet-table.js');
+          await writeFeatureTableParquet(table, (outputs.parquet = `${base}.parquet`));
+        }
+        const written = [outputs.parquet, outputs.csv, outputs.bin, outputs.json].filter(Boolean);
+        process.stderr.write(`wrote ${written.join(', ')}\n`);
+        if (table.meta.skipped.length) setExitCode(EXIT_PARTIAL);
+        if (o.json) {
+          printJson('extract', {
+            ok: table.meta.skipped.length === 0,
+            files: s.files + corpus.skipped.length,
+            extracted: s.ok,
+            rows: table.rows,
+            dim: table.dim,
+            classes: table.classes,
+            versions: table.meta.versions,
+            seed: table.meta.seed,
+            seconds: s.seconds,
+            filesPerSecond: s.filesPerSecond,
+            workers: s.workers,
+            cacheHits: s.cacheHits,
+            queue: run.queue ?? null,
+            outputs: { bin: outputs.bin ?? null, json: outputs.json ?? null, csv: outputs.csv ?? null, parquet: outputs.parquet ?? null },
+            skipped: table.meta.skipped.map((k) => ({ path: k.path, code: k.code, reason: k.reason })),
+          });
+        }
+      } finally {
+        await started?.close(); // a no-op once the run has taken the workers over
       }
     });
 }
