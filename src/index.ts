@@ -46,7 +46,7 @@ export * from './synth/index.js';
 
 // Feature extraction over a corpus (worker pool, cache, feature tables).
 export { extractCorpus, augmentPreset, type AugmentPreset, type ExtractCorpusOptions } from './extract/extract-corpus.js';
-export type { PoolRun } from './extract/pool.js';
+export { startExtractionWorkers, type PoolRun, type StartedWorkers } from './extract/pool.js';
 export type { DrawnParams, ExtractResult } from './extract/types.js';
 export {
   readFeatureTableBinary, writeFeatureTableBinary, openFeatureTableBinary, type FeatureTable, type TableRows, type TableStream,

@@ -7,7 +7,7 @@ import { loadCorpus } from '../src/corpus/index.js';
 import { extractCorpus } from '../src/extract/extract-corpus.js';
 import { readFeatureTableBinary, writeFeatureTableBinary } from '../src/extract/feature-table.js';
 import { writeFeatureTableCsv } from '../src/extract/csv-table.js';
-import { runExtractionPool, workerFilename } from '../src/extract/pool.js';
+import { runExtractionPool, startExtractionWorkers, workerFilename } from '../src/extract/pool.js';
 import { CACHE_ENTRY_SUFFIX } from '../src/extract/cache.js';
 import { PAPER_RECIPE } from '../src/features/recipe.js';
 import { PAPER_AUGMENT_PARAMS } from '../src/augment/index.js';
@@ -110,6 +110,28 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
       expect(third.run.stats.cacheRecomputed).toBe(0);
       expect(third.run.stats.cacheHits).toBe(first.run.stats.ok);
     }
+  });
+
+  it('runs on workers started ahead (startExtractionWorkers) once; they cannot be used again, and close is safe either way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ser-started-'));
+    const src = join(corpusDir, 'Actor_01');
+    const wav = readdirSync(src).filter((f) => f.endsWith('.wav')).sort()[0]!;
+    const tasks = ['a.wav', 'b.wav', 'c.wav'].map((name) => {
+      copyFileSync(join(src, wav), join(dir, name));
+      return { path: join(dir, name), key: name, recipe: PAPER_RECIPE, versions: ['original' as const, 'noise' as const], augmentParams: PAPER_AUGMENT_PARAMS, seed: 1 };
+    });
+    const started = startExtractionWorkers({ workers: 1 });
+    const run = await runExtractionPool(tasks, { started, quiet: true, workers: 2 }); // the started workers' count wins
+    expect(run.stats.ok).toBe(3);
+    expect(run.stats.workers).toBe(1);
+    const inline = await runExtractionPool(tasks, { workers: 0, quiet: true });
+    expect(run.results.map((r) => Array.from(r.vectors))).toEqual(inline.results.map((r) => Array.from(r.vectors)));
+    await expect(runExtractionPool(tasks, { started, quiet: true })).rejects.toThrow(/already used by a run or closed/);
+    await started.close();
+    const unused = startExtractionWorkers({ workers: 1 });
+    await unused.close();
+    await expect(runExtractionPool(tasks, { started: unused, quiet: true })).rejects.toThrow(/already used by a run or closed/);
+    expect(() => startExtractionWorkers({ workers: 0 })).toThrow(/at least 1/);
   });
 
   it('refuses worker counts outside 0 … 4 × cores, naming the option', async () => {

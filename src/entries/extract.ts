@@ -14,6 +14,8 @@ export { writeFeatureTableCsv, openFeatureTableCsv } from '../extract/csv-table.
 export {
   writeFeatureTableParquet, readFeatureTableParquet, readFeatureTable, PARQUET_SCHEMA_VERSION,
 } from '../extract/parquet-table.js';
-export { maxWorkers, MAX_WORKERS_PER_CORE, type PoolOptions, type PoolRun, type SkippedFile } from '../extract/pool.js';
+export {
+  maxWorkers, MAX_WORKERS_PER_CORE, startExtractionWorkers, type PoolOptions, type PoolRun, type SkippedFile, type StartedWorkers,
+} from '../extract/pool.js';
 export type { DrawnParams, ExtractResult, ExtractTask } from '../extract/types.js';
 export type { QueueRunStats } from '../queue/run-on-queue.js';
