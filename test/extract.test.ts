@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,26 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
       const third = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
       expect(third.run.stats.cacheRecomputed).toBe(0);
       expect(third.run.stats.cacheHits).toBe(first.run.stats.ok);
+    }
+  });
+
+  it('reports cache entries it could not write, and the table is still complete', async () => {
+    const corpus = loadCorpus(corpusDir);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ser-cache-unwritable-'));
+    const first = await extractCorpus(corpus, corpusDir, { workers: 2, cacheDir, quiet: true, seed: 11 });
+    expect(first.run.stats.cacheWriteErrors).toBeUndefined();
+    // Each entry's name taken by a non-empty folder: the lookup misses, the write's rename fails.
+    const entries = readdirSync(cacheDir).filter((f) => f.endsWith(CACHE_ENTRY_SUFFIX));
+    for (const name of entries) {
+      rmSync(join(cacheDir, name));
+      mkdirSync(join(cacheDir, name, 'taken'), { recursive: true });
+    }
+    for (const workers of [2, 0]) {
+      const again = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 11 });
+      expect(again.run.stats.cacheHits).toBe(0);
+      expect(again.run.stats.cacheWriteErrors?.count).toBe(entries.length);
+      expect(again.run.stats.cacheWriteErrors?.first).toMatch(/\.entry/);
+      expect(again.table.X).toEqual(first.table.X);
     }
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
 import type { ExtractResult, ExtractTask } from './types.js';
 
 /**
@@ -93,7 +93,7 @@ export class FeatureCache {
   check(hash: string): { status: 'missing' } | { status: 'damaged'; reason: string } | { status: 'ok'; result: OkResult } {
     let file: Buffer;
     try {
-      file = readFileSync(join(this.dir, `${hash}${CACHE_ENTRY_SUFFIX}`));
+      file = readFileSync(this.entryPath(hash));
     } catch {
       return { status: 'missing' };
     }
@@ -127,22 +127,39 @@ export class FeatureCache {
     return { status: 'ok', result: { ok: true, key: m.key, versions: m.versions, params: m.params, clipSamples: m.clipSamples, vectors } };
   }
 
+  /** Writes the entry for `hash` (atomically; not fsynced: a damaged entry is detected and recomputed). */
   put(hash: string, r: OkResult): void {
-    const bytes = new Uint8Array(r.vectors.buffer, r.vectors.byteOffset, r.vectors.byteLength);
-    const meta: EntryMeta = {
-      key: r.key, versions: r.versions, params: r.params, clipSamples: r.clipSamples,
-      dim: r.versions.length > 0 ? r.vectors.length / r.versions.length : 0,
-    };
-    const entry: EntryFile = { format: CACHE_FORMAT_VERSION, hash, meta, bytes: bytes.byteLength, sha256: entryDigest(hash, JSON.stringify(meta), bytes) };
-    const metaBytes = Buffer.from(JSON.stringify(entry), 'utf8');
-    const offset = vectorOffset(metaBytes.byteLength);
-    const file = Buffer.alloc(offset + bytes.byteLength);
-    file.writeUInt32LE(metaBytes.byteLength, 0);
-    metaBytes.copy(file, 4);
-    file.set(bytes, offset);
-    // Not fsynced: an entry lost or damaged by a power cut fails verification and is recomputed.
-    writeFileAtomicSync(join(this.dir, `${hash}${CACHE_ENTRY_SUFFIX}`), file, { durable: false });
+    writeFileAtomicSync(this.entryPath(hash), entryBytes(hash, r), { durable: false });
   }
+
+  /**
+   * {@link put} without blocking this thread: the pool writes the entries its workers computed
+   * from the main thread, so a slow disk (writeback throttling) stalls no worker.
+   */
+  async putAsync(hash: string, r: OkResult): Promise<void> {
+    await writeFileAtomic(this.entryPath(hash), entryBytes(hash, r), { durable: false });
+  }
+
+  private entryPath(hash: string): string {
+    return join(this.dir, `${hash}${CACHE_ENTRY_SUFFIX}`);
+  }
+}
+
+/** An entry's bytes (layout in the module comment). */
+function entryBytes(hash: string, r: OkResult): Buffer {
+  const bytes = new Uint8Array(r.vectors.buffer, r.vectors.byteOffset, r.vectors.byteLength);
+  const meta: EntryMeta = {
+    key: r.key, versions: r.versions, params: r.params, clipSamples: r.clipSamples,
+    dim: r.versions.length > 0 ? r.vectors.length / r.versions.length : 0,
+  };
+  const entry: EntryFile = { format: CACHE_FORMAT_VERSION, hash, meta, bytes: bytes.byteLength, sha256: entryDigest(hash, JSON.stringify(meta), bytes) };
+  const metaBytes = Buffer.from(JSON.stringify(entry), 'utf8');
+  const offset = vectorOffset(metaBytes.byteLength);
+  const file = Buffer.alloc(offset + bytes.byteLength);
+  file.writeUInt32LE(metaBytes.byteLength, 0);
+  metaBytes.copy(file, 4);
+  file.set(bytes, offset);
+  return file;
 }
 
 /** Byte offset of the vectors in an entry whose metadata JSON has `metaLength` bytes (4-aligned). */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { takeDamagedEntryCount } from './cache.js';
+import { FeatureCache, takeDamagedEntryCount } from './cache.js';
 import { createProgress } from './progress.js';
 import type { ExtractResult, ExtractTask } from './types.js';
 import type { QueueRunStats } from '../queue/run-on-queue.js';
@@ -116,8 +116,13 @@ export interface PoolRun {
   skipped: SkippedFile[];
   stats: {
     files: number; ok: number; skipped: number; cacheHits: number;
-    /** Cache entries found damaged (truncated, bit flips, bad JSON, mismatched pair) and recomputed. */
+    /** Cache entries found damaged (truncated, bit flips, bad JSON, another entry's file) and recomputed. */
     cacheRecomputed: number;
+    /**
+     * New cache entries that could not be written (the results are complete; those clips are
+     * computed again next time), with the first error's message. Absent on a queue run.
+     */
+    cacheWriteErrors?: { count: number; first: string };
     retried: number; seconds: number; filesPerSecond: number; workers: number;
   };
   /** Present when the tasks ran on a Redis queue (`--queue`) instead of this pool. */
@@ -165,12 +170,30 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
 
   if (!pool && workers > 0) pool = newPool(workers, opts.workerFile, tasksPerWorker);
 
-  const runOne = async (task: ExtractTask): Promise<ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }> => {
+  type Outcome = ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number; cacheKey?: string };
+  const runOne = async (task: ExtractTask): Promise<Outcome> => {
     if (!pool) {
       inlineTask ??= import('./process-task.js').then((m) => m.processTask);
-      return (await inlineTask)(task, cacheDir);
+      return (await inlineTask)(task, cacheDir, undefined, { deferCachePut: cacheDir !== null });
     }
-    return pool.run({ task, cacheDir });
+    return pool.run({ task, cacheDir, deferCachePut: cacheDir !== null });
+  };
+
+  // New cache entries are written from this thread, without waiting for them: the workers hand
+  // back each result with its cache key and go on computing, and a slow disk (writeback
+  // throttling of a large run's output) delays only these writes. The run ends when they do.
+  const cache = cacheDir === null ? null : new FeatureCache(cacheDir);
+  const cacheWrites: Array<Promise<void>> = [];
+  let cacheWriteErrors = 0;
+  let firstCacheWriteError: string | undefined;
+  const writeCacheEntry = (outcome: Outcome): void => {
+    if (!cache || !outcome.ok || outcome.cacheKey === undefined) return;
+    const key = outcome.cacheKey;
+    delete outcome.cacheKey;
+    cacheWrites.push(cache.putAsync(key, outcome).catch((err: Error) => {
+      cacheWriteErrors++;
+      firstCacheWriteError ??= err.message;
+    }));
   };
 
   // Tasks go to the pool in corpus order, only as many at a time as the workers hold (each
@@ -182,7 +205,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
   const runSlot = async (): Promise<void> => {
     for (let i = next++; i < tasks.length; i = next++) {
       const task = tasks[i]!;
-      let outcome: (ExtractResult & { cacheHit?: boolean; cacheRecomputed?: number }) | undefined;
+      let outcome: Outcome | undefined;
       for (let attempt = 0; attempt < 2 && outcome === undefined; attempt++) {
         try {
           outcome = await runOne(task);
@@ -197,6 +220,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
       }
       if (outcome!.cacheHit) cacheHits++;
       cacheRecomputed += outcome!.cacheRecomputed ?? 0;
+      writeCacheEntry(outcome!);
       outcomes[i] = outcome;
       opts.onOutcome?.(i, outcome!);
       progress.tick();
@@ -210,6 +234,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
     // Every task is settled: the idle workers exit in the background (tens of ms: each frees its
     // heap and WASM memory) while the caller goes on to write its tables.
     pool?.destroy().catch(() => {});
+    await Promise.all(cacheWrites);
   }
   // Inline runs (workers 0) count damaged cache entries on this thread; workers report theirs per task.
   if (!pool) cacheRecomputed += takeDamagedEntryCount();
@@ -230,6 +255,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
       skipped: skipped.length,
       cacheHits,
       cacheRecomputed,
+      ...(cacheWriteErrors > 0 ? { cacheWriteErrors: { count: cacheWriteErrors, first: firstCacheWriteError! } } : {}),
       retried,
       seconds,
       filesPerSecond: tasks.length / Math.max(seconds, 1e-9),

@@ -53,8 +53,12 @@ function threadContext(): Promise<ThreadContext> {
  * (unreadable, malformed, too short, NaN samples…) come back as `ok: false`
  * with a code and a reason rather than as exceptions, so the batch goes on.
  * `audio`, when given, is the file's bytes (a queue job that carries them), read instead of task.path.
+ * With `deferCachePut`, a computed result is not written to the cache here but returned with its
+ * `cacheKey`, for the caller to write (the pool does it from its main thread).
  */
-export async function processTask(task: ExtractTask, cacheDir: string | null, audio?: Uint8Array): Promise<ExtractResult & { cacheHit?: boolean }> {
+export async function processTask(
+  task: ExtractTask, cacheDir: string | null, audio?: Uint8Array, opts: { deferCachePut?: boolean } = {},
+): Promise<ExtractResult & { cacheHit?: boolean; cacheKey?: string }> {
   let bytes: Uint8Array;
   if (audio) {
     bytes = audio; // shipped with the job (`--send-audio`): this machine may not see task.path
@@ -94,6 +98,7 @@ export async function processTask(task: ExtractTask, cacheDir: string | null, au
       params.push(drawn(applied));
     });
     const result = { ok: true as const, key: task.key, vectors, versions: task.versions.slice(), params, clipSamples: y.length };
+    if (cache && opts.deferCachePut) return { ...result, cacheKey: hash };
     cache?.put(hash, result);
     return result;
   } catch (err) {

@@ -105,6 +105,9 @@ export function registerExtract(program: Command): void {
           `extracted ${s.ok}/${s.files} files × ${table.meta.versions.length} versions = ${table.rows} rows × ${table.dim} in ${s.seconds.toFixed(1)} s ` +
             `(${s.filesPerSecond.toFixed(1)} files/s, ${s.workers} workers, ${s.cacheHits} cache hits, ${s.cacheRecomputed} damaged cache entries recomputed)\n`,
         );
+        if (s.cacheWriteErrors) {
+          process.stderr.write(`warning: ${s.cacheWriteErrors.count} new cache entries could not be written (${s.cacheWriteErrors.first}); the table is complete, those clips will be computed again next time\n`);
+        }
         for (const k of table.meta.skipped) process.stderr.write(`skipped ${k.path}: [${k.code}] ${k.reason}\n`);
         if (table.meta.skipped.length) process.stderr.write(`${table.meta.skipped.length} file(s) skipped\n`);
         if (table.rows === 0) {
