@@ -4,9 +4,8 @@ import type { Corpus } from '../corpus/types.js';
 import { PAPER_RECIPE } from '../features/recipe.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
 import type { FeatureTable, TableRows } from './feature-table.js';
-import type { ExtractResult } from './types.js';
 import { runExtractionPool, type PoolOptions, type PoolRun } from './pool.js';
-import type { ExtractTask } from './types.js';
+import type { ExtractResult, ExtractTask } from './types.js';
 
 export type AugmentPreset = 'paper' | 'notebook' | 'none';
 
@@ -25,7 +24,8 @@ export interface ExtractCorpusOptions extends PoolOptions {
   /**
    * Receives the table's rows in table order, each clip's as soon as it and every clip before it
    * are done (from the local pool, while it runs; from a `runner`, when it returns): what the
-   * table will hold, for writers that stream (openFeatureTableCsv, openFeatureTableBinary). Rows of skipped files never come.
+   * table will hold, for writers that stream (openFeatureTableCsv, openFeatureTableBinary).
+   * Rows of skipped files never come.
    */
   onRows?: (rows: TableRows) => void;
 }
@@ -92,19 +92,19 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
       },
     },
   };
+  // The same rows, from the same clipRows, as any onRows receiver got.
   let row = 0;
   for (const r of run.results) {
-    const item = byKey.get(r.key)!;
-    for (let v = 0; v < r.versions.length; v++, row++) {
-      X.set(r.vectors.subarray(v * dim, (v + 1) * dim), row * dim);
-      y[row] = item.labelIndex;
-      table.speaker.push(item.speaker);
-      table.recordingId.push(item.recordingId);
-      table.version.push(r.versions[v]!);
-      table.path.push(r.key);
-      table.gender.push(item.gender ?? '');
-      table.params.push(r.params[v]!);
-    }
+    const c = clipRows(r, byKey.get(r.key)!, dim);
+    X.set(c.X, row * dim);
+    y.set(c.y, row);
+    table.speaker.push(...c.speaker);
+    table.recordingId.push(...c.recordingId);
+    table.version.push(...c.version);
+    table.path.push(...c.path);
+    table.gender.push(...c.gender);
+    table.params.push(...r.params);
+    row += c.rows;
   }
   return { table, run };
 }
@@ -138,7 +138,7 @@ function inOrderRows(tasks: number, deliver: (r: OkResult) => void): { outcome: 
   };
 }
 
-/** One clip's rows in the table's columns (the same values extractCorpus puts in the table). */
+/** One clip's rows in the table's columns: what extractCorpus puts in the table and hands to onRows. */
 function clipRows(r: OkResult, item: Corpus['items'][number], dim: number): TableRows {
   const n = r.versions.length;
   return {
