@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import type { ExtractResult, ExtractTask } from './types.js';
 
 /**
@@ -130,14 +130,6 @@ export class FeatureCache {
   /** Writes the entry for `hash` (atomically; not fsynced: a damaged entry is detected and recomputed). */
   put(hash: string, r: OkResult): void {
     writeFileAtomicSync(this.entryPath(hash), entryBytes(hash, r), { durable: false });
-  }
-
-  /**
-   * {@link put} without blocking this thread: the pool writes the entries its workers computed
-   * from the main thread, so a slow disk (writeback throttling) stalls no worker.
-   */
-  async putAsync(hash: string, r: OkResult): Promise<void> {
-    await writeFileAtomic(this.entryPath(hash), entryBytes(hash, r), { durable: false });
   }
 
   private entryPath(hash: string): string {
