@@ -21,10 +21,10 @@ export function atomicTempPath(path: string): string {
 }
 
 /** Writes `data` to `path` atomically (see the module comment); creates the folder if needed. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await writeAtomicWith(path, async (handle) => {
     await handle.writeFile(data);
-  }, opts.durable !== false);
+  });
 }
 
 export interface AtomicWriteOptions {
@@ -165,14 +165,14 @@ async function writeAll(handle: import('node:fs/promises').FileHandle, chunk: Ui
   }
 }
 
-async function writeAtomicWith(path: string, body: (handle: import('node:fs/promises').FileHandle) => Promise<void>, durable = true): Promise<void> {
+async function writeAtomicWith(path: string, body: (handle: import('node:fs/promises').FileHandle) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = atomicTempPath(path);
   const handle = await open(tmp, 'wx');
   let closed = false;
   try {
     await body(handle);
-    if (durable) await handle.sync();
+    await handle.sync();
     await handle.close();
     closed = true;
     await rename(tmp, path);
