@@ -2,7 +2,7 @@
  * `ser extract` end to end (issue 12, rows 1, 7, 8, 13): exit codes 0 / 1 / 2, option bounds,
  * `--out` naming, and the damaged-cache report.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { ROOT, ser as serCli } from './helpers/cli.js';
 const ser = (args: string[]) => serCli(args, 'src');
 import { encodeWav } from '../src/audio/wav-encode.js';
 import { synthCorpusFiles, synthesizeCorpusFile } from '../src/synth/index.js';
-import { CACHE_ENTRY_SUFFIX } from '../src/extract/cache.js';
+import { CACHE_PACK_SUFFIX } from '../src/extract/cache.js';
+import { packRecords } from './helpers/cache-pack.js';
 
 const HAVE_WASM = existsSync(join(ROOT, 'build/ser.wasm'));
 
@@ -102,8 +103,10 @@ describe.skipIf(!HAVE_WASM)('ser extract: exit codes and odd inputs', () => {
     const cache = join(dir, 'cache-damage');
     const first = await extract(good, join(dir, 'c1', 'f'), '--cache', cache);
     expect(first.stderr).toContain('0 damaged cache entries recomputed');
-    const entry = readdirSync(cache).find((f) => f.endsWith(CACHE_ENTRY_SUFFIX))!;
-    truncateSync(join(cache, entry), 1000);
+    const pack = join(cache, readdirSync(cache).find((f) => f.endsWith(CACHE_PACK_SUFFIX))!);
+    const bytes = readFileSync(pack);
+    bytes[packRecords(bytes)[0]!.vectors + 3]! ^= 0x40; // one bit flip in the first entry's vectors
+    writeFileSync(pack, bytes);
     const second = await extract(good, join(dir, 'c2', 'f'), '--cache', cache);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('1 cache hits, 1 damaged cache entries recomputed');

@@ -1,14 +1,15 @@
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { packRecords, type PackRecord } from './helpers/cache-pack.js';
 import { loadCorpus } from '../src/corpus/index.js';
 import { extractCorpus } from '../src/extract/extract-corpus.js';
 import { readFeatureTableBinary, writeFeatureTableBinary } from '../src/extract/feature-table.js';
 import { writeFeatureTableCsv } from '../src/extract/csv-table.js';
 import { runExtractionPool, startExtractionWorkers, workerFilename } from '../src/extract/pool.js';
-import { CACHE_ENTRY_SUFFIX } from '../src/extract/cache.js';
+import { CACHE_PACK_SUFFIX, FeatureCache } from '../src/extract/cache.js';
 import { PAPER_RECIPE } from '../src/features/recipe.js';
 import { PAPER_AUGMENT_PARAMS } from '../src/augment/index.js';
 import { writeSynthCorpus } from '../src/synth/corpus-writer.js';
@@ -84,28 +85,32 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
     expect(third.run.stats.cacheHits).toBe(0);
   });
 
-  it('recomputes damaged cache entries (truncated, bit flip, bad JSON, another entry\'s file) and counts them', async () => {
+  it('recomputes damaged cache entries (bit flip, bad JSON, another entry\'s record) and counts them; a cut pack tail only misses', async () => {
     const corpus = loadCorpus(corpusDir);
     for (const workers of [2, 0]) {
       const cacheDir = mkdtempSync(join(tmpdir(), `ser-cache-damage-${workers}-`));
       const first = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
       expect(first.run.stats.cacheRecomputed).toBe(0);
-      const entries = readdirSync(cacheDir).filter((f) => f.endsWith(CACHE_ENTRY_SUFFIX)).sort();
-      expect(entries.length).toBe(first.run.stats.ok);
-      const [a, b, c, d, e] = entries.map((name) => join(cacheDir, name)) as [string, string, string, string, string];
-      truncateSync(a, statSync(a).size - 1000); // truncated vectors
-      const bytes = readFileSync(b);
-      bytes[bytes.length - 4 * 700 + 3]! ^= 0x40; // one bit flip in one float's exponent
-      writeFileSync(b, bytes);
-      const cut = readFileSync(c);
-      writeFileSync(c, cut.subarray(0, 4 + Math.floor(cut.readUInt32LE(0) / 2))); // metadata cut short
-      copyFileSync(e, d); // another entry's file under this name
+      const packs = readdirSync(cacheDir).filter((f) => f.endsWith(CACHE_PACK_SUFFIX));
+      expect(packs.length).toBe(1);
+      const pack = join(cacheDir, packs[0]!);
+      const bytes = readFileSync(pack);
+      const records = packRecords(bytes);
+      expect(records.length).toBe(first.run.stats.ok);
+      expect(records.length).toBeGreaterThanOrEqual(6);
+      const [a, b, , d, e] = records as [PackRecord, PackRecord, PackRecord, PackRecord, PackRecord];
+      bytes[a.vectors + 4 * 700 + 3]! ^= 0x40; // one bit flip in one float's exponent
+      bytes[b.meta]! = 0x78; // 'x': the metadata is no longer JSON
+      bytes.write(d.key, e.offset + 12, 'latin1'); // e's record now claims d's key (it comes later, so it wins)
+      // The last record cut in half: its entry misses (an interrupted write's tail), uncounted.
+      const last = records[records.length - 1]!;
+      writeFileSync(pack, bytes.subarray(0, last.offset + (last.length >> 1)));
       const second = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
-      expect(second.run.stats.cacheRecomputed).toBe(4);
-      expect(second.run.stats.cacheHits).toBe(first.run.stats.ok - 4);
-      expect(second.table.meta.extraction?.cacheRecomputed).toBe(4);
+      expect(second.run.stats.cacheRecomputed).toBe(3);
+      expect(second.run.stats.cacheHits).toBe(first.run.stats.ok - 5);
+      expect(second.table.meta.extraction?.cacheRecomputed).toBe(3);
       expect(second.table.X).toEqual(first.table.X);
-      // The recomputed entries were rewritten: a third run hits everything.
+      // The recomputed entries went to a newer pack: a third run hits everything.
       const third = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 9 });
       expect(third.run.stats.cacheRecomputed).toBe(0);
       expect(third.run.stats.cacheHits).toBe(first.run.stats.ok);
@@ -115,20 +120,21 @@ describe.skipIf(!haveWorker)('feature extraction on the worker pool', () => {
   it('reports cache entries it could not write, and the table is still complete', async () => {
     const corpus = loadCorpus(corpusDir);
     const cacheDir = mkdtempSync(join(tmpdir(), 'ser-cache-unwritable-'));
-    const first = await extractCorpus(corpus, corpusDir, { workers: 2, cacheDir, quiet: true, seed: 11 });
-    expect(first.run.stats.cacheWriteErrors).toBeUndefined();
-    // Each entry's name taken by a non-empty folder: the lookup misses, the write's rename fails.
-    const entries = readdirSync(cacheDir).filter((f) => f.endsWith(CACHE_ENTRY_SUFFIX));
-    for (const name of entries) {
-      rmSync(join(cacheDir, name));
-      mkdirSync(join(cacheDir, name, 'taken'), { recursive: true });
-    }
-    for (const workers of [2, 0]) {
-      const again = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 11 });
-      expect(again.run.stats.cacheHits).toBe(0);
-      expect(again.run.stats.cacheWriteErrors?.count).toBe(entries.length);
-      expect(again.run.stats.cacheWriteErrors?.first).toMatch(/\.entry/);
-      expect(again.table.X).toEqual(first.table.X);
+    const first = await extractCorpus(corpus, corpusDir, { workers: 2, cacheDir: null, quiet: true, seed: 11 });
+    // Every write fails (as on a full disk): the pool's own cache writes go through put.
+    const put = vi.spyOn(FeatureCache.prototype, 'put').mockImplementation(() => {
+      throw new Error('ENOSPC: no space left on device (test)');
+    });
+    try {
+      for (const workers of [2, 0]) {
+        const run = await extractCorpus(corpus, corpusDir, { workers, cacheDir, quiet: true, seed: 11 });
+        expect(run.run.stats.cacheHits).toBe(0);
+        expect(run.run.stats.cacheWriteErrors?.count).toBe(run.run.stats.ok);
+        expect(run.run.stats.cacheWriteErrors?.first).toMatch(/ENOSPC/);
+        expect(run.table.X).toEqual(first.table.X);
+      }
+    } finally {
+      put.mockRestore();
     }
   });
 

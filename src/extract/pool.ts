@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -174,16 +175,18 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
   const runOne = async (task: ExtractTask): Promise<Outcome> => {
     if (!pool) {
       inlineTask ??= import('./process-task.js').then((m) => m.processTask);
-      return (await inlineTask)(task, cacheDir, undefined, { deferCachePut: cacheDir !== null });
+      return (await inlineTask)(task, cacheDir, undefined, { deferCachePut: cacheDir !== null, cacheRun });
     }
-    return pool.run({ task, cacheDir, deferCachePut: cacheDir !== null });
+    return pool.run({ task, cacheDir, deferCachePut: cacheDir !== null, cacheRun });
   };
 
-  // New cache entries are written from this thread: the workers hand back each result with its
-  // cache key and go on computing. Synchronous writes (~0.17 ms an entry, one open/write/close/
-  // rename) cost half the CPU of the promise API's five thread-pool round trips, and on two cores
-  // the CPU is what counts; a failed write is counted, not fatal (the table is complete).
+  // New cache entries are written from this thread, appended to one pack (cache.ts): the workers
+  // hand back each result with its cache key and go on computing. A synchronous append costs less
+  // CPU than the promise API's thread-pool round trips, and on two cores the CPU is what counts;
+  // a failed write is counted, not fatal (the table is complete).
   const cache = cacheDir === null ? null : new FeatureCache(cacheDir);
+  // Workers read the cache as it is when this run starts (entries of earlier runs included).
+  const cacheRun = randomUUID();
   let cacheWriteErrors = 0;
   let firstCacheWriteError: string | undefined;
   const writeCacheEntry = (outcome: Outcome): void => {
@@ -236,6 +239,7 @@ export async function runExtractionPool(tasks: ExtractTask[], opts: PoolOptions 
     // Every task is settled: the idle workers exit in the background (tens of ms: each frees its
     // heap and WASM memory) while the caller goes on to write its tables.
     pool?.destroy().catch(() => {});
+    cache?.close();
   }
   // Inline runs (workers 0) count damaged cache entries on this thread; workers report theirs per task.
   if (!pool) cacheRecomputed += takeDamagedEntryCount();

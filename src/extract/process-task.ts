@@ -26,7 +26,7 @@ interface ThreadContext {
 // One WASM instance per thread, created on the first task and kept: worker
 // start-up cost is paid once, not per file.
 let context: Promise<ThreadContext> | undefined;
-const caches = new Map<string, FeatureCache>();
+const caches = new Map<string, { run: string | undefined; cache: FeatureCache }>();
 
 /**
  * Starts this thread's WASM instance now rather than on the first task (a worker calls it as it
@@ -54,10 +54,12 @@ function threadContext(): Promise<ThreadContext> {
  * with a code and a reason rather than as exceptions, so the batch goes on.
  * `audio`, when given, is the file's bytes (a queue job that carries them), read instead of task.path.
  * With `deferCachePut`, a computed result is not written to the cache here but returned with its
- * `cacheKey`, for the caller to write (the pool does it from its main thread).
+ * `cacheKey`, for the caller to write (the pool does it from its main thread). `cacheRun` names
+ * the run the task belongs to: the first task of a new run re-reads the cache's packs (entries
+ * written since, by this process or another, become visible); without it one view is kept.
  */
 export async function processTask(
-  task: ExtractTask, cacheDir: string | null, audio?: Uint8Array, opts: { deferCachePut?: boolean } = {},
+  task: ExtractTask, cacheDir: string | null, audio?: Uint8Array, opts: { deferCachePut?: boolean; cacheRun?: string } = {},
 ): Promise<ExtractResult & { cacheHit?: boolean; cacheKey?: string }> {
   let bytes: Uint8Array;
   if (audio) {
@@ -71,7 +73,7 @@ export async function processTask(
       return { ok: false, key: task.key, code: 'READ_FAILED', reason: `${task.path}: ${(err as Error).message}` };
     }
   }
-  const cache = cacheDir ? cacheFor(cacheDir) : null;
+  const cache = cacheDir ? cacheFor(cacheDir, opts.cacheRun) : null;
   const hash = cache ? cacheKey(task, bytes, codeVersion(wasmPath(), TOOL_VERSION)) : '';
   const hit = cache?.get(hash);
   if (hit) return { ...hit, cacheHit: true };
@@ -108,10 +110,13 @@ export async function processTask(
   }
 }
 
-function cacheFor(dir: string): FeatureCache {
-  let c = caches.get(dir);
-  if (!c) caches.set(dir, (c = new FeatureCache(dir)));
-  return c;
+function cacheFor(dir: string, run: string | undefined): FeatureCache {
+  const held = caches.get(dir);
+  if (held && held.run === run) return held.cache;
+  held?.cache.close();
+  const cache = new FeatureCache(dir);
+  caches.set(dir, { run, cache });
+  return cache;
 }
 
 function drawn(applied: AppliedAugmentation): DrawnParams {

@@ -9,8 +9,10 @@ prepareThread();
  * Piscina worker entry. The WASM module is instantiated once per worker (on its
  * first task, inside processTask) and reused for every later task.
  */
-export default async function extractWorker(msg: { task: ExtractTask; cacheDir: string | null; audio?: Uint8Array; deferCachePut?: boolean }): Promise<unknown> {
-  const result = await processTask(msg.task, msg.cacheDir, msg.audio, { deferCachePut: msg.deferCachePut });
+export default async function extractWorker(
+  msg: { task: ExtractTask; cacheDir: string | null; audio?: Uint8Array; deferCachePut?: boolean; cacheRun?: string },
+): Promise<unknown> {
+  const result = await processTask(msg.task, msg.cacheDir, msg.audio, { deferCachePut: msg.deferCachePut, cacheRun: msg.cacheRun });
   // Damaged cache entries met by this task (recomputed, never trusted), for the pool's stats.
   const cacheRecomputed = takeDamagedEntryCount();
   return result.ok ? movable({ ...result, cacheRecomputed }) : { ...result, cacheRecomputed };
