@@ -16,7 +16,7 @@ import type { WasmCore } from '../wasm/core.js';
 import { loadWasmCore } from '../wasm/load-node.js';
 import { openAtomicStream, writeStreamAtomic } from '../util/atomic-write.js';
 import { csvField, MAX_FLOAT32_CHARS, writeFloat32Row } from './csv-format.js';
-import { FLUSH_EVERY_BYTES, validateFeatureTable, type FeatureTable, type TableRows, type TableStream } from './feature-table.js';
+import { commitTableStream, FLUSH_EVERY_BYTES, validateFeatureTable, type FeatureTable, type TableRows, type TableStream } from './feature-table.js';
 
 /** Bytes per output chunk of the CSV writer. */
 const CSV_CHUNK_BYTES = 1 << 20;
@@ -92,18 +92,7 @@ export async function openFeatureTableCsv(path: string, dim: number, classes: st
       rowsAdded += rows.rows;
       stream.add((chunker) => chunker.rows(rows));
     },
-    async commit(table) {
-      try {
-        validateFeatureTable(table, path);
-      } catch (err) {
-        await stream.abort();
-        throw err;
-      }
-      await stream.commit(async (chunker) => {
-        if (rowsAdded !== table.rows) throw new Error(`${path}: ${rowsAdded} rows were written but the table has ${table.rows}`);
-        await chunker.flush();
-      });
-    },
+    commit: (table) => commitTableStream(stream, table, path, rowsAdded, (chunker) => chunker.flush()),
     abort: () => stream.abort(),
   };
 }

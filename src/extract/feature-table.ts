@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Dataset } from '../ml/dataset.js';
 import type { FeatureRecipe } from '../features/feature-recipe.js';
-import { openAtomicStream, writeFileAtomic } from '../util/atomic-write.js';
+import { openAtomicStream, writeFileAtomic, type AtomicStream } from '../util/atomic-write.js';
 import { allFinite } from '../dsp/validate.js';
 import type { SkippedFile } from './pool.js';
 
@@ -78,6 +78,26 @@ export interface TableStream {
 export const FLUSH_EVERY_BYTES = 32 << 20;
 
 /**
+ * The commit step both streaming writers share: validates `table` (errors name `file`; the
+ * stream is abandoned on failure), then commits `stream`, refusing inside it (so the temporary
+ * file is dropped) unless exactly the table's rows were added, and running `finish` last.
+ */
+export async function commitTableStream<S>(
+  stream: AtomicStream<S>, table: FeatureTable, file: string, rowsAdded: number, finish: (state: S) => Promise<void> | void,
+): Promise<void> {
+  try {
+    validateFeatureTable(table, file);
+  } catch (err) {
+    await stream.abort();
+    throw err;
+  }
+  await stream.commit(async (state) => {
+    if (rowsAdded !== table.rows) throw new FeatureTableError(file, 'rows', `${rowsAdded} rows were written but the table has ${table.rows}`);
+    await finish(state);
+  });
+}
+
+/**
  * Binary form: <base>.bin holds the float32 matrix (raw little-endian, rows × dim, no header,
  * so numpy.fromfile reads it), <base>.json everything else plus a digest of the .bin: the run id
  * shared by both parts, its byte length and sha256. Each part is written atomically (temporary
@@ -134,16 +154,8 @@ export function openFeatureTableBinary(basePath: string): TableStream & { readon
       });
     },
     async commit(table) {
-      try {
-        validateFeatureTable(table, json);
-      } catch (err) {
-        await stream.abort();
-        throw err;
-      }
-      await stream.commit(() => {
-        if (rowsAdded !== table.rows || dim !== table.dim) {
-          throw new FeatureTableError(bin, 'rows', `${rowsAdded} rows of ${dim} values were written but the table has ${table.rows} × ${table.dim}`);
-        }
+      await commitTableStream(stream, table, bin, rowsAdded, () => {
+        if (dim !== table.dim) throw new FeatureTableError(bin, 'dim', `rows of ${dim} values were written but the table has ${table.dim}`);
       });
       await writeBinaryJson(table, bin, json, bytesAdded, hash.digest('hex'));
     },

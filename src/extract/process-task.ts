@@ -93,7 +93,7 @@ export async function processTask(
     let originalFrames: FrameFeatures | null = null;
     const onAnalysis = plan ? (stft: unknown) => (originalFrames = ctx.dsp.frameFeaturesFromStft(stft as WasmStftPlanes, plan)) : undefined;
     augmentClipVersions(task.versions, y, recipe.sr, seeds, task.augmentParams, ctx.augment, { onAnalysis }).forEach(({ y: yv, applied }, v) => {
-      const vector = v === original && originalFrames && !isSequenceRecipe(recipe)
+      const vector = v === original && originalFrames
         ? assemblePaperVector(originalFrames, recipe.vectorLength)
         : featureVector(ctx.dsp, yv, recipe);
       vectors.set(vector, v * dim);
