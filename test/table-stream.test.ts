@@ -47,6 +47,34 @@ function temporaryFiles(): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 }
 
+describe('values checked as they are written', () => {
+  // The commit does not scan X again (the step after the last clip stays short): each stream
+  // checks its batches as it writes them, so a non-finite value in any batch must fail the commit,
+  // naming the table's row (not the batch's), and leave the previous files.
+  it('a NaN or Infinity in a later batch fails the CSV and binary commits, naming the table row', async () => {
+    const t = table(6, 4, 11);
+    const bad = { ...t, X: t.X.slice() };
+    bad.X[4 * 4 + 2] = Number.NaN; // row 4, column 2: in the second batch below
+    const csvPath = join(dir, 'nonfinite.csv');
+    writeFileSync(csvPath, 'previous\n');
+    const csv = await openFeatureTableCsv(csvPath, t.dim, t.classes);
+    csv.add(slice(bad, 0, 3));
+    csv.add(slice(bad, 3, 6));
+    await expect(csv.commit(bad)).rejects.toThrow(/nonfinite\.csv: field 'X': non-finite value NaN at row 4, column 2/);
+    expect(readFileSync(csvPath, 'utf8')).toBe('previous\n');
+    const base = join(dir, 'nonfinite-bin');
+    await writeFeatureTableBinary(t, base);
+    const before = readFileSync(`${base}.json`, 'utf8');
+    bad.X[4 * 4 + 2] = Number.POSITIVE_INFINITY;
+    const bin = openFeatureTableBinary(base);
+    bin.add(slice(bad, 0, 3));
+    bin.add(slice(bad, 3, 6));
+    await expect(bin.commit(bad)).rejects.toThrow(/nonfinite-bin\.bin: field 'X': non-finite value Infinity at row 4, column 2/);
+    expect(readFileSync(`${base}.json`, 'utf8')).toBe(before);
+    expect(temporaryFiles()).toEqual([]);
+  });
+});
+
 describe('openFeatureTableCsv', () => {
   it('writes the bytes writeFeatureTableCsv writes, in batches of any size, and only on commit', async () => {
     const t = table(37, 300, 3); // rows of ~3 KB: several 1 MiB chunks

@@ -68,18 +68,21 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
     seed,
   }));
   const byKey = new Map(corpus.items.map((item, i) => [tasks[i]!.key, item]));
-  const emit = opts.onRows ? inOrderRows(tasks.length, (r) => opts.onRows!(clipRows(r, byKey.get(r.key)!, recipe.vectorLength))) : undefined;
-  const run = await (opts.runner ? opts.runner(tasks) : runExtractionPool(tasks, { ...opts, onOutcome: emit?.outcome }));
-  emit?.rest(run.results);
-
-  const rows = run.results.length * versions.length;
   const dim = recipe.vectorLength;
-  const X = new Float32Array(rows * dim);
-  const y = new Int32Array(rows);
+  // The table fills as clips finish (in table order), so nothing is left to copy after the last.
+  const rowsOf = new RowAccumulator(tasks.length * versions.length, dim);
+  const emit = inOrderRows(tasks.length, (r) => {
+    const rows = clipRows(r, byKey.get(r.key)!, dim);
+    rowsOf.add(rows, r.params);
+    opts.onRows?.(rows);
+  });
+  const run = await (opts.runner ? opts.runner(tasks) : runExtractionPool(tasks, { ...opts, onOutcome: emit.outcome }));
+  emit.rest(run.results);
+
+  const filled = rowsOf.finish();
   const table: FeatureTable = {
-    X, rows, dim, y,
+    ...filled,
     classes: corpus.classes.slice(),
-    speaker: [], recordingId: [], version: [], path: [], gender: [], params: [],
     meta: {
       recipe, versions, seed,
       corpus: absRoot,
@@ -92,20 +95,8 @@ export async function extractCorpus(corpus: Corpus, root: string, opts: ExtractC
       },
     },
   };
-  // The same rows, from the same clipRows, as any onRows receiver got.
-  let row = 0;
-  for (const r of run.results) {
-    const c = clipRows(r, byKey.get(r.key)!, dim);
-    X.set(c.X, row * dim);
-    y.set(c.y, row);
-    table.speaker.push(...c.speaker);
-    table.recordingId.push(...c.recordingId);
-    table.version.push(...c.version);
-    table.path.push(...c.path);
-    table.gender.push(...c.gender);
-    table.params.push(...r.params);
-    row += c.rows;
-  }
+  const expected = run.results.reduce((n, r) => n + r.versions.length, 0);
+  if (table.rows !== expected) throw new Error(`extractCorpus: ${table.rows} rows assembled for ${expected} extracted (a result was delivered twice or not at all)`);
   return { table, run };
 }
 
@@ -136,6 +127,49 @@ function inOrderRows(tasks: number, deliver: (r: OkResult) => void): { outcome: 
       for (; delivered < results.length; delivered++) deliver(results[delivered]!);
     },
   };
+}
+
+/**
+ * The table's columns filled clip by clip, in table order, into arrays sized for every task's
+ * rows; finish trims them to the rows received (a copy of X only when files were skipped).
+ */
+class RowAccumulator {
+  private readonly X: Float32Array;
+  private readonly y: Int32Array;
+  private rows = 0;
+  private readonly columns = {
+    speaker: [] as string[], recordingId: [] as string[], version: [] as string[], path: [] as string[], gender: [] as string[],
+    params: [] as Array<Record<string, number>>,
+  };
+
+  constructor(capacityRows: number, private readonly dim: number) {
+    this.X = new Float32Array(capacityRows * dim);
+    this.y = new Int32Array(capacityRows);
+  }
+
+  add(c: TableRows, params: Array<Record<string, number>>): void {
+    this.X.set(c.X, this.rows * this.dim);
+    this.y.set(c.y, this.rows);
+    const cols = this.columns;
+    cols.speaker.push(...c.speaker);
+    cols.recordingId.push(...c.recordingId);
+    cols.version.push(...c.version);
+    cols.path.push(...c.path);
+    cols.gender.push(...c.gender);
+    cols.params.push(...params);
+    this.rows += c.rows;
+  }
+
+  finish(): Pick<FeatureTable, 'X' | 'rows' | 'dim' | 'y' | 'speaker' | 'recordingId' | 'version' | 'path' | 'gender' | 'params'> {
+    const full = this.rows === this.y.length;
+    return {
+      X: full ? this.X : this.X.slice(0, this.rows * this.dim),
+      y: full ? this.y : this.y.slice(0, this.rows),
+      rows: this.rows,
+      dim: this.dim,
+      ...this.columns,
+    };
+  }
 }
 
 /** One clip's rows in the table's columns: what extractCorpus puts in the table and hands to onRows. */

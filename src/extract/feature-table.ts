@@ -80,13 +80,16 @@ export const FLUSH_EVERY_BYTES = 32 << 20;
 /**
  * The commit step both streaming writers share: validates `table` (errors name `file`; the
  * stream is abandoned on failure), then commits `stream`, refusing inside it (so the temporary
- * file is dropped) unless exactly the table's rows were added, and running `finish` last.
+ * file is dropped) unless exactly the table's rows were added, and running `finish` last. The
+ * values are not scanned again here: each writer checked its batches with assertFiniteRows as
+ * it wrote them (a failure there fails the commit), so the file holds only checked values and
+ * the step after the last clip stays short.
  */
 export async function commitTableStream<S>(
   stream: AtomicStream<S>, table: FeatureTable, file: string, rowsAdded: number, finish: (state: S) => Promise<void> | void,
 ): Promise<void> {
   try {
-    validateFeatureTable(table, file);
+    validateTableLayout(table, file, file);
   } catch (err) {
     await stream.abort();
     throw err;
@@ -141,11 +144,13 @@ export function openFeatureTableBinary(basePath: string): TableStream & { readon
     json,
     add(rows) {
       dim ??= rows.dim;
+      const rowsBefore = rowsAdded;
       rowsAdded += rows.rows;
       stream.add(async (out) => {
         if (rows.dim !== dim || rows.X.length !== rows.rows * rows.dim) {
           throw new FeatureTableError(bin, 'X', `rows of ${rows.dim} values (${rows.X.length} for ${rows.rows} rows), expected ${dim} per row`);
         }
+        assertFiniteRows(rows.X, rows.dim, rowsBefore, bin);
         const bytes = new Uint8Array(rows.X.buffer, rows.X.byteOffset, rows.X.byteLength);
         hash.update(bytes);
         bytesAdded += bytes.byteLength;
@@ -247,16 +252,33 @@ const STRING_COLUMNS = ['speaker', 'recordingId', 'version', 'path', 'gender'] a
  * metadata column per row, a recipe whose vector length is dim. Throws FeatureTableError.
  */
 export function validateFeatureTable(t: FeatureTable, file: string, binFile = file): void {
+  validateTableLayout(t, file, binFile);
+  assertFiniteRows(t.X, t.dim, 0, binFile);
+}
+
+/**
+ * Throws a FeatureTableError naming `file` unless every value of `X` (rows of `dim` values, the
+ * first of them row `firstRow` of the table) is finite.
+ */
+export function assertFiniteRows(X: Float32Array, dim: number, firstRow: number, file: string): void {
+  // The fast scan first; the per-value loop only to name the first bad value.
+  if (!allFinite(X)) for (let i = 0; i < X.length; i++) {
+    if (!Number.isFinite(X[i]!)) {
+      throw new FeatureTableError(file, 'X', `non-finite value ${X[i]} at row ${firstRow + Math.floor(i / dim)}, column ${i % dim}`);
+    }
+  }
+}
+
+/**
+ * Every check of {@link validateFeatureTable} except the scan of X's values: for the streaming
+ * writers, which check each batch of values as it is written (assertFiniteRows), so that the
+ * commit after the last batch does not read all of X again.
+ */
+function validateTableLayout(t: FeatureTable, file: string, binFile: string): void {
   if (!isCount(t.rows)) throw new FeatureTableError(file, 'rows', `must be a positive integer, got ${JSON.stringify(t.rows)}`);
   if (!isCount(t.dim)) throw new FeatureTableError(file, 'dim', `must be a positive integer, got ${JSON.stringify(t.dim)}`);
   if (!(t.X instanceof Float32Array) || t.X.length !== t.rows * t.dim) {
     throw new FeatureTableError(binFile, 'X', `expected ${t.rows} × ${t.dim} float32 values, got ${t.X?.length}`);
-  }
-  // The fast scan first; the per-value loop only to name the first bad value.
-  if (!allFinite(t.X)) for (let i = 0; i < t.X.length; i++) {
-    if (!Number.isFinite(t.X[i]!)) {
-      throw new FeatureTableError(binFile, 'X', `non-finite value ${t.X[i]} at row ${Math.floor(i / t.dim)}, column ${i % t.dim}`);
-    }
   }
   if (!Array.isArray(t.classes) || t.classes.length === 0 || !t.classes.every((c) => typeof c === 'string' && c !== '')) {
     throw new FeatureTableError(file, 'classes', 'must be a non-empty array of class names');
