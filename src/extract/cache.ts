@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { createXXHash128 } from 'hash-wasm';
 import type { ExtractResult, ExtractTask } from './types.js';
 
 /**
@@ -29,9 +30,9 @@ import type { ExtractResult, ExtractTask } from './types.js';
  * record's preamble) is a damaged entry: it is counted ({@link takeDamagedEntryCount}),
  * recomputed and written again, never trusted. Packs are only appended to; two processes (or
  * threads) sharing a cache folder write separate packs. Entries of older formats (per-entry
- * files) are not read: they simply miss.
+ * files, or keys over the audio's SHA-256) are not read: they simply miss.
  */
-export const CACHE_FORMAT_VERSION = 4;
+export const CACHE_FORMAT_VERSION = 5;
 
 /** File name suffix of a pack of entries. */
 export const CACHE_PACK_SUFFIX = '.pack';
@@ -62,12 +63,24 @@ interface EntryFile {
   sha256: string;
 }
 
+/**
+ * The audio enters the key as its XXH3-128 digest (hash-wasm) rather than through SHA-256:
+ * hashing each ~0.4 MB WAV cost about 2.5 % of an extraction worker's CPU at SHA-256's 1.8 GB/s
+ * here, against 5.6 GB/s for XXH3-128 (measured on the same RAVDESS file, this machine). A cache
+ * key must not collide by accident (2^-128 for two different files), not withstand someone
+ * crafting collisions: whoever can plant such files can write the cache folder itself.
+ * One hasher per thread, made when this module loads (its WASM instance is tiny).
+ */
+const audioHasher = await createXXHash128();
+
 export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: string): string {
+  audioHasher.init();
+  audioHasher.update(fileBytes);
+  const audio = audioHasher.digest('hex');
   const h = createHash('sha256');
   h.update(`ser-wasm-extract-v${CACHE_FORMAT_VERSION}\0${codeVersion}\0`);
   h.update(JSON.stringify({ recipe: task.recipe, versions: task.versions, params: task.augmentParams, seed: task.seed, key: task.key }));
-  h.update('\0');
-  h.update(fileBytes);
+  h.update(`\0xxh3-128:${audio}`);
   return h.digest('hex');
 }
 
