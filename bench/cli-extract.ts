@@ -3,7 +3,9 @@
  * folder, the tables written (CSV + binary by default, or --no-csv), timed from spawn to exit;
  * with the per-clip cache on (its default; a fresh, empty cache folder, so every entry is
  * computed and written) or --no-cache. The CLI's own summary line gives the pool's share; the
- * rest is process start-up, corpus listing and writing the output.
+ * rest is process start-up, corpus listing and writing the output. A run takes a few seconds, in
+ * which this kind of shared virtual machine drifts by several per cent, so a row is the median of
+ * a few runs (all of them kept in the row).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -21,9 +23,11 @@ export interface CliExtractRow {
   workers: number;
   files: number;
   rows: number;
-  /** Spawn to exit. */
+  /** Spawn to exit: the median of `runsWallSeconds`. */
   wallSeconds: number;
-  /** The pool's time as the CLI reports it ("in X s"). */
+  /** Spawn to exit of every run, in order. */
+  runsWallSeconds: number[];
+  /** The pool's time as the CLI reports it ("in X s"), in the median run. */
   poolSeconds: number;
   filesPerSec: number;
   /** Bytes written (X.csv, X.bin, X.json). */
@@ -48,8 +52,22 @@ export function corpusSubset(ravdess: string, actors: string[]): { dir: string; 
   return { dir, files, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs `ser extract` once on `corpusDir`; throws with the CLI's stderr when it fails. */
-export async function benchCliExtract(corpusDir: string, workers: number, opts: { csv: boolean; cache: boolean; log?: (line: string) => void }): Promise<CliExtractRow> {
+/**
+ * Runs `ser extract` `opts.runs` times (default 1) on `corpusDir` and returns the median run (by
+ * wall time, the upper middle of an even count) with every run's wall time; throws with the CLI's
+ * stderr when a run fails.
+ */
+export async function benchCliExtract(
+  corpusDir: string, workers: number, opts: { csv: boolean; cache: boolean; runs?: number; log?: (line: string) => void },
+): Promise<CliExtractRow> {
+  const runs: CliExtractRow[] = [];
+  for (let i = 0; i < (opts.runs ?? 1); i++) runs.push(await runCliExtractOnce(corpusDir, workers, opts));
+  const median = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[runs.length >> 1]!;
+  return { ...median, runsWallSeconds: runs.map((r) => r.wallSeconds) };
+}
+
+/** One `ser extract` process on `corpusDir`, timed from spawn to exit. */
+async function runCliExtractOnce(corpusDir: string, workers: number, opts: { csv: boolean; cache: boolean; log?: (line: string) => void }): Promise<CliExtractRow> {
   const main = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error(`bench: ${main} not found; run \`npm run build\``);
   const out = mkdtempSync(join(tmpdir(), 'ser-bench-out-'));
@@ -81,6 +99,7 @@ export async function benchCliExtract(corpusDir: string, workers: number, opts: 
       files,
       rows: Number(m[3]),
       wallSeconds,
+      runsWallSeconds: [wallSeconds],
       poolSeconds: Number(m[4]),
       filesPerSec: files / wallSeconds,
       bytesWritten,

@@ -62,6 +62,9 @@ function cpuSecondsNow(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** `ser extract` runs per CLI row (the row is their median). */
+const CLI_RUNS = 3;
+
 export interface ExtractionBenchOptions {
   /** Only the first actor (smoke run). */
   quick?: boolean;
@@ -89,10 +92,12 @@ export async function benchExtraction(opts: ExtractionBenchOptions = {}): Promis
     }
     if (!opts.poolOnly) {
       const cores = availableParallelism();
-      // Defaults (cache on, CSV + binary), then without the cache, then without the CSV too.
-      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, cache: true, log }));
-      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, cache: false, log }));
-      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: false, cache: false, log }));
+      // Defaults (cache on, CSV + binary), then without the cache, then without the CSV too; each
+      // the median of CLI_RUNS runs (a smoke run: one).
+      const runs = opts.quick ? 1 : CLI_RUNS;
+      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, cache: true, runs, log }));
+      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: true, cache: false, runs, log }));
+      result.cli.push(await benchCliExtract(subset.dir, cores, { csv: false, cache: false, runs, log }));
       const lib = await benchLibrosa(subset.dir, cores, log);
       if (lib.row) result.librosa = lib.row;
       else result.librosaSkipped = lib.skippedReason;

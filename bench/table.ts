@@ -71,6 +71,12 @@ export function extractionTable(x: ExtractionResult): string {
   return lines.join('\n');
 }
 
+/** "; median of 3 runs (5.31, 5.24, 5.40 s)" for a row of several runs (rows saved before runs were kept have none). */
+function runsNote(runs: number[] | undefined): string {
+  if (!runs || runs.length < 2) return '';
+  return `; median of ${runs.length} runs (${runs.map((w) => w.toFixed(2)).join(', ')} s)`;
+}
+
 /** The pool, the CLI and librosa + joblib on the same files, with ratios to librosa from this run. */
 function sideBySide(x: ExtractionResult): string | undefined {
   if (x.cli.length === 0 && !x.librosa && !x.librosaSkipped) return undefined;
@@ -88,7 +94,7 @@ function sideBySide(x: ExtractionResult): string | undefined {
   for (const c of x.cli) {
     lines.push(
       `| \`ser extract${c.options ? ` ${c.options}` : ''}\` | CLI process spawn to exit, ${c.output} written (${(c.bytesWritten / 1e6).toFixed(0)} MB)` +
-        `${c.cache ? ', cold cache written' : ''}; pool ${c.poolSeconds.toFixed(1)} s | ${c.wallSeconds.toFixed(1)} | ${c.filesPerSec.toFixed(2)} | ${ratio(c.filesPerSec)} |`,
+        `${c.cache ? ', cold cache written' : ''}; pool ${c.poolSeconds.toFixed(1)} s${runsNote(c.runsWallSeconds)} | ${c.wallSeconds.toFixed(1)} | ${c.filesPerSec.toFixed(2)} | ${ratio(c.filesPerSec)} |`,
     );
   }
   if (lib) {

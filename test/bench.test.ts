@@ -90,11 +90,16 @@ describe('side-by-side tables', () => {
     const text = extractionTable({
       actors: ['Actor_01'], versions: 5,
       rows: [{ workers: 2, files: 60, vectors: 300, skipped: 0, wallSeconds: 1, cpuSeconds: 2, filesPerSec: 60, filesPerSecPerWorker: 30, filesPerCpuSec: 30 }],
-      cli: [{ output: 'csv + binary', options: '', cache: true, workers: 2, files: 60, rows: 300, wallSeconds: 2, poolSeconds: 1, filesPerSec: 30, bytesWritten: 11e6 }],
+      cli: [
+        { output: 'csv + binary', options: '', cache: true, workers: 2, files: 60, rows: 300, wallSeconds: 2, runsWallSeconds: [2], poolSeconds: 1, filesPerSec: 30, bytesWritten: 11e6 },
+        { output: 'binary only', options: '--no-cache --no-csv', cache: false, workers: 2, files: 60, rows: 300, wallSeconds: 1.5, runsWallSeconds: [1.6, 1.5, 1.45], poolSeconds: 1, filesPerSec: 40, bytesWritten: 4e6 },
+      ],
       librosa: { impl: 'librosa 0.10.2 + joblib', jobs: 2, files: 60, filesPerSec: 6, processSeconds: 14, summary: '' },
     });
     expect(text).toContain('| ser-wasm pool (extractCorpus) | work only, in this process | 1.0 | 60.00 | 10.0× |');
     expect(text).toMatch(/\| `ser extract` \| CLI process spawn to exit, csv \+ binary written \(11 MB\), cold cache written; pool 1.0 s \| 2.0 \| 30.00 \| 5.00× \|/);
+    // Several runs: the row is their median, and every run's time is shown.
+    expect(text).toContain('| `ser extract --no-cache --no-csv` | CLI process spawn to exit, binary only written (4 MB); pool 1.0 s; median of 3 runs (1.60, 1.50, 1.45 s) | 1.5 | 40.00 | 6.67× |');
     expect(text).toContain('| librosa 0.10.2 + joblib |');
     const skipped = extractionTable({ actors: ['Actor_01'], versions: 5, rows: [], cli: [], librosaSkipped: 'no Python' });
     expect(skipped).toContain('skipped');
