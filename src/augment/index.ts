@@ -16,7 +16,7 @@ import { assertSignal } from '../dsp/validate.js';
 import { pitchShiftReference, timeStretchReference } from '../reference/phase-vocoder.js';
 import { Random, hashString } from '../util/random.js';
 import { addScaledNoise, drawNoiseFactor, PAPER_NOISE_FACTOR, type NoiseOptions } from './noise.js';
-import { drawShift, PAPER_MAX_SHIFT_MS, roll, type ShiftOptions } from './shift.js';
+import { drawShift, PAPER_MAX_SHIFT_MS, roll, rollChecked, type ShiftOptions } from './shift.js';
 
 export { addNoise, addScaledNoise, drawNoiseFactor, PAPER_NOISE_FACTOR, type NoiseOptions } from './noise.js';
 export { drawShift, maxShiftSamples, PAPER_MAX_SHIFT_MS, randomShift, roll, type ShiftOptions } from './shift.js';
@@ -237,7 +237,7 @@ export function augmentClipVersions(
         out[i] = { y: noisy(backend, y, applied.noiseFactor!, rng), applied };
         break;
       case 'shift':
-        out[i] = { y: roll(y, applied.shiftSamples!), applied };
+        out[i] = { y: rollChecked(y, applied.shiftSamples!), applied };
         break;
       case 'stretch':
         jobs.push({ kind: 'stretch', rate: applied.rate! });

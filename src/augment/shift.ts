@@ -42,6 +42,14 @@ export function drawShift(rng: Random, sr: number, opts: ShiftOptions = {}): num
 /** np.roll(y, k) for a 1-D signal: a pure rotation, any integer k (taken modulo the length). */
 export function roll(y: Real, k: number): Float32Array {
   assertSignal(y);
+  return rollChecked(y, k);
+}
+
+/**
+ * {@link roll} for a signal its caller has already checked with assertSignal (augmentClipVersions
+ * checks the clip once for all its versions), so the samples are not scanned a second time.
+ */
+export function rollChecked(y: Real, k: number): Float32Array {
   if (!Number.isInteger(k)) throw new DspError(`shift: the shift must be an integer number of samples, got ${k}`);
   const n = y.length;
   const s = ((k % n) + n) % n;
