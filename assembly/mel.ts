@@ -170,26 +170,22 @@ export function melSpectrogramFrames(
   window: usize, table: usize, work: usize, power: f32,
   fb: usize, nMels: i32, out: usize, melStride: i32, frameStride: i32,
 ): void {
-  const bins = (nFft >> 1) + 1;
   const quad = work + (<usize>stftWorkFloats(nFft) << 2);
   const qs = quadStride(nFft);
   let t = 0;
   for (; t + 4 <= nFrames; t += 4) {
-    for (let f = 0; f < 4; f++) {
-      const spec = stftFramePower(y, n, t + f, nFft, hop, padLeft, mode, window, table, work, power);
-      memory.copy(quad + <usize>f * qs, spec, <usize>bins << 2);
-    }
+    for (let f = 0; f < 4; f++) stftFramePower(y, n, t + f, nFft, hop, padLeft, mode, window, table, work, power, quad + <usize>f * qs);
     melProject4(quad, qs, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride, frameStride);
   }
   for (; t < nFrames; t++) {
-    const spec = stftFramePower(y, n, t, nFft, hop, padLeft, mode, window, table, work, power);
-    melProject(spec, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
+    stftFramePower(y, n, t, nFft, hop, padLeft, mode, window, table, work, power, quad);
+    melProject(quad, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
   }
 }
 
-/** f32 slots of the work area melFromComplexFrames needs: a re and an im plane for each of four frames. */
+/** f32 slots of the work area melFromComplexFrames needs: the power spectra of four frames. */
 export function melFromComplexWorkFloats(nFft: i32): i32 {
-  return 8 * ((((nFft >> 1) + 1) + 3) & ~3);
+  return 4 * ((((nFft >> 1) + 1) + 3) & ~3);
 }
 
 /**
@@ -204,26 +200,19 @@ export function melFromComplexFrames(
   fb: usize, nMels: i32, work: usize, out: usize, melStride: i32, frameStride: i32,
 ): void {
   const bins = (nFft >> 1) + 1;
-  const bytes = <usize>bins << 2;
   const qs = quadStride(nFft);
-  const imWork = work + 4 * qs; // the four re planes first (they become the power spectra), then the four im planes
   const planeBytes = <usize>planeStride << 2;
   let t = 0;
   for (; t + 4 <= nFrames; t += 4) {
     for (let f = 0; f < 4; f++) {
       const src = <usize>(t + f) * planeBytes;
-      const r = work + <usize>f * qs;
-      const i = imWork + <usize>f * qs;
-      memory.copy(r, re + src, bytes);
-      memory.copy(i, im + src, bytes);
-      spectrumPower(r, i, bins, power);
+      spectrumPower(re + src, im + src, bins, power, work + <usize>f * qs);
     }
     melProject4(work, qs, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride, frameStride);
   }
   for (; t < nFrames; t++) {
-    memory.copy(work, re + <usize>t * planeBytes, bytes);
-    memory.copy(imWork, im + <usize>t * planeBytes, bytes);
-    spectrumPower(work, imWork, bins, power);
+    const src = <usize>t * planeBytes;
+    spectrumPower(re + src, im + src, bins, power, work);
     melProject(work, fb, nFft, nMels, out + (<usize>(t * frameStride) << 2), melStride);
   }
 }

@@ -96,30 +96,33 @@ export function stftComplex(
   }
 }
 
-/** |X|^power over `bins` bins, in place into re (power 2 avoids the square root). */
-export function spectrumPower(re: usize, im: usize, bins: i32, power: f32): void {
+/**
+ * |X|^power over `bins` bins into `out` (power 2 avoids the square root). `out` may be `re`
+ * (in place); writing elsewhere saves callers that collect spectra a copy of each.
+ */
+export function spectrumPower(re: usize, im: usize, bins: i32, power: f32, out: usize): void {
   const bytes = <usize>bins << 2;
   const vec = bytes & ~15;
   if (power == 2) {
     for (let k: usize = 0; k < vec; k += 16) {
       const r = v128.load(re + k), i = v128.load(im + k);
-      v128.store(re + k, f32x4.add(f32x4.mul(r, r), f32x4.mul(i, i)));
+      v128.store(out + k, f32x4.add(f32x4.mul(r, r), f32x4.mul(i, i)));
     }
   } else if (power == 1) {
     for (let k: usize = 0; k < vec; k += 16) {
       const r = v128.load(re + k), i = v128.load(im + k);
-      v128.store(re + k, f32x4.sqrt(f32x4.add(f32x4.mul(r, r), f32x4.mul(i, i))));
+      v128.store(out + k, f32x4.sqrt(f32x4.add(f32x4.mul(r, r), f32x4.mul(i, i))));
     }
   } else {
     for (let k: usize = 0; k < vec; k += 4) {
       const r = load<f32>(re + k), i = load<f32>(im + k);
-      store<f32>(re + k, Mathf.pow(Mathf.sqrt(r * r + i * i), power));
+      store<f32>(out + k, Mathf.pow(Mathf.sqrt(r * r + i * i), power));
     }
   }
   for (let k = vec; k < bytes; k += 4) {
     const r = load<f32>(re + k), i = load<f32>(im + k);
     const p = r * r + i * i;
-    store<f32>(re + k, power == 2 ? p : power == 1 ? Mathf.sqrt(p) : Mathf.pow(Mathf.sqrt(p), power));
+    store<f32>(out + k, power == 2 ? p : power == 1 ? Mathf.sqrt(p) : Mathf.pow(Mathf.sqrt(p), power));
   }
 }
 
@@ -134,7 +137,7 @@ export function stftPower(
   const bs = <usize>binStride << 2;
   for (let t = 0; t < nFrames; t++) {
     transformFrame(y, n, t, nFft, hop, padLeft, mode, window, table, work);
-    spectrumPower(re, im, bins, power);
+    spectrumPower(re, im, bins, power, re);
     let o = <usize>(t * frameStride) << 2;
     for (let k = 0; k < bins; k++) {
       store<f32>(out + o, load<f32>(re + (<usize>k << 2)));
@@ -143,13 +146,11 @@ export function stftPower(
   }
 }
 
-/** Shared by the mel kernel: windowed rfft of frame t, then |X|^power left in the work re half. */
+/** Shared by the mel kernel: windowed rfft of frame t, then |X|^power (bins floats) written to `out`. */
 export function stftFramePower(
   y: usize, n: i32, t: i32, nFft: i32, hop: i32, padLeft: i32, mode: i32,
-  window: usize, table: usize, work: usize, power: f32,
-): usize {
+  window: usize, table: usize, work: usize, power: f32, out: usize,
+): void {
   transformFrame(y, n, t, nFft, hop, padLeft, mode, window, table, work);
-  const re = workRe(work, nFft);
-  spectrumPower(re, workIm(work, nFft), (nFft >> 1) + 1, power);
-  return re;
+  spectrumPower(workRe(work, nFft), workIm(work, nFft), (nFft >> 1) + 1, power, out);
 }
