@@ -115,6 +115,8 @@ export class FeatureCache {
   private index: Map<string, Located> | null = null;
   /** This instance's pack, opened on its first write. */
   private pack: { fd: number; path: string; size: number } | null = null;
+  /** Where put builds each record before writing it (see recordBytes). */
+  private scratch: Buffer | null = null;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -143,7 +145,8 @@ export class FeatureCache {
 
   /** Appends the entry for `hash` to this instance's pack (not fsynced: a damaged entry is detected and recomputed). */
   put(hash: string, r: OkResult): void {
-    const record = recordBytes(hash, r);
+    const { record, scratch } = recordBytes(hash, r, this.scratch);
+    this.scratch = scratch;
     if (!this.pack) {
       const path = join(this.dir, `${Date.now()}-${process.pid}-${threadId}-${randomBytes(4).toString('hex')}${CACHE_PACK_SUFFIX}`);
       this.pack = { fd: openSync(path, 'ax'), path, size: 0 };
@@ -250,23 +253,32 @@ function parseRecord(hash: string, record: Buffer): { status: 'damaged'; reason:
 }
 
 /** A record's bytes (layout in the module comment). */
-function recordBytes(hash: string, r: OkResult): Buffer {
+/**
+ * The record of `r` under `hash`, built in `scratch` when it is large enough (grown otherwise):
+ * the caller writes it out before building the next, so one buffer serves every put instead of
+ * a fresh ~48 KB allocation per entry (external memory that kept the pool's main thread
+ * collecting garbage). Returns the record's bytes and the buffer to keep for next time.
+ */
+function recordBytes(hash: string, r: OkResult, scratch: Buffer | null): { record: Buffer; scratch: Buffer } {
   const bytes = new Uint8Array(r.vectors.buffer, r.vectors.byteOffset, r.vectors.byteLength);
   const meta: EntryMeta = {
     key: r.key, versions: r.versions, params: r.params, clipSamples: r.clipSamples,
     dim: r.versions.length > 0 ? r.vectors.length / r.versions.length : 0,
   };
   const entry: EntryFile = { format: CACHE_FORMAT_VERSION, hash, meta, bytes: bytes.byteLength, sha256: entryDigest(hash, JSON.stringify(meta), bytes) };
-  const metaBytes = Buffer.from(JSON.stringify(entry), 'utf8');
-  const offset = vectorOffset(metaBytes.byteLength);
-  const record = Buffer.alloc(offset + bytes.byteLength);
-  record.writeUInt32LE(RECORD_MAGIC, 0);
-  record.writeUInt32LE(metaBytes.byteLength, 4);
-  record.writeUInt32LE(bytes.byteLength, 8);
-  record.write(hash, 12, 'latin1');
-  metaBytes.copy(record, PREAMBLE_BYTES);
-  record.set(bytes, offset);
-  return record;
+  const json = JSON.stringify(entry);
+  const metaLength = Buffer.byteLength(json, 'utf8');
+  const offset = vectorOffset(metaLength);
+  const length = offset + bytes.byteLength;
+  const buf = scratch && scratch.byteLength >= length ? scratch : Buffer.allocUnsafe(Math.max(length, 2 * (scratch?.byteLength ?? 0)));
+  buf.writeUInt32LE(RECORD_MAGIC, 0);
+  buf.writeUInt32LE(metaLength, 4);
+  buf.writeUInt32LE(bytes.byteLength, 8);
+  buf.write(hash, 12, 'latin1');
+  buf.write(json, PREAMBLE_BYTES, 'utf8');
+  buf.fill(0, PREAMBLE_BYTES + metaLength, offset); // the padding: the buffer holds an older record
+  buf.set(bytes, offset);
+  return { record: buf.subarray(0, length), scratch: buf };
 }
 
 /** Byte offset of the vectors in a record whose metadata JSON has `metaLength` bytes (4-aligned). */

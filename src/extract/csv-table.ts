@@ -21,12 +21,14 @@ import { assertFiniteRows, commitTableStream, FLUSH_EVERY_BYTES, validateFeature
 /** Bytes per output chunk of the CSV writer. */
 const CSV_CHUNK_BYTES = 1 << 20;
 
-/** Formats rows into 1 MiB chunks handed to `out` (which keeps each chunk: a new one is started). */
+/** Formats rows into 1 MiB chunks handed to `out` (which keeps each chunk until written: another buffer is used meanwhile). */
 class CsvChunker {
   private buf: Buffer;
   private pos = 0;
   private failed: Error | undefined;
   private readonly rowBytes: number;
+  /** Buffers whose chunk the stream has written, free for the next ones. */
+  private readonly spares: Buffer[] = [];
 
   constructor(private readonly core: WasmCore, private readonly out: Writable, private readonly dim: number, private readonly classes: string[]) {
     out.on('error', (err) => (this.failed ??= err));
@@ -57,13 +59,25 @@ class CsvChunker {
 
   async flush(): Promise<void> {
     if (this.pos > 0) {
-      // The stream keeps the chunk until it is written: hand it over and start a new one.
-      const chunk = this.buf.subarray(0, this.pos);
-      this.buf = Buffer.allocUnsafe(this.buf.length);
+      // The stream keeps the chunk until it is written: hand it over and go on in another buffer.
+      // Written chunks come back as spares, so a table needs a few buffers rather than one per
+      // MiB (fresh external memory that kept the main thread collecting garbage).
+      const full = this.buf;
+      const chunk = full.subarray(0, this.pos);
+      this.buf = this.takeSpare(full.length);
       this.pos = 0;
-      if (!this.out.write(chunk)) await new Promise((resolve) => this.out.once('drain', resolve));
+      const more = this.out.write(chunk, (err) => {
+        if (!err) this.spares.push(full);
+      });
+      if (!more) await new Promise((resolve) => this.out.once('drain', resolve));
     }
     if (this.failed) throw this.failed;
+  }
+
+  /** A written buffer of at least `length` bytes, or a new one. */
+  private takeSpare(length: number): Buffer {
+    for (let b = this.spares.pop(); b !== undefined; b = this.spares.pop()) if (b.length >= length) return b;
+    return Buffer.allocUnsafe(length);
   }
 }
 
