@@ -6,6 +6,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from "./resample";
+export * from "./pcm16";
 export * from "./fft_filter";
 export * from "./interpolate_short";
 export * from "./gaussian_noise";

@@ -16,7 +16,7 @@
  * WASM module from disk; browser code passes its own `resampler`.
  */
 import { AudioError, BYTES_SOURCE } from './errors.js';
-import { decodeWav, mixToMono, readWavInfo, type WavInfo } from './wav-decode.js';
+import { decodeWav, frameBytes, mixToMono, readWavInfo, type WavInfo } from './wav-decode.js';
 
 // Node-only modules, imported through variables: bundlers follow literal import() specifiers
 // even in code a browser never runs, and fail on node:fs (see test/browser-entry.test.ts).
@@ -43,8 +43,15 @@ export interface LoadBytesOptions extends LoadAudioOptions {
   resampler?: Resampler;
 }
 
-/** Resamples one channel; must return a new array. */
-export type Resampler = (y: Float32Array, srIn: number, srOut: number) => Float32Array | Promise<Float32Array>;
+/**
+ * Resamples one channel; must return a new array. It may also offer `pcm16`: the same resampling
+ * of a mono 16-bit PCM signal given as its little-endian bytes, returning exactly what the
+ * function returns for the float32 signal int16 / 32768 (the WAV reader's values). loadAudio then
+ * hands a mono 16-bit file's bytes straight to it, skipping the float decode in JS.
+ */
+export type Resampler = ((y: Float32Array, srIn: number, srOut: number) => Float32Array | Promise<Float32Array>) & {
+  pcm16?: (bytes: Uint8Array, srIn: number, srOut: number) => Float32Array | Promise<Float32Array>;
+};
 
 export interface LoadedAudio<Y extends Float32Array | Float32Array[] = Float32Array> {
   /** Mono signal, or one array per channel with `mono: false`. */
@@ -121,6 +128,18 @@ export async function loadAudioRanges(
   const info = readWavInfo(bytes, file);
   const plans = requests.map((r) => planRange(r, info, file));
   if (plans.length === 0) return [];
+  const only = plans.length === 1 ? plans[0]! : undefined;
+  if (only && only.sr !== null && only.sr !== info.sampleRate && info.channels === 1 && info.format === 'pcm16') {
+    // The usual speech file (mono, 16-bit, another rate): its bytes go to the resampler as they
+    // are when it takes them, the same samples as decoding first (Resampler.pcm16's contract).
+    const { pcm16 } = opts.resampler ?? (await defaultResampler(file));
+    if (pcm16) {
+      const target = only.sr;
+      const y = await runResampler(() => pcm16(frameBytes(bytes, info, only.start, only.end - only.start), info.sampleRate, target), info.sampleRate, target, file);
+      const warnings = loadWarnings(info, []);
+      return [{ y: only.mono ? y : [y], sr: target, nativeSr: info.sampleRate, channels: 1, file, ...(warnings.length ? { warnings } : {}) }];
+    }
+  }
   const from = Math.min(...plans.map((p) => p.start));
   const to = Math.max(...plans.map((p) => p.end));
   // Decoded per channel so the range check sees every channel; then mixed as decodeWav's mono does.
@@ -135,7 +154,7 @@ export async function loadAudioRanges(
     let channels = p.mono && planar.length > 1 ? [mixToMono(planar, p.end - p.start)] : planar.map(own);
     if (target !== nativeSr) {
       const resampler = opts.resampler ?? (await defaultResampler(file));
-      channels = await Promise.all(channels.map((ch) => runResampler(resampler, ch, nativeSr, target, file)));
+      channels = await Promise.all(channels.map((ch) => runResampler(() => resampler(ch, nativeSr, target), nativeSr, target, file)));
     }
     return { y: p.mono ? channels[0]! : channels, sr: target, nativeSr, channels: info.channels, file, ...(warnings.length ? { warnings } : {}) };
   }));
@@ -195,9 +214,10 @@ function loadWarnings(info: WavInfo, planar: Float32Array[]): string[] {
   return out;
 }
 
-async function runResampler(resampler: Resampler, y: Float32Array, srIn: number, srOut: number, file: string): Promise<Float32Array> {
+/** Runs one resampling (`run`), reporting a failure as RESAMPLE_FAILED naming the file and the rates. */
+async function runResampler(run: () => Float32Array | Promise<Float32Array>, srIn: number, srOut: number, file: string): Promise<Float32Array> {
   try {
-    return await resampler(y, srIn, srOut);
+    return await run();
   } catch (err) {
     throw new AudioError(file, 'RESAMPLE_FAILED',
       `resampling ${srIn} Hz → ${srOut} Hz failed: ${(err as Error).message}`, { cause: err });
@@ -207,12 +227,14 @@ async function runResampler(resampler: Resampler, y: Float32Array, srIn: number,
 /** The WASM resampler (src/wasm/resample.ts) on this thread's shared module instance. */
 async function defaultResampler(file: string): Promise<Resampler> {
   try {
-    const [{ resample }, { loadWasmCore }] = await Promise.all([
+    const [{ resample, resamplePcm16 }, { loadWasmCore }] = await Promise.all([
       import('../wasm/resample.js'),
       import(/* @vite-ignore */ NODE_CORE_LOADER) as Promise<typeof import('../wasm/load-node.js')>,
     ]);
     const core = await loadWasmCore();
-    return (y, srIn, srOut) => resample(core, y, srIn, srOut);
+    return Object.assign((y: Float32Array, srIn: number, srOut: number) => resample(core, y, srIn, srOut), {
+      pcm16: (bytes: Uint8Array, srIn: number, srOut: number) => resamplePcm16(core, bytes, srIn, srOut),
+    });
   } catch (err) {
     throw new AudioError(file, 'RESAMPLE_FAILED',
       `resampling is needed but the WASM resampler is unavailable (${(err as Error).message}); pass sr: null to keep the native rate`,

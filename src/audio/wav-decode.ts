@@ -330,11 +330,19 @@ function readRawFloat64(b: Uint8Array, info: WavInfo, frame: number, channel: nu
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getFloat64(at, true);
 }
 
+/**
+ * The data chunk's bytes of frames [start, start + count) as stored (interleaved, little-endian):
+ * a view into `b`, no copy. `start` and `count` must lie within info.frames.
+ */
+export function frameBytes(b: Uint8Array, info: WavInfo, start: number, count: number): Uint8Array {
+  const frame = info.channels * (info.bitsPerSample >> 3);
+  const begin = info.dataOffset + start * frame;
+  return b.subarray(begin, begin + count * frame);
+}
+
 function decodePlanar(b: Uint8Array, info: WavInfo, start: number, count: number): Float32Array[] {
   const nc = info.channels;
-  const bps = info.bitsPerSample >> 3;
-  const begin = info.dataOffset + start * nc * bps;
-  const bytes = b.subarray(begin, begin + count * nc * bps);
+  const bytes = frameBytes(b, info, start, count);
   const out: Float32Array[] = [];
   for (let c = 0; c < nc; c++) out.push(new Float32Array(count));
   switch (info.format) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAudioError } from '../audio/errors.js';
-import { loadAudioBytes } from '../audio/load.js';
+import { loadAudioBytes, type Resampler } from '../audio/load.js';
 import { augmentClipVersions, type AppliedAugmentation, augmentationSeed } from '../augment/index.js';
 import { DspError } from '../dsp/errors.js';
 import { featureVector, isSequenceRecipe, recipeLoadOptions } from '../features/feature-recipe.js';
@@ -11,7 +11,7 @@ import { TOOL_VERSION } from '../version.js';
 import { createWasmAugmentBackend } from '../wasm/augment.js';
 import { createWasmDsp, type WasmDsp } from '../wasm/dsp.js';
 import { loadWasmCore, wasmPath } from '../wasm/load-node.js';
-import { resample } from '../wasm/resample.js';
+import { resample, resamplePcm16 } from '../wasm/resample.js';
 import type { AugmentBackend } from '../augment/index.js';
 import { cacheKey, codeVersion, FeatureCache } from './cache.js';
 import type { DrawnParams, ExtractResult, ExtractTask } from './types.js';
@@ -20,7 +20,7 @@ import type { DrawnParams, ExtractResult, ExtractTask } from './types.js';
 interface ThreadContext {
   dsp: WasmDsp;
   augment: AugmentBackend;
-  resampler: (y: Float32Array, srIn: number, srOut: number) => Float32Array;
+  resampler: Resampler;
 }
 
 // One WASM instance per thread, created on the first task and kept: worker
@@ -42,7 +42,9 @@ function threadContext(): Promise<ThreadContext> {
     return {
       dsp: await createWasmDsp(core),
       augment: createWasmAugmentBackend(core),
-      resampler: (y, srIn, srOut) => resample(core, y, srIn, srOut),
+      resampler: Object.assign((y: Float32Array, srIn: number, srOut: number) => resample(core, y, srIn, srOut), {
+        pcm16: (bytes: Uint8Array, srIn: number, srOut: number) => resamplePcm16(core, bytes, srIn, srOut),
+      }),
     };
   })();
   return context;

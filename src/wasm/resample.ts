@@ -30,6 +30,7 @@ import {
 import type { WasmCore } from './core.js';
 import { assertCopiedFinite } from './finite.js';
 import { assertSignal, assertSignalShape } from '../dsp/validate.js';
+import { DspError } from '../dsp/errors.js';
 import { fftResampleInto, planFftResample, type FftResamplePlan } from './resample-fft.js';
 
 type PolyphaseKernel = (
@@ -77,7 +78,9 @@ function fillGrid(core: WasmCore, proto: number, design: FilterShape, gridPtr: n
 function writePadded(core: WasmCore, xPtr: number, y: ArrayLike<number>, lead: number, padded: number): void {
   const base = xPtr >> 2;
   const f32 = core.f32;
-  f32.fill(0, base, base + padded);
+  // Zeros only around the samples (the middle is overwritten at once).
+  f32.fill(0, base, base + lead);
+  f32.fill(0, base + lead + y.length, base + padded);
   f32.set(y, base + lead);
 }
 
@@ -188,6 +191,47 @@ export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: n
   const plan = planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
   if (!plan) return resampleDirect(core, y, srIn, srOut);
   return resampleTwoStage(core, y, plan, srIn / srOut, resampledLength(y.length, srIn, srOut));
+}
+
+/** Scale of 16-bit PCM samples to float (the WAV reader's, src/audio/wav-decode.ts). */
+const PCM16_SCALE = 1 / 32768;
+
+/**
+ * {@link resample} of a mono 16-bit PCM signal given as its little-endian bytes (a WAV data
+ * chunk's): the samples `resample` gives for the float32 signal int16 · 2^-15 the WAV reader
+ * would have made, bit for bit, without making it — the bytes are copied into WASM memory and
+ * converted there, straight into the resampler's padded input (assembly/pcm16.ts). Rates and
+ * errors as {@link resample}; `bytes` must hold a whole number of samples.
+ */
+export function resamplePcm16(core: WasmCore, bytes: Uint8Array, srIn: number, srOut: number): Float32Array {
+  if (bytes.byteLength % 2 !== 0) throw new DspError(`16-bit PCM of ${bytes.byteLength} bytes is not a whole number of samples`);
+  const n = bytes.byteLength / 2;
+  if (n === 0) throw new DspError(`${RESAMPLE_INPUT} is empty (0 samples)`);
+  assertResampleRates(srIn, srOut);
+  const plan = srIn === srOut ? null : planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
+  if (!plan) return resample(core, pcm16ToFloat(bytes), srIn, srOut);
+  const convert = (core.exports as unknown as { pcm16ToFloat32(src: number, n: number, dst: number): void }).pcm16ToFloat32;
+  const outLen = resampledLength(n, srIn, srOut);
+  return core.scratch((alloc) => {
+    const outPtr = alloc(outLen * 4);
+    const pcmPtr = alloc(bytes.byteLength);
+    fftResampleInto(core, plan, alloc, n, (xPtr, lead, padded) => {
+      new Uint8Array(core.exports.memory.buffer, pcmPtr, bytes.byteLength).set(bytes);
+      const base = xPtr >> 2;
+      core.f32.fill(0, base, base + lead);
+      core.f32.fill(0, base + lead + n, base + padded);
+      convert(pcmPtr, n, xPtr + 4 * lead);
+    }, srIn / srOut, outLen, outPtr);
+    return core.readF32(outPtr, outLen);
+  });
+}
+
+/** int16 · 2^-15 as float32 in JS: the WAV reader's values, for the paths that need a JS array. */
+function pcm16ToFloat(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(2 * i, true) * PCM16_SCALE;
+  return out;
 }
 
 /**
