@@ -18,15 +18,16 @@ import type { ExtractResult, ExtractTask } from './types.js';
  * ~0.13 ms for an append (measured while an extraction ran), and ran the journal for every clip.
  * A record is
  *   'SERE', u32 LE length H of the metadata JSON, u32 LE vector bytes B, the 64-hex-digit key,
- *   H bytes { format, hash, meta: {key, versions, params, clipSamples, dim}, bytes, sha256 },
+ *   H bytes { format, hash, meta: {key, versions, params, clipSamples, dim}, bytes, xxh128 },
  *   zeros to the next multiple of 4 (from the record's start), then B bytes of vectors
  *   (raw little-endian float32, versions × dim values),
- * where `sha256` covers the cache key, the metadata JSON and the vector bytes. A reader indexes
+ * where `xxh128` (XXH3-128, hex) covers the cache key, the metadata JSON and the vector bytes: a
+ * check against damage, not tampering. A reader indexes
  * every pack's records by their key (the fixed-size preamble only; a pack's scan stops at a
  * record whose preamble is not whole or plausible, such as the tail of an interrupted write, so
  * what follows it misses); later packs win for a key written twice. On read the record must
  * parse, name its own key, have exactly `bytes` bytes of vectors whose count is versions × dim,
- * hash to `sha256` and hold only finite values; anything else (a bit flip, bad JSON, another
+ * hash to `xxh128` and hold only finite values; anything else (a bit flip, bad JSON, another
  * record's preamble) is a damaged entry: it is counted ({@link takeDamagedEntryCount}),
  * recomputed and written again, never trusted. Packs are only appended to; two processes (or
  * threads) sharing a cache folder write separate packs. Entries of older formats (per-entry
@@ -60,7 +61,7 @@ interface EntryFile {
   hash: string;
   meta: EntryMeta;
   bytes: number;
-  sha256: string;
+  xxh128: string;
 }
 
 /**
@@ -69,14 +70,15 @@ interface EntryFile {
  * here, against 5.6 GB/s for XXH3-128 (measured on the same RAVDESS file, this machine). A cache
  * key must not collide by accident (2^-128 for two different files), not withstand someone
  * crafting collisions: whoever can plant such files can write the cache folder itself.
- * One hasher per thread, made when this module loads (its WASM instance is tiny).
+ * The same digest checks each record against damage (entryDigest). One hasher per thread, made
+ * when this module loads (its WASM instance is tiny); each use runs init → update → digest at once.
  */
-const audioHasher = await createXXHash128();
+const xxh128Hasher = await createXXHash128();
 
 export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: string): string {
-  audioHasher.init();
-  audioHasher.update(fileBytes);
-  const audio = audioHasher.digest('hex');
+  xxh128Hasher.init();
+  xxh128Hasher.update(fileBytes);
+  const audio = xxh128Hasher.digest('hex');
   const h = createHash('sha256');
   h.update(`ser-wasm-extract-v${CACHE_FORMAT_VERSION}\0${codeVersion}\0`);
   h.update(JSON.stringify({ recipe: task.recipe, versions: task.versions, params: task.augmentParams, seed: task.seed, key: task.key }));
@@ -84,9 +86,12 @@ export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: 
   return h.digest('hex');
 }
 
-/** Digest binding an entry's key, metadata and vectors together. */
+/** Digest binding an entry's key, metadata and vectors together (XXH3-128, see xxh128Hasher: it detects damage). */
 function entryDigest(hash: string, metaJson: string, vectorBytes: Uint8Array): string {
-  return createHash('sha256').update(`${hash}\0${metaJson}\0`).update(vectorBytes).digest('hex');
+  xxh128Hasher.init();
+  xxh128Hasher.update(`${hash}\0${metaJson}\0`);
+  xxh128Hasher.update(vectorBytes);
+  return xxh128Hasher.digest('hex');
 }
 
 // Damaged entries seen on this thread since the last take (see takeDamagedEntryCount).
@@ -243,7 +248,7 @@ function parseRecord(hash: string, record: Buffer): { status: 'damaged'; reason:
   if (bytes.byteLength !== entry.bytes || bytes.byteLength !== m.versions.length * m.dim * 4) {
     return { status: 'damaged', reason: `vector part has ${bytes.byteLength} bytes, expected ${m.versions.length * m.dim * 4}` };
   }
-  if (entryDigest(hash, JSON.stringify(m), bytes) !== entry.sha256) return { status: 'damaged', reason: 'content hash mismatch' };
+  if (entryDigest(hash, JSON.stringify(m), bytes) !== entry.xxh128) return { status: 'damaged', reason: 'content hash mismatch' };
   const vectors = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(vectors.buffer).set(bytes);
   for (let i = 0; i < vectors.length; i++) {
@@ -265,7 +270,7 @@ function recordBytes(hash: string, r: OkResult, scratch: Buffer | null): { recor
     key: r.key, versions: r.versions, params: r.params, clipSamples: r.clipSamples,
     dim: r.versions.length > 0 ? r.vectors.length / r.versions.length : 0,
   };
-  const entry: EntryFile = { format: CACHE_FORMAT_VERSION, hash, meta, bytes: bytes.byteLength, sha256: entryDigest(hash, JSON.stringify(meta), bytes) };
+  const entry: EntryFile = { format: CACHE_FORMAT_VERSION, hash, meta, bytes: bytes.byteLength, xxh128: entryDigest(hash, JSON.stringify(meta), bytes) };
   const json = JSON.stringify(entry);
   const metaLength = Buffer.byteLength(json, 'utf8');
   const offset = vectorOffset(metaLength);
