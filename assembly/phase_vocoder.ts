@@ -189,6 +189,10 @@ export function phaseVocoder(
     const col0 = <usize>i * frameBytes;
     const col1 = col0 + frameBytes;
     const outRow = <usize>(t - firstFrame) * frameBytes;
+    // Bin numbers k .. k + 3 of this vector as float64 lanes, stepped by 4 (exact integers), so
+    // phi = phiScale * k is the same product as from a fresh conversion, without it.
+    let kLo = f64x2(0.0, 1.0);
+    let kHi = f64x2(2.0, 3.0);
     for (let o: usize = 0; o < vecBytes; o += 16) {
       const m0 = has0 ? v128.load(magPtr + col0 + o) : zero;
       const p0 = has0 ? v128.load(phasePtr + col0 + o) : zero;
@@ -197,9 +201,10 @@ export function phaseVocoder(
       // In librosa the angle difference of two float32 angles is itself a float32.
       const dp = f32x4.sub(p1, p0);
       const acc = v128.load(accPtr + o);
-      const k = <f64>(o >> 2);
-      const phiLo = f64x2.mul(phiScale, f64x2.replace_lane(f64x2.splat(k), 1, k + 1.0));
-      const phiHi = f64x2.mul(phiScale, f64x2.replace_lane(f64x2.splat(k + 2.0), 1, k + 3.0));
+      const phiLo = f64x2.mul(phiScale, kLo);
+      const phiHi = f64x2.mul(phiScale, kHi);
+      kLo = f64x2.add(kLo, f64x2.splat(4.0));
+      kHi = f64x2.add(kHi, f64x2.splat(4.0));
       const magLo = f64x2.add(f64x2.mul(w0, f64x2.promote_low_f32x4(m0)), f64x2.mul(wa, f64x2.promote_low_f32x4(m1)));
       const magHi = f64x2.add(f64x2.mul(w0, highF64(m0)), f64x2.mul(wa, highF64(m1)));
       // librosa: the float32 phasor times the float64 magnitude, stored as complex64.
