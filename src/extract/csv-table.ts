@@ -16,7 +16,7 @@ import type { WasmCore } from '../wasm/core.js';
 import { loadWasmCore } from '../wasm/load-node.js';
 import { openAtomicStream, writeStreamAtomic } from '../util/atomic-write.js';
 import { csvField, MAX_FLOAT32_CHARS, writeFloat32Row } from './csv-format.js';
-import { assertFiniteRows, commitTableStream, FLUSH_EVERY_BYTES, validateFeatureTable, type FeatureTable, type TableRows, type TableStream } from './feature-table.js';
+import { assertFiniteBatch, commitTableStream, FLUSH_EVERY_BYTES, validateFeatureTable, type FeatureTable, type TableRows, type TableStream } from './feature-table.js';
 
 /** Bytes per output chunk of the CSV writer. */
 const CSV_CHUNK_BYTES = 1 << 20;
@@ -106,7 +106,7 @@ export async function openFeatureTableCsv(path: string, dim: number, classes: st
       const rowsBefore = rowsAdded;
       rowsAdded += rows.rows;
       stream.add((chunker) => {
-        assertFiniteRows(rows.X, rows.dim, rowsBefore, path); // commitTableStream relies on it
+        assertFiniteBatch(rows, rowsBefore, path); // commitTableStream relies on it
         return chunker.rows(rows);
       });
     },

@@ -63,7 +63,7 @@ export type TableRows = Pick<FeatureTable, 'X' | 'rows' | 'dim' | 'y' | 'path' |
  * exactly its rows were added) and puts the file(s) in place; abort leaves the previous files.
  */
 export interface TableStream {
-  /** Queues rows (in table order) for writing; returns at once. */
+  /** Queues rows (in table order) for writing; returns at once. The rows must not change afterwards (they are written later). */
   add(rows: TableRows): void;
   /** Validates `table`, checks that exactly its rows were added, finishes and renames. Rejects, writing nothing, otherwise. */
   commit(table: FeatureTable): Promise<void>;
@@ -81,7 +81,7 @@ export const FLUSH_EVERY_BYTES = 32 << 20;
  * The commit step both streaming writers share: validates `table` (errors name `file`; the
  * stream is abandoned on failure), then commits `stream`, refusing inside it (so the temporary
  * file is dropped) unless exactly the table's rows were added, and running `finish` last. The
- * values are not scanned again here: each writer checked its batches with assertFiniteRows as
+ * values are not scanned again here: each writer checked its batches with assertFiniteBatch as
  * it wrote them (a failure there fails the commit), so the file holds only checked values and
  * the step after the last clip stays short.
  */
@@ -150,7 +150,7 @@ export function openFeatureTableBinary(basePath: string): TableStream & { readon
         if (rows.dim !== dim || rows.X.length !== rows.rows * rows.dim) {
           throw new FeatureTableError(bin, 'X', `rows of ${rows.dim} values (${rows.X.length} for ${rows.rows} rows), expected ${dim} per row`);
         }
-        assertFiniteRows(rows.X, rows.dim, rowsBefore, bin);
+        assertFiniteBatch(rows, rowsBefore, bin);
         const bytes = new Uint8Array(rows.X.buffer, rows.X.byteOffset, rows.X.byteLength);
         hash.update(bytes);
         bytesAdded += bytes.byteLength;
@@ -260,7 +260,7 @@ export function validateFeatureTable(t: FeatureTable, file: string, binFile = fi
  * Throws a FeatureTableError naming `file` unless every value of `X` (rows of `dim` values, the
  * first of them row `firstRow` of the table) is finite.
  */
-export function assertFiniteRows(X: Float32Array, dim: number, firstRow: number, file: string): void {
+function assertFiniteRows(X: Float32Array, dim: number, firstRow: number, file: string): void {
   // The fast scan first; the per-value loop only to name the first bad value.
   if (!allFinite(X)) for (let i = 0; i < X.length; i++) {
     if (!Number.isFinite(X[i]!)) {
@@ -269,9 +269,23 @@ export function assertFiniteRows(X: Float32Array, dim: number, firstRow: number,
   }
 }
 
+/** Batches whose values were found finite: `ser extract` hands each clip's rows to two writers. */
+const finiteBatches = new WeakSet<TableRows>();
+
+/**
+ * assertFiniteRows for a batch given to a streaming writer: a batch that passed is remembered and
+ * not scanned again by the next writer it is given to (batches do not change once added:
+ * TableStream.add).
+ */
+export function assertFiniteBatch(rows: TableRows, firstRow: number, file: string): void {
+  if (finiteBatches.has(rows)) return;
+  assertFiniteRows(rows.X, rows.dim, firstRow, file);
+  finiteBatches.add(rows);
+}
+
 /**
  * Every check of {@link validateFeatureTable} except the scan of X's values: for the streaming
- * writers, which check each batch of values as it is written (assertFiniteRows), so that the
+ * writers, which check each batch of values as it is written (assertFiniteBatch), so that the
  * commit after the last batch does not read all of X again.
  */
 function validateTableLayout(t: FeatureTable, file: string, binFile: string): void {
