@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { MAX_WORKERS_PER_CORE, maxWorkers } from '../extract/pool.js';
+import { MAX_WORKERS_PER_CORE, maxWorkers } from '../extract/worker-limits.js';
 
 /** Commander option parser for integers, with a message that names the bad value. */
 export function parseIntOption(value: string): number {

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { FeatureCache, takeDamagedEntryCount } from './cache.js';
+import { checkWorkers } from './worker-limits.js';
 import { createProgress } from './progress.js';
 import type { ExtractResult, ExtractTask } from './types.js';
 import type { QueueRunStats } from '../queue/run-on-queue.js';
@@ -13,22 +14,7 @@ import type { QueueRunStats } from '../queue/run-on-queue.js';
 type ProcessTask = typeof import('./process-task.js').processTask;
 let inlineTask: Promise<ProcessTask> | undefined;
 
-/** Upper bound of `workers`: this many threads per available core (more only adds memory and contention). */
-export const MAX_WORKERS_PER_CORE = 4;
-
-/** The largest accepted `workers` value on this machine: {@link MAX_WORKERS_PER_CORE} × availableParallelism(). */
-export function maxWorkers(): number {
-  return MAX_WORKERS_PER_CORE * availableParallelism();
-}
-
-/** Throws a RangeError naming `workers` unless it is an integer in [0, maxWorkers()]. */
-export function checkWorkers(workers: number): number {
-  const max = maxWorkers();
-  if (!Number.isInteger(workers) || workers < 0 || workers > max) {
-    throw new RangeError(`workers must be an integer from 0 to ${max} (${MAX_WORKERS_PER_CORE} × ${availableParallelism()} available cores), got ${workers}`);
-  }
-  return workers;
-}
+export { MAX_WORKERS_PER_CORE, checkWorkers, maxWorkers } from './worker-limits.js';
 
 /** See PoolOptions.tasksPerWorker. */
 const DEFAULT_TASKS_PER_WORKER = 2;

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseQueueUrl } from '../../queue/connection.js';
-import { MAX_WORKERS_PER_CORE, maxWorkers } from '../../extract/pool.js';
+import { MAX_WORKERS_PER_CORE, maxWorkers } from '../../extract/worker-limits.js';
 
 /** A duration option in milliseconds, at least `min`. */
 function parseMillis(name: string, min: number) {
