@@ -26,14 +26,6 @@ const TWO_OVER_PI: f64 = 0.6366197723675814;
 const PIO2_HI: f64 = 1.5707963267341256;
 const PIO2_LO: f64 = 6.077100506506192e-11;
 
-/** Rounds both f64 lanes to float32 and back (what storing into a float32 array does). */
-@inline
-function roundF32(x: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x));
-}
-
-
-
 // float32 splits (hi + lo) of pi/4, pi/2 and pi: adding hi last keeps the sum within an ulp.
 const PI_4_HI: f32 = 0.7853981852531433;
 const PI_4_LO: f32 = -2.1855694143368964e-8;
@@ -149,14 +141,15 @@ function sinCos4(acc: v128): void {
 }
 
 /**
- * The accumulator's next value for two bins (float32-rounded): acc + phi + wrap(dphase - phi),
- * wrap to [-pi, pi] with f64x2.nearest rounding half to even like np.round.
+ * The accumulator's next value for two bins, in float64: acc + phi + wrap(dphase - phi), wrap to
+ * [-pi, pi] with f64x2.nearest rounding half to even like np.round. The caller stores it as
+ * float32 (packF32), the one rounding librosa's float32 accumulator makes.
  */
 @inline
 function nextAcc(acc: v128, dphase32: v128, phi: v128): v128 {
   let d = f64x2.sub(dphase32, phi);
   d = f64x2.sub(d, f64x2.mul(f64x2.splat(TWO_PI), f64x2.nearest(f64x2.mul(d, f64x2.splat(INV_TWO_PI)))));
-  return roundF32(f64x2.add(acc, f64x2.add(phi, d)));
+  return f64x2.add(acc, f64x2.add(phi, d));
 }
 
 /**
