@@ -43,15 +43,17 @@ export interface LoadBytesOptions extends LoadAudioOptions {
   resampler?: Resampler;
 }
 
-/**
- * Resamples one channel; must return a new array. It may also offer `pcm16`: the same resampling
- * of a mono 16-bit PCM signal given as its little-endian bytes, returning exactly what the
- * function returns for the float32 signal int16 / 32768 (the WAV reader's values). loadAudio then
- * hands a mono 16-bit file's bytes straight to it, skipping the float decode in JS.
- */
-export type Resampler = ((y: Float32Array, srIn: number, srOut: number) => Float32Array | Promise<Float32Array>) & {
+/** Resamples one channel; must return a new array. It may also offer {@link Resampler.pcm16}. */
+export interface Resampler {
+  (y: Float32Array, srIn: number, srOut: number): Float32Array | Promise<Float32Array>;
+  /**
+   * The same resampling of a mono 16-bit PCM signal given as its little-endian bytes, returning
+   * exactly what the resampler returns for the float32 signal int16 / 32768 (the WAV reader's
+   * values). When present, loadAudio hands a mono 16-bit file's bytes straight to it, skipping
+   * the float decode in JS.
+   */
   pcm16?: (bytes: Uint8Array, srIn: number, srOut: number) => Float32Array | Promise<Float32Array>;
-};
+}
 
 export interface LoadedAudio<Y extends Float32Array | Float32Array[] = Float32Array> {
   /** Mono signal, or one array per channel with `mono: false`. */
