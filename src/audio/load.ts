@@ -229,14 +229,11 @@ async function runResampler(run: () => Float32Array | Promise<Float32Array>, srI
 /** The WASM resampler (src/wasm/resample.ts) on this thread's shared module instance. */
 async function defaultResampler(file: string): Promise<Resampler> {
   try {
-    const [{ resample, resamplePcm16 }, { loadWasmCore }] = await Promise.all([
+    const [{ wasmResampler }, { loadWasmCore }] = await Promise.all([
       import('../wasm/resample.js'),
       import(/* @vite-ignore */ NODE_CORE_LOADER) as Promise<typeof import('../wasm/load-node.js')>,
     ]);
-    const core = await loadWasmCore();
-    return Object.assign((y: Float32Array, srIn: number, srOut: number) => resample(core, y, srIn, srOut), {
-      pcm16: (bytes: Uint8Array, srIn: number, srOut: number) => resamplePcm16(core, bytes, srIn, srOut),
-    });
+    return wasmResampler(await loadWasmCore());
   } catch (err) {
     throw new AudioError(file, 'RESAMPLE_FAILED',
       `resampling is needed but the WASM resampler is unavailable (${(err as Error).message}); pass sr: null to keep the native rate`,

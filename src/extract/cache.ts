@@ -73,14 +73,19 @@ interface EntryFile {
  * key must not collide by accident (2^-128 for two different files), not withstand someone
  * crafting collisions: whoever can plant such files can write the cache folder itself.
  * The same digest checks each record against damage (entryDigest). One hasher per thread, made
- * when this module loads (its WASM instance is tiny); each use runs init → update → digest at once.
+ * when this module loads (its WASM instance is tiny); xxh128Hex runs init → update → digest at once.
  */
 const xxh128Hasher = await hashWasmXxh128.createXXHash128();
 
-export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: string): string {
+/** XXH3-128 (hex) of the parts in order. */
+function xxh128Hex(...parts: Array<string | Uint8Array>): string {
   xxh128Hasher.init();
-  xxh128Hasher.update(fileBytes);
-  const audio = xxh128Hasher.digest('hex');
+  for (const part of parts) xxh128Hasher.update(part);
+  return xxh128Hasher.digest('hex');
+}
+
+export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: string): string {
+  const audio = xxh128Hex(fileBytes);
   const h = createHash('sha256');
   h.update(`ser-wasm-extract-v${CACHE_FORMAT_VERSION}\0${codeVersion}\0`);
   h.update(JSON.stringify({ recipe: task.recipe, versions: task.versions, params: task.augmentParams, seed: task.seed, key: task.key }));
@@ -90,10 +95,7 @@ export function cacheKey(task: ExtractTask, fileBytes: Uint8Array, codeVersion: 
 
 /** Digest binding an entry's key, metadata and vectors together (XXH3-128, see xxh128Hasher: it detects damage). */
 function entryDigest(hash: string, metaJson: string, vectorBytes: Uint8Array): string {
-  xxh128Hasher.init();
-  xxh128Hasher.update(`${hash}\0${metaJson}\0`);
-  xxh128Hasher.update(vectorBytes);
-  return xxh128Hasher.digest('hex');
+  return xxh128Hex(`${hash}\0${metaJson}\0`, vectorBytes);
 }
 
 // Damaged entries seen on this thread since the last take (see takeDamagedEntryCount).

@@ -11,7 +11,7 @@ import { TOOL_VERSION } from '../version.js';
 import { createWasmAugmentBackend } from '../wasm/augment.js';
 import { createWasmDsp, type WasmDsp } from '../wasm/dsp.js';
 import { loadWasmCore, wasmPath } from '../wasm/load-node.js';
-import { resample, resamplePcm16 } from '../wasm/resample.js';
+import { wasmResampler } from '../wasm/resample.js';
 import type { AugmentBackend } from '../augment/index.js';
 import { cacheKey, codeVersion, FeatureCache } from './cache.js';
 import type { DrawnParams, ExtractResult, ExtractTask } from './types.js';
@@ -42,9 +42,7 @@ function threadContext(): Promise<ThreadContext> {
     return {
       dsp: await createWasmDsp(core),
       augment: createWasmAugmentBackend(core),
-      resampler: Object.assign((y: Float32Array, srIn: number, srOut: number) => resample(core, y, srIn, srOut), {
-        pcm16: (bytes: Uint8Array, srIn: number, srOut: number) => resamplePcm16(core, bytes, srIn, srOut),
-      }),
+      resampler: wasmResampler(core),
     };
   })();
   return context;

@@ -28,6 +28,7 @@ import {
   designResampler, prototypeTable, resampledLength, resamplerBank, type FilterShape, type ResamplerDesign,
 } from '../dsp/resample-design.js';
 import type { WasmCore } from './core.js';
+import type { Resampler } from '../audio/load.js';
 import { assertCopiedFinite } from './finite.js';
 import { assertSignal, assertSignalShape } from '../dsp/validate.js';
 import { DspError } from '../dsp/errors.js';
@@ -76,12 +77,18 @@ function fillGrid(core: WasmCore, proto: number, design: FilterShape, gridPtr: n
 
 /** Copies y into a zero-padded scratch buffer: `lead` zeros, y, zeros up to `padded` samples. */
 function writePadded(core: WasmCore, xPtr: number, y: ArrayLike<number>, lead: number, padded: number): void {
+  zeroPadding(core, xPtr, lead, y.length, padded);
+  core.f32.set(y, (xPtr >> 2) + lead);
+}
+
+/**
+ * Zeros the `padded` floats at `xPtr` around the n samples that go at [lead, lead + n) (only
+ * around them: the caller writes the middle at once).
+ */
+function zeroPadding(core: WasmCore, xPtr: number, lead: number, n: number, padded: number): void {
   const base = xPtr >> 2;
-  const f32 = core.f32;
-  // Zeros only around the samples (the middle is overwritten at once).
-  f32.fill(0, base, base + lead);
-  f32.fill(0, base + lead + y.length, base + padded);
-  f32.set(y, base + lead);
+  core.f32.fill(0, base, base + lead);
+  core.f32.fill(0, base + lead + n, base + padded);
 }
 
 /**
@@ -217,12 +224,20 @@ export function resamplePcm16(core: WasmCore, bytes: Uint8Array, srIn: number, s
     const pcmPtr = alloc(bytes.byteLength);
     fftResampleInto(core, plan, alloc, n, (xPtr, lead, padded) => {
       new Uint8Array(core.exports.memory.buffer, pcmPtr, bytes.byteLength).set(bytes);
-      const base = xPtr >> 2;
-      core.f32.fill(0, base, base + lead);
-      core.f32.fill(0, base + lead + n, base + padded);
+      zeroPadding(core, xPtr, lead, n, padded);
       convert(pcmPtr, n, xPtr + 4 * lead);
     }, srIn / srOut, outLen, outPtr);
     return core.readF32(outPtr, outLen);
+  });
+}
+
+/**
+ * The loadAudio resampler (src/audio/load.ts Resampler) on `core`: {@link resample}, with
+ * {@link resamplePcm16} as its `pcm16` (so mono 16-bit files skip the float decode).
+ */
+export function wasmResampler(core: WasmCore): Resampler {
+  return Object.assign((y: Float32Array, srIn: number, srOut: number) => resample(core, y, srIn, srOut), {
+    pcm16: (bytes: Uint8Array, srIn: number, srOut: number) => resamplePcm16(core, bytes, srIn, srOut),
   });
 }
 
