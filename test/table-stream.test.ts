@@ -43,6 +43,16 @@ function slice(t: FeatureTable, from: number, to: number): TableRows {
   };
 }
 
+/** What a CSV target holds before a write that must leave it alone. */
+const PREVIOUS = 'previous\n';
+
+/** A CSV target in `dir` already holding PREVIOUS. */
+function previousCsv(name: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, PREVIOUS);
+  return path;
+}
+
 function temporaryFiles(): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 }
@@ -55,13 +65,12 @@ describe('values checked as they are written', () => {
     const t = table(6, 4, 11);
     const bad = { ...t, X: t.X.slice() };
     bad.X[4 * 4 + 2] = Number.NaN; // row 4, column 2: in the second batch below
-    const csvPath = join(dir, 'nonfinite.csv');
-    writeFileSync(csvPath, 'previous\n');
+    const csvPath = previousCsv('nonfinite.csv');
     const csv = await openFeatureTableCsv(csvPath, t.dim, t.classes);
     csv.add(slice(bad, 0, 3));
     csv.add(slice(bad, 3, 6));
     await expect(csv.commit(bad)).rejects.toThrow(/nonfinite\.csv: field 'X': non-finite value NaN at row 4, column 2/);
-    expect(readFileSync(csvPath, 'utf8')).toBe('previous\n');
+    expect(readFileSync(csvPath, 'utf8')).toBe(PREVIOUS);
     const base = join(dir, 'nonfinite-bin');
     await writeFeatureTableBinary(t, base);
     const before = readFileSync(`${base}.json`, 'utf8');
@@ -93,26 +102,24 @@ describe('openFeatureTableCsv', () => {
 
   it('abort keeps the previous file and removes the temporary one', async () => {
     const t = table(6, 4, 4);
-    const path = join(dir, 'kept.csv');
-    writeFileSync(path, 'previous\n');
+    const path = previousCsv('kept.csv');
     const csv = await openFeatureTableCsv(path, t.dim, t.classes);
     csv.add(slice(t, 0, 3));
     await csv.abort();
-    expect(readFileSync(path, 'utf8')).toBe('previous\n');
+    expect(readFileSync(path, 'utf8')).toBe(PREVIOUS);
     expect(temporaryFiles()).toEqual([]);
   });
 
   it('commit refuses a table whose rows differ from those added, or that fails validation, and writes nothing', async () => {
     const t = table(6, 4, 5);
-    const path = join(dir, 'refused.csv');
-    writeFileSync(path, 'previous\n');
+    const path = previousCsv('refused.csv');
     const short = await openFeatureTableCsv(path, t.dim, t.classes);
     short.add(slice(t, 0, 5));
     await expect(short.commit(t)).rejects.toThrow(/5 rows were written but the table has 6/);
     const bad = await openFeatureTableCsv(path, t.dim, t.classes);
     bad.add(slice(t, 0, 6));
     await expect(bad.commit({ ...t, y: Int32Array.from(t.y, () => 7) })).rejects.toThrow(/refused\.csv: field 'y': row 0 has label 7/);
-    expect(readFileSync(path, 'utf8')).toBe('previous\n');
+    expect(readFileSync(path, 'utf8')).toBe(PREVIOUS);
     expect(temporaryFiles()).toEqual([]);
   });
 

@@ -170,12 +170,24 @@ export function resampleRatioInScratch(
 
 /** Runs the two-stage path on a JS array in its own scratch frame; the copied samples are checked for NaN/Infinity in WASM. */
 function resampleTwoStage(core: WasmCore, y: Float32Array | Float64Array, plan: FftResamplePlan, step: number, outLen: number): Float32Array {
+  return twoStageInScratch(core, plan, y.length, step, outLen, (_, xPtr, lead, padded) => {
+    writePadded(core, xPtr, y, lead, padded);
+    assertCopiedFinite(core, xPtr + 4 * lead, y, RESAMPLE_INPUT);
+  });
+}
+
+/**
+ * The two-stage path in its own scratch frame for n input samples that `place` puts at
+ * [lead, lead + n) of the zero-padded input at xPtr (it may allocate in the frame); returns the
+ * outLen outputs as a new array.
+ */
+function twoStageInScratch(
+  core: WasmCore, plan: FftResamplePlan, n: number, step: number, outLen: number,
+  place: (alloc: (bytes: number) => number, xPtr: number, lead: number, padded: number) => void,
+): Float32Array {
   return core.scratch((alloc) => {
     const outPtr = alloc(outLen * 4);
-    fftResampleInto(core, plan, alloc, y.length, (xPtr, lead, padded) => {
-      writePadded(core, xPtr, y, lead, padded);
-      assertCopiedFinite(core, xPtr + 4 * lead, y, RESAMPLE_INPUT);
-    }, step, outLen, outPtr);
+    fftResampleInto(core, plan, alloc, n, (xPtr, lead, padded) => place(alloc, xPtr, lead, padded), step, outLen, outPtr);
     return core.readF32(outPtr, outLen);
   });
 }
@@ -200,9 +212,6 @@ export function resample(core: WasmCore, y: Float32Array | Float64Array, srIn: n
   return resampleTwoStage(core, y, plan, srIn / srOut, resampledLength(y.length, srIn, srOut));
 }
 
-/** Scale of 16-bit PCM samples to float (the WAV reader's, src/audio/wav-decode.ts). */
-const PCM16_SCALE = 1 / 32768;
-
 /**
  * {@link resample} of a mono 16-bit PCM signal given as its little-endian bytes (a WAV data
  * chunk's): the samples `resample` gives for the float32 signal int16 · 2^-15 the WAV reader
@@ -216,20 +225,28 @@ export function resamplePcm16(core: WasmCore, bytes: Uint8Array, srIn: number, s
   if (n === 0) throw new DspError(`${RESAMPLE_INPUT} is empty (0 samples)`);
   assertResampleRates(srIn, srOut);
   const plan = srIn === srOut ? null : planFftResample(core, Math.min(1, srOut / srIn), { srIn, srOut });
-  if (!plan) return resample(core, pcm16ToFloat(bytes), srIn, srOut);
-  const convert = (core.exports as unknown as { pcm16ToFloat32(src: number, n: number, dst: number): void }).pcm16ToFloat32;
-  const outLen = resampledLength(n, srIn, srOut);
-  return core.scratch((alloc) => {
-    const outPtr = alloc(outLen * 4);
+  const copyIn = (alloc: (bytes: number) => number, xPtr: number, lead: number): void => {
     const pcmPtr = alloc(bytes.byteLength);
-    fftResampleInto(core, plan, alloc, n, (xPtr, lead, padded) => {
-      new Uint8Array(core.exports.memory.buffer, pcmPtr, bytes.byteLength).set(bytes);
-      zeroPadding(core, xPtr, lead, n, padded);
-      convert(pcmPtr, n, xPtr + 4 * lead);
-    }, srIn / srOut, outLen, outPtr);
-    return core.readF32(outPtr, outLen);
+    new Uint8Array(core.exports.memory.buffer, pcmPtr, bytes.byteLength).set(bytes);
+    (core.exports as unknown as Pcm16Kernel).pcm16ToFloat32(pcmPtr, n, xPtr + 4 * lead);
+  };
+  if (!plan) {
+    // No two-stage plan (the same rate, or a low-pass too long for it): the float samples, as the
+    // WAV reader makes them, through resample.
+    const floats = core.scratch((alloc) => {
+      const xPtr = alloc(n * 4);
+      copyIn(alloc, xPtr, 0);
+      return core.readF32(xPtr, n);
+    });
+    return resample(core, floats, srIn, srOut);
+  }
+  return twoStageInScratch(core, plan, n, srIn / srOut, resampledLength(n, srIn, srOut), (alloc, xPtr, lead, padded) => {
+    zeroPadding(core, xPtr, lead, n, padded);
+    copyIn(alloc, xPtr, lead);
   });
 }
+
+type Pcm16Kernel = { pcm16ToFloat32(src: number, n: number, dst: number): void };
 
 /**
  * The loadAudio resampler (src/audio/load.ts Resampler) on `core`: {@link resample}, with
@@ -239,14 +256,6 @@ export function wasmResampler(core: WasmCore): Resampler {
   return Object.assign((y: Float32Array, srIn: number, srOut: number) => resample(core, y, srIn, srOut), {
     pcm16: (bytes: Uint8Array, srIn: number, srOut: number) => resamplePcm16(core, bytes, srIn, srOut),
   });
-}
-
-/** int16 · 2^-15 as float32 in JS: the WAV reader's values, for the paths that need a JS array. */
-function pcm16ToFloat(bytes: Uint8Array): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(bytes.byteLength / 2);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(2 * i, true) * PCM16_SCALE;
-  return out;
 }
 
 /**
